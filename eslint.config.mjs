@@ -1,0 +1,33 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['dist/', 'node_modules/', 'coverage/', 'oclif.manifest.json']},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {globals: {process: 'readonly', require: 'readonly', __dirname: 'readonly', console: 'readonly', module: 'writable'}},
+    rules: {
+      // Lazy requires keep cold start fast (src/aws/clients.ts); they are deliberate.
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+    },
+  },
+  {
+    // The core is pure: no AWS SDK values, no file system, no console.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {group: ['@aws-sdk/*', '@smithy/*'], message: 'The core takes no SDK values; use a port.', allowTypeImports: true},
+            {group: ['node:fs', 'fs', 'node:fs/*', 'fs/*', 'node:child_process', 'child_process'], message: 'The core does no I/O.'},
+            {group: ['../aws/*', '../../aws/*', '../io/*', '../../io/*', '../output/*', '../../output/*', '../commands/*', '../../commands/*'], message: 'Dependencies point into the core, never out of it.'},
+          ],
+        },
+      ],
+      'no-console': 'error',
+    },
+  },
+)

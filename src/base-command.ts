@@ -1,0 +1,100 @@
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {AwsClients, type AwsContext} from './aws/clients'
+import {toLakegovError} from './aws/errors'
+import {LakegovError, internalError} from './core/errors'
+import type {ExitCodeValue} from './core/exit-codes'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/** The flag that points a command at the policy directory; commands that read policies add it. */
+export const policiesFlag = Flags.directory({
+  description: 'Directory that holds lake.yaml and grants/*.yaml.',
+  default: 'policies',
+  env: 'LAKEGOV_POLICIES',
+})
+
+/**
+ * Shared flags, AWS clients and error mapping for every lakegov command. Subclasses parse nothing
+ * themselves: `this.flags` is ready when `run()` starts.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    profile: Flags.string({description: 'AWS named profile (default: AWS_PROFILE, then the default credential chain).', helpGroup: 'AWS'}),
+    region: Flags.string({description: 'AWS region (default: AWS_REGION, then the profile).', helpGroup: 'AWS'}),
+    'endpoint-url': Flags.url({
+      description: 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL).',
+      helpGroup: 'AWS',
+    }),
+    'max-attempts': Flags.integer({description: 'Attempts per AWS call, retries included (adaptive backoff).', default: 5, min: 1, helpGroup: 'AWS'}),
+  }
+
+  protected flags!: BaseFlags<T>
+  private awsClients?: AwsClients
+
+  override async init(): Promise<void> {
+    await super.init()
+    const {flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+  }
+
+  /** The AWS clients for this run, built from the shared flags. */
+  protected get aws(): AwsClients {
+    this.awsClients ??= new AwsClients(this.awsContext())
+    return this.awsClients
+  }
+
+  protected awsContext(): AwsContext {
+    return {
+      region: this.flags.region,
+      profile: this.flags.profile,
+      endpointUrl: this.flags['endpoint-url']?.toString().replace(/\/$/, ''),
+      maxAttempts: this.flags['max-attempts'],
+      version: this.config.version,
+    }
+  }
+
+  /** Ends the command with an exit code while keeping its result: `--json` still prints it. */
+  protected setExitCode(code: number): void {
+    process.exitCode = code
+  }
+
+  override async catch(error: Error): Promise<unknown> {
+    const known = this.toKnownError(error)
+    if (!known) throw error
+    process.exitCode = known.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: known.code, message: known.message, suggestions: known.suggestions, exitCode: known.exitCode}})
+      return
+    }
+    throw new Errors.CLIError(known.message, {exit: known.exitCode, suggestions: known.suggestions})
+  }
+
+  /**
+   * Maps an error to a LakegovError. Returns undefined for oclif's own errors (usage errors, exits)
+   * outside --json, which oclif already prints well and whose exit codes package.json remaps.
+   */
+  private toKnownError(error: Error): LakegovError | undefined {
+    if (error instanceof LakegovError) return error
+    if (error instanceof Errors.ExitError) return undefined
+    const oclifExit = (error as {oclif?: {exit?: number}}).oclif?.exit
+    if (oclifExit !== undefined) {
+      return this.jsonEnabled() ? new LakegovError(error.message, {exitCode: oclifExit as ExitCodeValue, code: 'USAGE'}) : undefined
+    }
+    if (isSdkError(error)) return toLakegovError(error)
+    return internalError(error)
+  }
+}
+
+/** Errors that come from the AWS SDK: service errors carry $metadata; credential and region errors have known names. */
+function isSdkError(error: Error): boolean {
+  return '$metadata' in error || error.name === 'CredentialsProviderError' || /region is missing/i.test(error.message)
+}
