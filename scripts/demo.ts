@@ -1,0 +1,60 @@
+/**
+ * `npm run demo`: the main job, run locally. Starts the sandbox on a free loopback port, runs the
+ * built CLI against it as a user would, prints what it says, and stops the sandbox.
+ */
+import {spawnSync} from 'node:child_process'
+import path from 'node:path'
+
+import {LakeFormationClient, PutDataLakeSettingsCommand} from '@aws-sdk/client-lakeformation'
+import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
+
+import {sandboxEnv} from '../test/support/cli'
+import {startSandbox} from '../test/support/sandbox'
+
+const BIN = path.resolve(__dirname, '..', 'bin', 'run.js')
+
+function step(title: string): void {
+  process.stdout.write(`\n\x1b[1m== ${title}\x1b[0m\n`)
+}
+
+/** Runs lakegov with the sandbox's environment, streaming its output, and returns its exit code. */
+function lakegov(env: NodeJS.ProcessEnv, ...args: string[]): number {
+  process.stdout.write(`$ lakegov ${args.join(' ')}\n`)
+  const result = spawnSync(process.execPath, [BIN, ...args], {env, stdio: 'inherit'})
+  process.stdout.write(`(exit ${result.status})\n`)
+  return result.status ?? 1
+}
+
+async function main(): Promise<number> {
+  step('Starting the sandbox (moto behind the lakegov gateway)')
+  const sandbox = await startSandbox({port: 0})
+  process.stdout.write(`endpoint: ${sandbox.endpoint}\n`)
+  try {
+    const env = sandboxEnv(sandbox.endpoint)
+    const sdk = {region: 'us-east-1', endpoint: sandbox.endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
+
+    step('doctor on a fresh account: nobody administers the lake yet')
+    lakegov(env, 'doctor')
+
+    step('An administrator adds the caller to the data lake admins')
+    const caller = await new STSClient(sdk).send(new GetCallerIdentityCommand({}))
+    await new LakeFormationClient(sdk).send(
+      new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: caller.Arn}], CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: []}}),
+    )
+    process.stdout.write(`DataLakeAdmins = [${caller.Arn}]; default permissions = [] (Lake Formation decides)\n`)
+
+    step('doctor again')
+    return lakegov(env, 'doctor')
+  } finally {
+    await sandbox.stop()
+    step('Sandbox stopped')
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  },
+)
