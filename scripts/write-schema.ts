@@ -1,0 +1,19 @@
+/** `npm run schema`: writes policies/schema/*.json from the schemas in src/core/policy (the source of truth). */
+import {writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {GRANTS_SCHEMA} from '../src/core/policy/schema'
+
+export const SCHEMA_FILES: ReadonlyArray<readonly [string, object]> = [['grants.schema.json', GRANTS_SCHEMA]]
+
+export function schemaText(schema: object): string {
+  return `${JSON.stringify(schema, null, 2)}\n`
+}
+
+if (require.main === module) {
+  for (const [name, schema] of SCHEMA_FILES) {
+    const file = path.resolve(__dirname, '..', 'policies', 'schema', name)
+    writeFileSync(file, schemaText(schema))
+    console.log(`wrote ${path.relative(process.cwd(), file)}`)
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The canonical grant model. Desired grants (from policy files) and current grants (from
+ * ListPermissions) are both reduced to this form before they are compared, which is what keeps
+ * plans free of the perpetual diffs terraform shows.
+ */
+
+/** A Lake Formation permission name, as the API spells it. */
+export type Permission =
+  | 'ALL'
+  | 'SELECT'
+  | 'ALTER'
+  | 'DROP'
+  | 'DELETE'
+  | 'INSERT'
+  | 'DESCRIBE'
+  | 'CREATE_DATABASE'
+  | 'CREATE_TABLE'
+  | 'DATA_LOCATION_ACCESS'
+  | 'CREATE_LF_TAG'
+  | 'ASSOCIATE'
+  | 'GRANT_WITH_LF_TAG_EXPRESSION'
+  | 'CREATE_LF_TAG_EXPRESSION'
+  | 'CREATE_CATALOG'
+  | 'SUPER_USER'
+
+/** A set of column names, either listed or "all but". An empty exclude list means every column. */
+export type ColumnSelection = {include: string[]} | {exclude: string[]}
+
+/** One LF-tag key and the values an expression accepts for it. */
+export interface TagCondition {
+  /** The LF-tag key. */
+  key: string
+  /** Accepted values, lowercase and sorted. */
+  values: string[]
+}
+
+/** What a grant is on: one case per Lake Formation resource shape lakegov manages. */
+export type Resource =
+  | {type: 'catalog'}
+  | {type: 'database'; database: string}
+  | {type: 'table'; database: string; table: string}
+  | {type: 'tableWildcard'; database: string}
+  | {type: 'columns'; database: string; table: string; columns: ColumnSelection}
+  | {type: 'dataLocation'; path: string}
+  | {type: 'dataCellsFilter'; database: string; table: string; filter: string}
+  | {type: 'lfTag'; key: string; values: string[]}
+  | {type: 'lfTagPolicy'; resourceType: 'DATABASE' | 'TABLE'; expression: TagCondition[]}
+
+export type ResourceType = Resource['type']
+
+/** A principal's permissions on one resource. */
+export interface Grant {
+  /** The principal's identifier: an ARN, an account id, an org or OU ARN, or IAM_ALLOWED_PRINCIPALS. */
+  principal: string
+  /** What the permissions are on. */
+  resource: Resource
+  /** The permissions held, sorted. */
+  permissions: Permission[]
+  /** The subset held with the grant option, sorted. */
+  grantable: Permission[]
+}
+
+/** The permissions each resource type accepts. ALL stands for the whole of the type's set. */
+export const PERMISSIONS_BY_RESOURCE: Record<ResourceType, readonly Permission[]> = {
+  catalog: ['CREATE_DATABASE', 'CREATE_LF_TAG', 'CREATE_CATALOG', 'CREATE_LF_TAG_EXPRESSION', 'SUPER_USER', 'ALL'],
+  database: ['ALL', 'ALTER', 'CREATE_TABLE', 'DESCRIBE', 'DROP'],
+  table: ['ALL', 'ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+  tableWildcard: ['ALL', 'ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+  columns: ['SELECT'],
+  dataLocation: ['DATA_LOCATION_ACCESS'],
+  dataCellsFilter: ['DESCRIBE', 'DROP', 'SELECT'],
+  lfTag: ['ALTER', 'ASSOCIATE', 'DESCRIBE', 'DROP', 'GRANT_WITH_LF_TAG_EXPRESSION'],
+  lfTagPolicy: ['ALL', 'ALTER', 'CREATE_TABLE', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+}
+
+/** What ALL expands to, where Lake Formation lists it back expanded. */
+const ALL_EXPANDS_TO: Partial<Record<ResourceType, readonly Permission[]>> = {
+  database: ['ALTER', 'CREATE_TABLE', 'DESCRIBE', 'DROP'],
+  table: ['ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+  tableWildcard: ['ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+}
+
+/** The ALL expansion for a resource, as the API would list it back; undefined where ALL is not expanded. */
+export function expansionOfAll(resource: Resource): readonly Permission[] | undefined {
+  if (resource.type === 'lfTagPolicy') return resource.resourceType === 'DATABASE' ? ALL_EXPANDS_TO.database : ALL_EXPANDS_TO.table
+  return ALL_EXPANDS_TO[resource.type]
+}
+
+/**
+ * Permissions in canonical form: deduplicated, sorted, and collapsed to ALL when they cover ALL's
+ * expansion (Lake Formation lists ALL back either way).
+ */
+export function canonicalPermissions(resource: Resource, permissions: Iterable<Permission>): Permission[] {
+  const set = new Set(permissions)
+  const expansion = expansionOfAll(resource)
+  if (set.has('ALL') || (expansion && expansion.every((permission) => set.has(permission)))) {
+    if (expansion) for (const permission of expansion) set.delete(permission)
+    set.add('ALL')
+  }
+  return [...set].sort()
+}
+
+function sortedLower(values: string[]): string[] {
+  return [...new Set(values.map((value) => value.toLowerCase()))].sort()
+}
+
+/**
+ * A resource in canonical form: names lowercased (Glue stores them lowercase), lists sorted, a
+ * column selection that excludes nothing turned into the plain table it is, and an S3 path as an ARN
+ * without a trailing slash.
+ */
+export function canonicalResource(resource: Resource): Resource {
+  switch (resource.type) {
+    case 'catalog': {
+      return {type: 'catalog'}
+    }
+    case 'database':
+    case 'tableWildcard': {
+      return {type: resource.type, database: resource.database.toLowerCase()}
+    }
+    case 'table': {
+      if (resource.table === '*') return {type: 'tableWildcard', database: resource.database.toLowerCase()}
+      return {type: 'table', database: resource.database.toLowerCase(), table: resource.table.toLowerCase()}
+    }
+    case 'columns': {
+      const database = resource.database.toLowerCase()
+      const table = resource.table.toLowerCase()
+      if ('exclude' in resource.columns) {
+        const exclude = sortedLower(resource.columns.exclude)
+        return exclude.length === 0 ? {type: 'table', database, table} : {type: 'columns', database, table, columns: {exclude}}
+      }
+      return {type: 'columns', database, table, columns: {include: sortedLower(resource.columns.include)}}
+    }
+    case 'dataLocation': {
+      const bare = resource.path.replace(/^s3:\/\//, 'arn:aws:s3:::').replace(/\/+$/, '')
+      return {type: 'dataLocation', path: bare}
+    }
+    case 'dataCellsFilter': {
+      return {type: 'dataCellsFilter', database: resource.database.toLowerCase(), table: resource.table.toLowerCase(), filter: resource.filter}
+    }
+    case 'lfTag': {
+      return {type: 'lfTag', key: resource.key.toLowerCase(), values: sortedLower(resource.values)}
+    }
+    case 'lfTagPolicy': {
+      const expression = resource.expression
+        .map((condition) => ({key: condition.key.toLowerCase(), values: sortedLower(condition.values)}))
+        .sort((a, b) => a.key.localeCompare(b.key))
+      return {type: 'lfTagPolicy', resourceType: resource.resourceType, expression}
+    }
+  }
+}
+
+/** A stable, human-readable key for a canonical resource; equal resources have equal keys. */
+export function resourceKey(resource: Resource): string {
+  switch (resource.type) {
+    case 'catalog': {
+      return 'catalog'
+    }
+    case 'database': {
+      return `database:${resource.database}`
+    }
+    case 'table': {
+      return `table:${resource.database}.${resource.table}`
+    }
+    case 'tableWildcard': {
+      return `table:${resource.database}.*`
+    }
+    case 'columns': {
+      const columns = 'include' in resource.columns ? `+${resource.columns.include.join(',')}` : `-${resource.columns.exclude.join(',')}`
+      return `columns:${resource.database}.${resource.table}[${columns}]`
+    }
+    case 'dataLocation': {
+      return `location:${resource.path}`
+    }
+    case 'dataCellsFilter': {
+      return `filter:${resource.database}.${resource.table}.${resource.filter}`
+    }
+    case 'lfTag': {
+      return `lftag:${resource.key}=${resource.values.join(',')}`
+    }
+    case 'lfTagPolicy': {
+      return `lftag-policy:${resource.resourceType.toLowerCase()}:${resource.expression.map((condition) => `${condition.key}=${condition.values.join(',')}`).join(';')}`
+    }
+  }
+}
+
+/** The identity of a grant: who, on what. Two grants with one key are one grant. */
+export function grantKey(grant: Pick<Grant, 'principal' | 'resource'>): string {
+  return `${grant.principal} ${resourceKey(grant.resource)}`
+}
+
+/** A grant in canonical form. The grant option never exceeds the permissions held. */
+export function canonicalGrant(grant: Grant): Grant {
+  const resource = canonicalResource(grant.resource)
+  const permissions = canonicalPermissions(resource, grant.permissions)
+  const grantable = canonicalPermissions(resource, grant.grantable)
+  return {principal: grant.principal, resource, permissions, grantable}
+}

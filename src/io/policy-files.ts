@@ -1,0 +1,38 @@
+import {readFile, readdir} from 'node:fs/promises'
+import path from 'node:path'
+
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
+import type {PolicySource} from '../core/policy/types'
+
+/**
+ * Reads policies/grants/*.yaml (and .yml), sorted by name. Paths in messages are relative to the
+ * working directory, so that editors and CI logs can link them.
+ */
+export async function readGrantFiles(policiesDir: string): Promise<PolicySource[]> {
+  const dir = path.join(policiesDir, 'grants')
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LakegovError(`No grants directory at ${dir}.`, {
+        exitCode: ExitCode.InvalidPolicy,
+        code: 'POLICY_DIR_MISSING',
+        suggestions: ['Pass --policies DIR, the directory that holds grants/*.yaml.'],
+      })
+    }
+    throw error
+  }
+  const files = names.filter((name) => /\.ya?ml$/.test(name)).sort()
+  if (files.length === 0) {
+    throw new LakegovError(`No .yaml files in ${dir}.`, {exitCode: ExitCode.InvalidPolicy, code: 'POLICY_DIR_EMPTY', suggestions: ['See policies/grants/security.yaml in the lakegov repository for an example.']})
+  }
+  return Promise.all(
+    files.map(async (name) => {
+      const file = path.join(dir, name)
+      const relative = path.relative(process.cwd(), file)
+      return {path: relative.startsWith('..') ? path.resolve(file) : relative, text: await readFile(file, 'utf8')}
+    }),
+  )
+}

@@ -1,0 +1,11 @@
+import type {PolicyIssue} from '../core/policy/types'
+
+/** Issues as compiler-style lines (file:line:column), which editors and CI logs turn into links. */
+export function renderPolicyIssues(issues: PolicyIssue[]): string {
+  const lines = issues.flatMap((issue) => [
+    `${issue.file}:${issue.line}:${issue.column}: ${issue.field}: ${issue.message}`,
+    ...(issue.hint ? [`    hint: ${issue.hint}`] : []),
+  ])
+  lines.push('', `${issues.length} problem${issues.length === 1 ? '' : 's'} found`)
+  return lines.join('\n')
+}
