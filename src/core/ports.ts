@@ -1,3 +1,4 @@
+import type {Grant, Permission, Resource} from './model/grant'
 import type {CallerIdentity, DataLakeSettings, RegisteredLocation} from './model/lake'
 
 /** Reads who the caller is. */
@@ -13,4 +14,39 @@ export interface SettingsReader {
 /** Lists the S3 locations registered with Lake Formation, all pages. */
 export interface LocationReader {
   listRegisteredLocations(): Promise<RegisteredLocation[]>
+}
+
+/** Reads every grant in the account that the caller may see, canonical. */
+export interface GrantReader {
+  listGrants(): Promise<Grant[]>
+}
+
+/** One entry of a batch grant or revoke call. */
+export interface GrantEntry {
+  /** Unique within the call; failures name it. */
+  id: string
+  /** The principal's identifier. */
+  principal: string
+  /** The canonical resource. */
+  resource: Resource
+  /** Permissions granted or revoked. */
+  permissions: Permission[]
+  /** Permissions whose grant option is granted or revoked. */
+  grantable: Permission[]
+}
+
+/** An entry Lake Formation did not apply, from the batch call's Failures[]. */
+export interface EntryFailure {
+  /** The entry's id. */
+  id: string
+  /** The AWS error code, for example ConcurrentModificationException. */
+  code: string
+  /** The AWS error message. */
+  message: string
+}
+
+/** Writes grants in batches. A batch call that fails as a whole throws; per-entry failures are returned. */
+export interface GrantWriter {
+  batchGrant(entries: GrantEntry[]): Promise<EntryFailure[]>
+  batchRevoke(entries: GrantEntry[]): Promise<EntryFailure[]>
 }
