@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 
 import {canonicalGrant, expansionOfAll, grantKey, type Grant, type Permission, type Resource} from '../../src/core/model/grant'
-import {diffGrants, markImplicit, type CurrentGrant, type GrantChange} from '../../src/core/plan/diff'
+import {diffGrants, markImplicit, type GrantChange} from '../../src/core/plan/diff'
 import type {Scope} from '../../src/core/policy/types'
 
 const scope: Scope = {databases: ['cloudtrail'], locations: ['arn:aws:s3:::logs/AWSLogs'], catalog: true, tags: true}
