@@ -4,8 +4,11 @@ import {AwsClients, type AwsContext} from './aws/clients'
 import {toLakegovError} from './aws/errors'
 import {LakegovError, internalError} from './core/errors'
 import type {ExitCodeValue} from './core/exit-codes'
+import {PolicyInvalidError} from './core/policy/errors'
+import {renderPolicyIssues} from './output/policy-issues'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /** The flag that points a command at the policy directory; commands that read policies add it. */
 export const policiesFlag = Flags.directory({
@@ -32,11 +35,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected flags!: BaseFlags<T>
+  protected args!: BaseArgs<T>
   private awsClients?: AwsClients
 
   override async init(): Promise<void> {
     await super.init()
-    const {flags} = await this.parse({
+    const {flags, args} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -44,6 +48,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     })
     this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
   }
 
   /** The AWS clients for this run, built from the shared flags. */
@@ -71,10 +76,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const known = this.toKnownError(error)
     if (!known) throw error
     process.exitCode = known.exitCode
+    const issues = known instanceof PolicyInvalidError ? known.issues : undefined
     if (this.jsonEnabled()) {
-      this.logJson({error: {code: known.code, message: known.message, suggestions: known.suggestions, exitCode: known.exitCode}})
+      this.logJson({error: {code: known.code, message: known.message, suggestions: known.suggestions, exitCode: known.exitCode, ...(issues ? {issues} : {})}})
       return
     }
+    if (issues) this.logToStderr(renderPolicyIssues(issues))
     throw new Errors.CLIError(known.message, {exit: known.exitCode, suggestions: known.suggestions})
   }
 

@@ -3,7 +3,9 @@ import path from 'node:path'
 
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
-import type {PolicySource} from '../core/policy/types'
+import {PolicyInvalidError} from '../core/policy/errors'
+import {parsePolicies} from '../core/policy/parse'
+import type {DesiredState, PolicySource} from '../core/policy/types'
 
 /**
  * Reads policies/grants/*.yaml (and .yml), sorted by name. Paths in messages are relative to the
@@ -35,4 +37,12 @@ export async function readGrantFiles(policiesDir: string): Promise<PolicySource[
       return {path: relative.startsWith('..') ? path.resolve(file) : relative, text: await readFile(file, 'utf8')}
     }),
   )
+}
+
+/** Reads and validates the grants files; throws PolicyInvalidError (exit 3) listing every problem. */
+export async function loadDesiredState(policiesDir: string): Promise<{state: DesiredState; files: string[]}> {
+  const sources = await readGrantFiles(policiesDir)
+  const result = parsePolicies(sources)
+  if (!result.ok) throw new PolicyInvalidError(result.issues)
+  return {state: result.state, files: sources.map((source) => source.path)}
 }

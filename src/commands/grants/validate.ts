@@ -1,14 +1,15 @@
 import {BaseCommand, policiesFlag} from '../../base-command'
-import {ExitCode, describeExitCodes} from '../../core/exit-codes'
-import {parsePolicies} from '../../core/policy/parse'
-import type {DesiredState, PolicyIssue} from '../../core/policy/types'
-import {readGrantFiles} from '../../io/policy-files'
-import {renderPolicyIssues} from '../../output/policy-issues'
+import {describeExitCodes} from '../../core/exit-codes'
+import type {DesiredState} from '../../core/policy/types'
+import {loadDesiredState} from '../../io/policy-files'
 
-/** What `grants validate --json` prints: the merged state, or every problem (and exit 3). */
-export type ValidateResult =
-  | {valid: true; files: string[]; state: DesiredState}
-  | {valid: false; files: string[]; issues: PolicyIssue[]}
+/** What `grants validate --json` prints for valid files; invalid ones exit 3 with every issue. */
+export interface ValidateResult {
+  /** The files read. */
+  files: string[]
+  /** The merged desired state. */
+  state: DesiredState
+}
 
 export default class GrantsValidate extends BaseCommand<typeof GrantsValidate> {
   static summary = 'Check the grants files offline, reporting every problem at once.'
@@ -22,16 +23,9 @@ ${describeExitCodes()}`
   static flags = {policies: policiesFlag}
 
   async run(): Promise<ValidateResult> {
-    const sources = await readGrantFiles(this.flags.policies)
-    const result = parsePolicies(sources)
-    const files = sources.map((source) => source.path)
-    if (!result.ok) {
-      this.logToStderr(renderPolicyIssues(result.issues))
-      this.setExitCode(ExitCode.InvalidPolicy)
-      return {valid: false, files, issues: result.issues}
-    }
-    const {grants, filters, tags} = result.state
-    this.log(`${sources.length} file${sources.length === 1 ? '' : 's'} valid: ${grants.length} grants, ${filters.length} data cells filters, ${tags.length} LF-tags.`)
-    return {valid: true, files, state: result.state}
+    const {state, files} = await loadDesiredState(this.flags.policies)
+    const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+    this.log(`${plural(files.length, 'file')} valid: ${plural(state.grants.length, 'grant')}, ${plural(state.filters.length, 'data cells filter')}, ${plural(state.tags.length, 'LF-tag')}.`)
+    return {files, state}
   }
 }

@@ -1,0 +1,100 @@
+import {Args, Flags} from '@oclif/core'
+import {createInterface} from 'node:readline/promises'
+
+import {BaseCommand, policiesFlag} from '../../base-command'
+import type {ApplyResult} from '../../core/apply/apply'
+import {LakegovError} from '../../core/errors'
+import {ExitCode, describeExitCodes} from '../../core/exit-codes'
+import type {Plan} from '../../core/plan/plan'
+import {readPlanFile} from '../../io/plan-file'
+import {loadDesiredState} from '../../io/policy-files'
+import {principalLabels, renderPlanText, summaryLine} from '../../output/plan'
+import {applyPlan, checkSafety, checkSavedPlan, planGrants, readAccount} from '../../workflows/grants'
+
+/** What `grants apply --json` prints. */
+export interface ApplyOutput {
+  /** The plan that was applied. */
+  plan: Plan
+  /** How each change came out; absent when there was nothing to do. */
+  result?: ApplyResult
+}
+
+export default class GrantsApply extends BaseCommand<typeof GrantsApply> {
+  static summary = 'Make the account match the grants files, or apply a saved plan.'
+
+  static description = `Without an argument, plans (as grants plan does) and applies. With a saved plan, first checks that it was made for this account and region and that the grants in scope have not changed since (exit 5 otherwise). Writes with BatchGrantPermissions and BatchRevokePermissions, 20 entries a call, grants before revokes; reads every Failures[] entry, retries throttling and ConcurrentModificationException with backoff, and treats revoking what is already gone as done. If anything fails it exits 6 and reports what succeeded and what did not; running it again converges. Asks for confirmation on a terminal; elsewhere it needs --auto-approve.
+
+${describeExitCodes()}`
+
+  static examples = ['<%= config.bin %> grants apply', '<%= config.bin %> grants apply plan.json --auto-approve', '<%= config.bin %> grants apply --prune --auto-approve']
+
+  static args = {plan: Args.file({description: 'A plan saved by grants plan --out.', exists: true})}
+
+  static flags = {
+    policies: policiesFlag,
+    prune: Flags.boolean({description: 'Also revoke grants in scope that the files do not declare.'}),
+    'auto-approve': Flags.boolean({description: 'Apply without asking (required when not on a terminal).'}),
+  }
+
+  async run(): Promise<ApplyOutput> {
+    const {args, flags} = this
+    // Validate before touching AWS: bad files exit 3 with no call made.
+    const desired = args.plan ? undefined : await loadDesiredState(flags.policies)
+    const saved = args.plan ? await readPlanFile(args.plan) : undefined
+    this.logToStderr('Reading the grants in the account...')
+    const account = await readAccount(this.aws)
+    let plan: Plan
+    if (saved) {
+      if (flags.prune) this.warn('--prune is ignored with a saved plan: the plan already says whether it prunes.')
+      await checkSavedPlan(saved, account)
+      plan = saved
+    } else {
+      plan = await planGrants(account, desired!.state, {prune: flags.prune})
+    }
+    const labels = desired?.state.principals ?? {}
+    const label = principalLabels(labels)
+    checkSafety(plan, account)
+
+    if (plan.changes.length === 0) {
+      if (!this.jsonEnabled()) this.log(summaryLine(plan))
+      return {plan}
+    }
+    if (!this.jsonEnabled()) this.log(renderPlanText(plan, label))
+    await this.confirm(plan, flags['auto-approve'])
+
+    const result = await applyPlan(plan, account, {
+      onProgress: (done, total) => this.logToStderr(`applied ${done}/${total} entries`),
+    })
+    if (!this.jsonEnabled()) this.log(this.renderResult(result))
+    if (!result.ok) this.setExitCode(ExitCode.ApplyFailed)
+    return {plan, result}
+  }
+
+  private async confirm(plan: Plan, autoApprove: boolean): Promise<void> {
+    if (autoApprove) return
+    if (!process.stdin.isTTY || this.jsonEnabled()) {
+      throw new LakegovError('Refusing to apply without confirmation: not on a terminal.', {
+        exitCode: ExitCode.Usage,
+        code: 'APPLY_NEEDS_APPROVAL',
+        suggestions: ['Pass --auto-approve (in CI, after reviewing the plan).'],
+      })
+    }
+    const question = plan.broadening.length > 0 ? `This plan BROADENS access (${plan.broadening.length} change(s)). Apply it? Type "yes": ` : 'Apply this plan? Type "yes": '
+    const prompt = createInterface({input: process.stdin, output: process.stderr})
+    const answer = await prompt.question(question)
+    prompt.close()
+    if (answer.trim().toLowerCase() !== 'yes') {
+      throw new LakegovError('Apply cancelled; nothing was changed.', {exitCode: ExitCode.Usage, code: 'APPLY_CANCELLED'})
+    }
+  }
+
+  private renderResult(result: ApplyResult): string {
+    const count = (status: string) => result.outcomes.filter((outcome) => outcome.status === status).length
+    const lines = result.outcomes
+      .filter((outcome) => outcome.status !== 'applied')
+      .map((outcome) => (outcome.error ? `  failed  ${outcome.key}: ${outcome.error.step} ${outcome.error.code}: ${outcome.error.message}` : `  skipped ${outcome.key}`))
+    lines.push(`Apply: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped, in ${result.calls} batch call(s).`)
+    if (!result.ok) lines.push('Run apply again to converge: it plans from what was actually applied.')
+    return lines.join('\n')
+  }
+}

@@ -1,0 +1,46 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, policiesFlag} from '../../base-command'
+import {ExitCode, describeExitCodes} from '../../core/exit-codes'
+import type {Plan} from '../../core/plan/plan'
+import {writePlanFile} from '../../io/plan-file'
+import {principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
+import {loadDesiredState} from '../../io/policy-files'
+import {planGrants, readAccount} from '../../workflows/grants'
+
+export default class GrantsPlan extends BaseCommand<typeof GrantsPlan> {
+  static summary = 'Show what apply would change to make the account match the grants files.'
+
+  static description = `Validates <policies>/grants/*.yaml (exit 3 before any AWS call if they are invalid), reads the grants in scope with paginated ListPermissions, compares both in one canonical form (a table grant listed back as Table plus TableWithColumns, or ALL listed back expanded, compares equal) and prints + grant, - revoke and ~ change lines grouped by principal. Grants in scope that the files do not declare are listed as unmanaged; --prune plans their revocation. Implicit grants of data lake administrators are never changed. Changes nothing.
+
+${describeExitCodes()}`
+
+  static examples = [
+    '<%= config.bin %> grants plan',
+    '<%= config.bin %> grants plan --prune --out plan.json --detailed-exitcode',
+    '<%= config.bin %> grants plan --format markdown > plan.md',
+  ]
+
+  static flags = {
+    policies: policiesFlag,
+    prune: Flags.boolean({description: 'Also revoke grants in scope that the files do not declare.'}),
+    out: Flags.file({description: 'Save the plan as JSON, for `lakegov grants apply FILE`.'}),
+    'detailed-exitcode': Flags.boolean({description: 'Exit 2 when there are changes, 0 when there are none.'}),
+    format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, description: 'Output format (--json for JSON).'})(),
+  }
+
+  async run(): Promise<Plan> {
+    // Validate before touching AWS: bad files exit 3 with no call made.
+    const {state} = await loadDesiredState(this.flags.policies)
+    this.logToStderr('Reading the grants in the account...')
+    const plan = await planGrants(await readAccount(this.aws), state, {prune: this.flags.prune})
+    if (this.flags.out) await writePlanFile(this.flags.out, plan)
+    if (!this.jsonEnabled()) {
+      const label = principalLabels(state.principals)
+      this.log(this.flags.format === 'markdown' ? renderPlanMarkdown(plan, label) : renderPlanText(plan, label))
+      if (this.flags.out) this.logToStderr(`Saved the plan to ${this.flags.out}; apply it with: lakegov grants apply ${this.flags.out}`)
+    }
+    if (this.flags['detailed-exitcode'] && plan.changes.length > 0) this.setExitCode(ExitCode.Changes)
+    return plan
+  }
+}

@@ -1,0 +1,92 @@
+import {createHash} from 'node:crypto'
+
+import {grantKey, type Grant} from '../model/grant'
+import {accountOfPrincipal, isBroadPrincipal} from '../policy/principals'
+import type {Scope} from '../policy/types'
+import {diffGrants, inScope, type CurrentGrant, type GrantChange} from './diff'
+
+/** The version of the saved plan format; apply refuses other versions. */
+export const PLAN_VERSION = 1
+
+/** Why a change widens who can read what. */
+export type BroadeningReason = 'new-principal' | 'wider-columns' | 'grant-option' | 'cross-account' | 'broad-principal'
+
+/** A change that broadens access, for the approval prompt and the PR comment. */
+export interface Broadening {
+  /** The change's grant key. */
+  key: string
+  /** Why it broadens access. */
+  reasons: BroadeningReason[]
+}
+
+/** A plan: a value that records what it was computed from, so that apply can refuse a stale one. */
+export interface Plan {
+  /** The plan format version. */
+  version: typeof PLAN_VERSION
+  /** The account the plan was made against. */
+  account: string
+  /** The region it was made in. */
+  region: string
+  /** A hash of the grants in scope that the plan was computed from. */
+  fingerprint: string
+  /** Whether undeclared grants in scope are revoked. */
+  prune: boolean
+  /** What the policy files manage. */
+  scope: Scope
+  /** The changes, sorted by grant key. */
+  changes: GrantChange[]
+  /** Undeclared grants in scope, left alone because prune is off. */
+  unmanaged: CurrentGrant[]
+  /** Grants Lake Formation implies (data lake admins): never changed. */
+  implicit: CurrentGrant[]
+  /** The changes that broaden access. */
+  broadening: Broadening[]
+  /** Counts for the summary line. */
+  summary: {grant: number; revoke: number; change: number; unmanaged: number}
+}
+
+/**
+ * A hash of the grants in scope: equal states give equal fingerprints, whatever order or shape
+ * ListPermissions returned them in, because the grants are canonical and sorted first.
+ */
+export function fingerprintGrants(current: Grant[], scope: Scope): string {
+  const lines = current
+    .filter((grant) => inScope(grant.resource, scope))
+    .map((grant) => `${grantKey(grant)} ${grant.permissions.join(',')} ${grant.grantable.join(',')}`)
+    .sort()
+  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`
+}
+
+function broadeningOf(change: GrantChange, current: Grant[], account: string): BroadeningReason[] {
+  if (change.add.permissions.length === 0 && change.add.grantable.length === 0) return []
+  const reasons: BroadeningReason[] = []
+  if (!current.some((grant) => grant.principal === change.principal)) reasons.push('new-principal')
+  // Any new SELECT on table data lets the principal read columns (or rows) it could not read before.
+  const readsData = ['table', 'tableWildcard', 'columns', 'dataCellsFilter', 'lfTagPolicy'].includes(change.resource.type)
+  if (readsData && (change.add.permissions.includes('SELECT') || change.add.permissions.includes('ALL'))) reasons.push('wider-columns')
+  if (change.add.grantable.length > 0) reasons.push('grant-option')
+  const principalAccount = accountOfPrincipal(change.principal)
+  if (principalAccount && principalAccount !== account && !isBroadPrincipal(change.principal)) reasons.push('cross-account')
+  if (isBroadPrincipal(change.principal)) reasons.push('broad-principal')
+  return reasons
+}
+
+/** Builds the plan: the diff, plus what apply needs to trust it later. Pure. */
+export function buildPlan(input: {desired: Grant[]; current: CurrentGrant[]; scope: Scope; prune: boolean; account: string; region: string}): Plan {
+  const diff = diffGrants(input.desired, input.current, {scope: input.scope, prune: input.prune})
+  const broadening = diff.changes
+    .map((change) => ({key: change.key, reasons: broadeningOf(change, input.current, input.account)}))
+    .filter((entry) => entry.reasons.length > 0)
+  const count = (action: GrantChange['action']) => diff.changes.filter((change) => change.action === action).length
+  return {
+    version: PLAN_VERSION,
+    account: input.account,
+    region: input.region,
+    fingerprint: fingerprintGrants(input.current, input.scope),
+    prune: input.prune,
+    scope: input.scope,
+    ...diff,
+    broadening,
+    summary: {grant: count('grant'), revoke: count('revoke'), change: count('change'), unmanaged: diff.unmanaged.length},
+  }
+}

@@ -1,0 +1,90 @@
+import {resourceKey, type Grant, type Permission} from '../core/model/grant'
+import type {GrantChange} from '../core/plan/diff'
+import type {Plan} from '../core/plan/plan'
+
+const SIGN: Record<GrantChange['action'], string> = {grant: '+', revoke: '-', change: '~'}
+
+function permissionList(permissions: Permission[], grantable: Permission[]): string {
+  return permissions.map((permission) => (grantable.includes(permission) || grantable.includes('ALL') ? `${permission}*` : permission)).join(', ')
+}
+
+function what(change: GrantChange): string {
+  if (change.action === 'grant') return permissionList(change.add.permissions, change.add.grantable)
+  if (change.action === 'revoke') return permissionList(change.remove.permissions, change.remove.grantable)
+  const parts = [
+    ...change.add.permissions.map((permission) => `+${permission}`),
+    ...change.add.grantable.map((permission) => `+${permission}*`),
+    ...change.remove.permissions.map((permission) => `-${permission}`),
+    ...change.remove.grantable.map((permission) => `-${permission}*`),
+  ]
+  return parts.join(' ')
+}
+
+/** principal identifier -> "name (identifier)", from the policy files' principals. */
+export function principalLabels(principals: Record<string, string>): (id: string) => string {
+  const names = new Map(Object.entries(principals).map(([name, id]) => [id, name]))
+  return (id) => (names.has(id) ? `${names.get(id)} (${id})` : id)
+}
+
+function groupByPrincipal<T extends {principal: string}>(items: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of [...items].sort((a, b) => a.principal.localeCompare(b.principal))) {
+    groups.set(item.principal, [...(groups.get(item.principal) ?? []), item])
+  }
+  return groups
+}
+
+/** The one-line summary. */
+export function summaryLine(plan: Plan): string {
+  const {grant, change, revoke, unmanaged} = plan.summary
+  const changes = grant + change + revoke === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
+  return `Plan: ${changes}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).` : ''}`
+}
+
+function grantLines(grants: Grant[]): string[] {
+  return grants.map((grant) => `    ${resourceKey(grant.resource).padEnd(48)} ${permissionList(grant.permissions, grant.grantable)}`)
+}
+
+/** The plan as terminal text: +, - and ~ lines grouped by principal, then the summary. `*` marks the grant option. */
+export function renderPlanText(plan: Plan, label: (id: string) => string): string {
+  const lines: string[] = []
+  for (const [principal, changes] of groupByPrincipal(plan.changes)) {
+    lines.push(label(principal))
+    for (const change of changes) lines.push(`  ${SIGN[change.action]} ${resourceKey(change.resource).padEnd(48)} ${what(change)}`)
+  }
+  if (plan.unmanaged.length > 0) {
+    lines.push('', 'Unmanaged: in scope but not in the files (run with --prune to revoke):')
+    for (const [principal, grants] of groupByPrincipal(plan.unmanaged)) lines.push(`  ${label(principal)}`, ...grantLines(grants))
+  }
+  if (plan.implicit.length > 0) {
+    lines.push('', `Implicit: ${plan.implicit.length} grant(s) held by data lake administrators; never changed.`)
+  }
+  if (plan.broadening.length > 0) {
+    lines.push('', `! ${plan.broadening.length} change(s) broaden access:`)
+    for (const entry of plan.broadening) lines.push(`  ${entry.key}: ${entry.reasons.join(', ')}`)
+  }
+  lines.push('', summaryLine(plan))
+  return lines.join('\n')
+}
+
+/** The plan as a Markdown pull request comment. */
+export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): string {
+  const lines = [`### lakegov grants plan (${plan.account}, ${plan.region})`, '', `**${summaryLine(plan)}**`, '']
+  if (plan.broadening.length > 0) {
+    lines.push(`> [!WARNING]`, `> ${plan.broadening.length} change(s) broaden access: ${[...new Set(plan.broadening.flatMap((entry) => entry.reasons))].join(', ')}.`, '')
+  }
+  if (plan.changes.length > 0) {
+    lines.push('```diff')
+    for (const [principal, changes] of groupByPrincipal(plan.changes)) {
+      lines.push(`# ${label(principal)}`)
+      for (const change of changes) lines.push(`${SIGN[change.action] === '~' ? '!' : SIGN[change.action]} ${resourceKey(change.resource)}  ${what(change)}`)
+    }
+    lines.push('```')
+  }
+  if (plan.unmanaged.length > 0) {
+    lines.push('', `<details><summary>${plan.unmanaged.length} unmanaged grant(s) (not in the files; --prune revokes them)</summary>`, '', '```')
+    for (const grant of plan.unmanaged) lines.push(`${label(grant.principal)}  ${resourceKey(grant.resource)}  ${permissionList(grant.permissions, grant.grantable)}`)
+    lines.push('```', '</details>')
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,78 @@
+/**
+ * The composition root of the grants commands: reads the policy files (io), the account (aws), and
+ * hands both to the pure core. Commands call these and render what comes back.
+ */
+import type {AwsClients} from '../aws/clients'
+import {LakeFormationAdapter} from '../aws/lakeformation'
+import {StsIdentityReader} from '../aws/sts'
+import {applyChanges, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
+import type {CallerIdentity} from '../core/model/lake'
+import {isSamePrincipal} from '../core/model/principal'
+import {markImplicit} from '../core/plan/diff'
+import {buildPlan, fingerprintGrants, type Plan} from '../core/plan/plan'
+import type {DesiredState} from '../core/policy/types'
+
+/** The account as the grants engine sees it. */
+export interface AccountView {
+  /** Who is calling. */
+  identity: CallerIdentity
+  /** The region in use. */
+  region: string
+  /** The data lake administrators. */
+  admins: string[]
+  /** The Lake Formation adapter bound to the account. */
+  lakeformation: LakeFormationAdapter
+}
+
+export async function readAccount(clients: AwsClients): Promise<AccountView> {
+  const identity = await new StsIdentityReader(clients).getCallerIdentity()
+  const lakeformation = new LakeFormationAdapter(clients, identity.account)
+  const settings = await lakeformation.getDataLakeSettings()
+  return {identity, region: await clients.region(), admins: settings.admins, lakeformation}
+}
+
+/** Plans the grants against an account already read. */
+export async function planGrants(account: AccountView, state: DesiredState, options: {prune: boolean}): Promise<Plan> {
+  const current = markImplicit(await account.lakeformation.listGrants(), account.admins)
+  return buildPlan({desired: state.grants, current, scope: state.scope, prune: options.prune, account: account.identity.account, region: account.region})
+}
+
+/** Refuses a saved plan made for another target, or from a state that has changed since. */
+export async function checkSavedPlan(plan: Plan, account: AccountView): Promise<void> {
+  if (plan.account !== account.identity.account || plan.region !== account.region) {
+    throw new LakegovError(`The plan was made for account ${plan.account} in ${plan.region}, not ${account.identity.account} in ${account.region}.`, {
+      exitCode: ExitCode.StalePlan,
+      code: 'PLAN_WRONG_TARGET',
+      suggestions: ['Check --profile and --region, or make a new plan.'],
+    })
+  }
+  const now = fingerprintGrants(markImplicit(await account.lakeformation.listGrants(), account.admins), plan.scope)
+  if (now !== plan.fingerprint) {
+    throw new LakegovError('Saved plan is stale: the grants in scope have changed since it was made.', {
+      exitCode: ExitCode.StalePlan,
+      code: 'PLAN_STALE',
+      suggestions: ['Make a new plan (lakegov grants plan --out plan.json), review it, and apply that.'],
+    })
+  }
+}
+
+/** Refuses plans that would take access away from the caller or from a data lake administrator. */
+export function checkSafety(plan: Plan, account: AccountView): void {
+  const protectedPrincipals = [account.identity.arn, ...account.admins]
+  const risky = plan.changes.filter(
+    (change) => change.remove.permissions.length + change.remove.grantable.length > 0 && protectedPrincipals.some((principal) => isSamePrincipal(principal, change.principal)),
+  )
+  if (risky.length > 0) {
+    throw new LakegovError(`Refusing to revoke permissions from the caller or a data lake administrator: ${risky.map((change) => change.key).join('; ')}.`, {
+      exitCode: ExitCode.Usage,
+      code: 'APPLY_UNSAFE',
+      suggestions: ['Revoke these by hand if you mean it, or declare them in the policy files.'],
+    })
+  }
+}
+
+export async function applyPlan(plan: Plan, account: AccountView, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyChanges(plan.changes, account.lakeformation, options)
+}
