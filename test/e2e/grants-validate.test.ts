@@ -11,8 +11,8 @@ describe('lakegov grants validate (e2e)', () => {
   it('accepts the example policies in the repository', async () => {
     const result = await runCli(['grants', 'validate', '--json'], sandboxEnv(sandboxEndpoint()), ROOT)
     expect(result.code).toBe(0)
-    const output = parseJson<{valid: boolean; files: string[]; state: {grants: unknown[]}}>(result)
-    expect(output).toMatchObject({valid: true, files: [path.join('policies', 'grants', 'security.yaml')]})
+    const output = parseJson<{files: string[]; state: {grants: unknown[]}}>(result)
+    expect(output.files).toEqual([path.join('policies', 'grants', 'security.yaml')])
     expect(output.state.grants).toHaveLength(4)
   })
 
@@ -27,5 +27,13 @@ describe('lakegov grants validate (e2e)', () => {
     expect(result.stderr).toContain(`${file}:9:19: grants[1].permissions[0]: SELECT is not a permission on a database`)
     expect(result.stderr).toContain('2 problems found')
     expect((await sandboxStats()).total).toBe(0)
+  })
+
+  it('with --json, lists the issues in the error object', async () => {
+    const result = await runCli(['grants', 'validate', '--json', '--policies', path.join('test', 'fixtures', 'policies', 'invalid')], sandboxEnv(sandboxEndpoint()), ROOT)
+    expect(result.code).toBe(3)
+    const {error} = parseJson<{error: {code: string; issues: Array<{line: number; field: string}>}}>(result)
+    expect(error.code).toBe('POLICY_INVALID')
+    expect(error.issues.map((issue) => `${issue.line}:${issue.field}`)).toEqual(['4:grants[0].principal', '9:grants[1].permissions[0]'])
   })
 })

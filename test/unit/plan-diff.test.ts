@@ -74,7 +74,8 @@ describe('diffGrants: changes', () => {
 
 /** What Lake Formation does with a change: the reference the property test checks the plan against. */
 function applyChange(held: Map<string, Grant>, change: GrantChange): void {
-  const expand = (permissions: Permission[]) => permissions.flatMap((permission) => (permission === 'ALL' ? (expansionOfAll(change.resource) ?? ['ALL']) : [permission]))
+  const expand = (permissions: Permission[]): Permission[] =>
+    permissions.flatMap((permission): readonly Permission[] => (permission === 'ALL' ? (expansionOfAll(change.resource) ?? ['ALL']) : [permission]))
   const before = held.get(change.key)
   const permissions = new Set(expand(before?.permissions ?? []))
   const grantable = new Set(expand(before?.grantable ?? []))
@@ -100,8 +101,8 @@ describe('diffGrants: property', () => {
     {type: 'dataLocation', path: 'arn:aws:s3:::logs/AWSLogs'},
   )
   const grants = fc
-    .tuple(principals, resources, fc.context())
-    .chain(([principal, resource]) => {
+    .tuple(principals, resources)
+    .chain(([principal, resource]: [string, Resource]) => {
       const valid: Record<string, Permission[]> = {
         table: ['ALL', 'ALTER', 'DESCRIBE', 'SELECT', 'INSERT'],
         tableWildcard: ['DESCRIBE', 'SELECT'],
@@ -110,7 +111,7 @@ describe('diffGrants: property', () => {
         dataLocation: ['DATA_LOCATION_ACCESS'],
       }
       const allowed = valid[resource.type]
-      return fc.tuple(fc.subarray(allowed, {minLength: 1}), fc.subarray(allowed)).map(([permissions, grantable]) =>
+      return fc.tuple(fc.subarray<Permission>(allowed, {minLength: 1}), fc.subarray<Permission>(allowed)).map(([permissions, grantable]) =>
         grant(principal, resource, permissions, grantable.filter((permission) => permissions.includes(permission) || permissions.includes('ALL'))),
       )
     })

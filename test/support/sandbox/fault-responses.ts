@@ -1,0 +1,69 @@
+import {restJsonError} from '../lakeformation/rest-json'
+import type {Protocol} from './protocols'
+
+/** A canned HTTP answer. */
+export interface CannedResponse {
+  /** The HTTP status. */
+  status: number
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>
+  /** The body; sent only when the method allows one. */
+  body: string
+}
+
+function xml(body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${body}`
+}
+
+function queryError(status: number, type: 'Sender' | 'Receiver', code: string, message: string, requestId: string): CannedResponse {
+  return {
+    status,
+    headers: {'content-type': 'text/xml', 'x-amzn-requestid': requestId},
+    body: xml(`<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`),
+  }
+}
+
+function jsonError(status: number, code: string, message: string, requestId: string): CannedResponse {
+  return {
+    status,
+    headers: {'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId},
+    body: JSON.stringify({__type: code, message}),
+  }
+}
+
+function s3Error(status: number, code: string, message: string, requestId: string): CannedResponse {
+  return {
+    status,
+    headers: {'content-type': 'application/xml', 'x-amz-request-id': requestId},
+    body: xml(`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`),
+  }
+}
+
+/** Throttling exactly as each protocol's real services send it, so the SDK classifies and retries it. */
+export function throttlingResponse(protocol: Protocol, requestId: string): CannedResponse {
+  switch (protocol) {
+    case 'restJson1':
+      return restJsonError('ThrottlingException', 400, 'Rate exceeded', requestId)
+    case 'awsJson1_1':
+      return jsonError(400, 'ThrottlingException', 'Rate exceeded', requestId)
+    case 'awsQuery':
+      return queryError(400, 'Sender', 'Throttling', 'Rate exceeded', requestId)
+    case 'restXml':
+      return s3Error(503, 'SlowDown', 'Please reduce your request rate.', requestId)
+  }
+}
+
+/** An internal server error in each protocol's shape. */
+export function serverErrorResponse(protocol: Protocol, requestId: string): CannedResponse {
+  const message = 'Injected by the lakegov sandbox: internal failure.'
+  switch (protocol) {
+    case 'restJson1':
+      return restJsonError('InternalServiceException', 500, message, requestId)
+    case 'awsJson1_1':
+      return jsonError(500, 'InternalFailure', message, requestId)
+    case 'awsQuery':
+      return queryError(500, 'Receiver', 'InternalFailure', message, requestId)
+    case 'restXml':
+      return s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.', requestId)
+  }
+}

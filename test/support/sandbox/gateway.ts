@@ -1,0 +1,186 @@
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+import type {LakeFormationModel} from '../lakeformation/model'
+import {handleRestJson, nextRequestId} from '../lakeformation/rest-json'
+import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fault-responses'
+import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
+import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
+import type {CallStats} from './stats'
+
+/** What the gateway fronts. */
+export interface GatewayParts {
+  /** moto's own endpoint, http://127.0.0.1:PORT. */
+  motoEndpoint: string
+  /** Serves lakeformation calls. */
+  model: LakeFormationModel
+  /** Decides latency and faults per call. */
+  faults: FaultInjector
+  /** Counts calls. */
+  stats: CallStats
+  /** Clears everything, for POST /_sandbox/reset. */
+  reset: () => Promise<void>
+  /** Progress lines. */
+  log: (line: string) => void
+}
+
+// Hop-by-hop headers belong to one connection; forwarding them would confuse the next hop.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect'])
+
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.once('end', () => resolve(Buffer.concat(chunks)))
+    request.once('error', reject)
+  })
+}
+
+function send(response: http.ServerResponse, method: string, canned: CannedResponse): void {
+  const body = method === 'HEAD' ? '' : canned.body
+  response.writeHead(canned.status, {...canned.headers, 'content-length': Buffer.byteLength(body)})
+  response.end(body)
+}
+
+function sendJson(response: http.ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value)
+  response.writeHead(status, {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)})
+  response.end(body)
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function forwardHeaders(headers: http.IncomingHttpHeaders, bodyLength?: number): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {}
+  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value
+  if (bodyLength !== undefined) out['content-length'] = bodyLength
+  return out
+}
+
+/**
+ * Creates the gateway: special /_sandbox routes, then for every AWS call, counting, latency, faults,
+ * and routing (Lake Formation to the model, the rest to moto, byte for byte).
+ */
+export function createGateway(parts: GatewayParts): http.Server {
+  const moto = new URL(parts.motoEndpoint)
+  const motoAgent = new http.Agent({keepAlive: true})
+
+  /** Streams the call to moto and moto's answer back, status and headers as moto sent them. */
+  const forward = (request: http.IncomingMessage, response: http.ServerResponse, body?: Buffer) => {
+    const upstream = http.request(
+      {
+        host: moto.hostname,
+        port: moto.port,
+        method: request.method,
+        path: request.url,
+        headers: forwardHeaders(request.headers, body?.length),
+        agent: motoAgent,
+      },
+      (motoResponse) => {
+        const headers: http.OutgoingHttpHeaders = {}
+        for (const [name, value] of Object.entries(motoResponse.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value
+        response.writeHead(motoResponse.statusCode ?? 502, motoResponse.statusMessage, headers)
+        motoResponse.pipe(response)
+      },
+    )
+    upstream.once('error', (error) => {
+      parts.log(`gateway: moto failed on ${request.method} ${request.url}: ${error.message}`)
+      if (!response.headersSent) {
+        response.writeHead(502, {'content-type': 'text/plain'})
+        response.end(`The lakegov sandbox could not reach moto: ${error.message}`)
+      } else response.destroy()
+    })
+    if (body) upstream.end(body)
+    else request.pipe(upstream)
+  }
+
+  const serveSandboxRoute = async (request: http.IncomingMessage, response: http.ServerResponse, path: string) => {
+    const route = `${request.method} ${path}`
+    if (route === 'GET /_sandbox/stats') return sendJson(response, 200, parts.stats.snapshot())
+    if (route === 'GET /_sandbox/faults') return sendJson(response, 200, parts.faults.current())
+    if (route === 'POST /_sandbox/reset') {
+      await readBody(request)
+      await parts.reset()
+      return sendJson(response, 200, {reset: true})
+    }
+    if (route === 'POST /_sandbox/faults') {
+      const text = (await readBody(request)).toString('utf8')
+      try {
+        parts.faults.update(parseFaultOptions(text.trim() === '' ? {} : JSON.parse(text)))
+      } catch (error) {
+        if (error instanceof FaultOptionsError || error instanceof SyntaxError) return sendJson(response, 400, {message: error.message})
+        throw error
+      }
+      return sendJson(response, 200, parts.faults.current())
+    }
+    sendJson(response, 404, {message: `No sandbox route ${route}. Routes: GET /_sandbox/stats, GET|POST /_sandbox/faults, POST /_sandbox/reset.`})
+  }
+
+  const serveAwsCall = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const method = request.method ?? 'GET'
+    const url = request.url ?? '/'
+    const service = serviceOf(request.headers, url)
+    const protocol: Protocol = protocolOf(service, request.headers)
+    const body = needsBody(service, protocol) ? await readBody(request) : undefined
+    const operation = operationOf(service, protocol, {method, url, headers: request.headers, body})
+    const serviceName = service ?? 'unknown'
+    parts.stats.countCall(serviceName, operation)
+
+    if (parts.faults.latencyMs > 0) await sleep(parts.faults.latencyMs)
+    const fault = parts.faults.decide(serviceName, operation)
+    if (fault) {
+      parts.stats.countFault(fault)
+      parts.log(`gateway: injecting ${fault} into ${serviceName}:${operation}`)
+      if (fault === 'drop') {
+        request.socket.destroy()
+        return
+      }
+      const requestId = nextRequestId()
+      return send(response, method, fault === 'throttle' ? throttlingResponse(protocol, requestId) : serverErrorResponse(protocol, requestId))
+    }
+
+    if (service === 'lakeformation') {
+      const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8')})
+      return send(response, method, answer)
+    }
+    forward(request, response, body)
+  }
+
+  const server = http.createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0]
+    const handling = path.startsWith('/_sandbox/')
+      ? serveSandboxRoute(request, response, path)
+      : // moto's own API (reset, dashboard) passes through untouched: never counted, never faulted.
+        path.startsWith('/moto-api/')
+        ? Promise.resolve(forward(request, response))
+        : serveAwsCall(request, response)
+    handling.catch((error: Error) => {
+      parts.log(`gateway: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`)
+      if (!response.headersSent) sendJson(response, 500, {message: `The lakegov sandbox failed: ${error.message}`})
+      else response.destroy()
+    })
+  })
+  server.on('close', () => motoAgent.destroy())
+  return server
+}
+
+/** Listens on 127.0.0.1 only: the sandbox must never be reachable from outside this machine. */
+export function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.removeListener('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+/** Closes the server, including idle keep-alive connections, which would otherwise hold it open. */
+export function close(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()))
+    server.closeAllConnections()
+  })
+}

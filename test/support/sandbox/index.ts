@@ -1,0 +1,68 @@
+import {LakeFormationModel} from '../lakeformation/model'
+import {FaultInjector} from './faults'
+import {close, createGateway, listen} from './gateway'
+import {startMoto} from './moto'
+import {createMotoVerifier} from './moto-verifier'
+import {CallStats} from './stats'
+import type {FaultOptions, Sandbox, SandboxOptions} from './types'
+
+export type {FailNextRule, FaultKind, FaultOptions, Sandbox, SandboxOptions, SandboxStats} from './types'
+export {MOTO_MISSING} from './moto'
+
+/** moto's default account, which it reports for any credentials; the model must agree with it. */
+export const DEFAULT_ACCOUNT_ID = '123456789012'
+
+/**
+ * Starts moto on a private port and the gateway in front of it on 127.0.0.1. Rejects, with moto
+ * stopped, if either cannot start; a machine without moto gets the install command in the message.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const log = options.log ?? (() => undefined)
+  const faults = new FaultInjector({
+    latencyMs: options.latencyMs ?? 0,
+    throttleRate: options.throttleRate ?? 0,
+    errorRate: options.errorRate ?? 0,
+    seed: options.seed ?? 1,
+  })
+  const moto = await startMoto({log})
+  const model = new LakeFormationModel({accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, verify: createMotoVerifier(moto.endpoint)})
+  const stats = new CallStats()
+
+  const reset = async () => {
+    await moto.reset()
+    model.reset()
+    stats.reset()
+    faults.reset()
+  }
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, faults, stats, reset, log})
+
+  let port: number
+  try {
+    port = await listen(gateway, options.port ?? 0)
+  } catch (error) {
+    await moto.stop()
+    throw error
+  }
+  const endpoint = `http://127.0.0.1:${port}`
+  log(`sandbox gateway on ${endpoint}, moto on ${moto.endpoint}`)
+
+  let stopping: Promise<void> | undefined
+  return {
+    endpoint,
+    port,
+    reset,
+    async stats() {
+      return stats.snapshot()
+    },
+    async setFaults(update: Partial<FaultOptions>) {
+      faults.update(update)
+    },
+    stop() {
+      // Idempotent: teardown code and signal handlers may both call it.
+      stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
+        if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
+      })
+      return stopping
+    },
+  }
+}
