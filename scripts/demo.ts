@@ -2,12 +2,13 @@
  * `npm run demo`: the main job, run locally. Starts the sandbox on a free loopback port, runs the
  * built CLI against it as a user would, prints what it says, and stops the sandbox.
  */
-import {spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import path from 'node:path'
 
 import {LakeFormationClient, PutDataLakeSettingsCommand} from '@aws-sdk/client-lakeformation'
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 
+import {iamArnOf} from '../src/core/model/principal'
 import {sandboxEnv} from '../test/support/cli'
 import {startSandbox} from '../test/support/sandbox'
 
@@ -17,12 +18,20 @@ function step(title: string): void {
   process.stdout.write(`\n\x1b[1m== ${title}\x1b[0m\n`)
 }
 
-/** Runs lakegov with the sandbox's environment, streaming its output, and returns its exit code. */
-function lakegov(env: NodeJS.ProcessEnv, ...args: string[]): number {
+/**
+ * Runs lakegov with the sandbox's environment, streaming its output, and returns its exit code.
+ * Asynchronous on purpose: the sandbox runs in this process and must keep answering meanwhile.
+ */
+function lakegov(env: NodeJS.ProcessEnv, ...args: string[]): Promise<number> {
   process.stdout.write(`$ lakegov ${args.join(' ')}\n`)
-  const result = spawnSync(process.execPath, [BIN, ...args], {env, stdio: 'inherit'})
-  process.stdout.write(`(exit ${result.status})\n`)
-  return result.status ?? 1
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env, stdio: 'inherit'})
+    child.on('error', reject)
+    child.on('close', (code) => {
+      process.stdout.write(`(exit ${code})\n`)
+      resolve(code ?? 1)
+    })
+  })
 }
 
 async function main(): Promise<number> {
@@ -34,17 +43,18 @@ async function main(): Promise<number> {
     const sdk = {region: 'us-east-1', endpoint: sandbox.endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
 
     step('doctor on a fresh account: nobody administers the lake yet')
-    lakegov(env, 'doctor')
+    await lakegov(env, 'doctor')
 
     step('An administrator adds the caller to the data lake admins')
     const caller = await new STSClient(sdk).send(new GetCallerIdentityCommand({}))
+    const admin = iamArnOf(caller.Arn ?? '')
     await new LakeFormationClient(sdk).send(
-      new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: caller.Arn}], CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: []}}),
+      new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: admin}], CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: []}}),
     )
-    process.stdout.write(`DataLakeAdmins = [${caller.Arn}]; default permissions = [] (Lake Formation decides)\n`)
+    process.stdout.write(`DataLakeAdmins = [${admin}]; default permissions = [] (Lake Formation decides)\n`)
 
     step('doctor again')
-    return lakegov(env, 'doctor')
+    return await lakegov(env, 'doctor')
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')

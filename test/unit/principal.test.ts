@@ -1,4 +1,4 @@
-import {isSamePrincipal, parseIamIdentity} from '../../src/core/model/principal'
+import {iamArnOf, isSamePrincipal, parseIamIdentity} from '../../src/core/model/principal'
 
 describe('parseIamIdentity', () => {
   it.each([
@@ -32,5 +32,16 @@ describe('isSamePrincipal', () => {
     ['111122223333', '444455556666', false],
   ])('%s vs %s -> %s', (a, b, same) => {
     expect(isSamePrincipal(a, b)).toBe(same)
+  })
+})
+
+describe('iamArnOf', () => {
+  it.each([
+    ['arn:aws:sts::111122223333:assumed-role/LakeAdmin/ci', 'arn:aws:iam::111122223333:role/LakeAdmin'],
+    ['arn:aws:sts::123456789012:user/moto', 'arn:aws:iam::123456789012:user/moto'],
+    ['arn:aws:iam::111122223333:user/ops/alice', 'arn:aws:iam::111122223333:user/alice'],
+    ['arn:aws:iam::111122223333:root', undefined],
+  ])('%s -> %s', (arn, expected) => {
+    expect(iamArnOf(arn)).toBe(expected)
   })
 })

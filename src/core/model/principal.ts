@@ -32,3 +32,13 @@ export function isSamePrincipal(a: string, b: string): boolean {
   const right = parseIamIdentity(b)
   return Boolean(left && right && left.account === right.account && left.kind === right.kind && left.name === right.name)
 }
+
+/**
+ * The IAM ARN Lake Formation accepts for a caller: an assumed-role session becomes its role, and an
+ * STS user ARN its IAM user. IAM paths are unknown from STS and left out. Undefined for root.
+ */
+export function iamArnOf(callerArn: string): string | undefined {
+  const identity = parseIamIdentity(callerArn)
+  if (!identity || identity.kind === 'root') return undefined
+  return `arn:aws:iam::${identity.account}:${identity.kind}/${identity.name}`
+}
