@@ -73,7 +73,7 @@ describe('lakegov doctor (e2e, against the sandbox)', () => {
     const stats = await sandboxStats()
     expect(stats.faults.throttle).toBe(2)
     expect(stats.services.lakeformation.GetDataLakeSettings).toBe(3)
-  })
+  }, 20_000)
 
   it('reports throttling that outlasts the retries as a failed check', async () => {
     await setSandboxFaults({failNext: [{service: 'lakeformation', operation: 'GetDataLakeSettings', kind: 'throttle', count: 5}]})
@@ -83,7 +83,7 @@ describe('lakegov doctor (e2e, against the sandbox)', () => {
     const settings = parseJson<DoctorReport>(result).checks.find((check) => check.id === 'lake-settings')
     expect(settings).toMatchObject({status: 'fail', exitCode: 1, fix: expect.stringContaining('--max-attempts')})
     expect(result.code).toBe(1)
-  })
+  }, 20_000)
 })
 
 describe('lakegov CLI basics (e2e)', () => {

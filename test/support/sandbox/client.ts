@@ -1,10 +1,20 @@
 import type {FaultOptions, SandboxStats} from './types'
 
-/** The environment variable the e2e global setup sets to the running sandbox's endpoint. */
+/** The environment variable the e2e global setup sets to the (first) running sandbox's endpoint. */
 export const SANDBOX_ENDPOINT_VARIABLE = 'LAKEGOV_SANDBOX_ENDPOINT'
+/** Comma-separated endpoints, one sandbox per jest worker, set by the e2e global setup. */
+export const SANDBOX_ENDPOINTS_VARIABLE = 'LAKEGOV_SANDBOX_ENDPOINTS'
 
-/** The endpoint of the sandbox the e2e global setup started. */
+/**
+ * The endpoint of this jest worker's sandbox. Each worker gets its own, because tests reset the
+ * sandbox and queue faults: two test files sharing one would break each other when run in parallel.
+ * Outside jest, or with a single sandbox, it is LAKEGOV_SANDBOX_ENDPOINT.
+ */
 export function sandboxEndpoint(): string {
+  const perWorker = (process.env[SANDBOX_ENDPOINTS_VARIABLE] ?? '').split(',').filter(Boolean)
+  const worker = Number(process.env.JEST_WORKER_ID)
+  // Jest numbers its workers from 1; the modulo only guards against a worker the setup did not plan for.
+  if (perWorker.length > 0 && Number.isInteger(worker) && worker >= 1) return perWorker[(worker - 1) % perWorker.length]
   const endpoint = process.env[SANDBOX_ENDPOINT_VARIABLE]
   if (!endpoint) {
     throw new Error(
