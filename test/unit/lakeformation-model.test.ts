@@ -291,9 +291,20 @@ describe('LakeFormationModel: everything else', () => {
     const lf = model()
     await lf.handle('RegisterResource', {ResourceArn: 'arn:aws:s3:::lake', RoleArn: ROLE})
     await lf.handle('PutDataLakeSettings', {DataLakeSettings: {}})
+    await lf.handle('CreateLFTag', {TagKey: 'domain', TagValues: ['audit']})
+    await lf.handle('GrantPermissions', {Principal: {DataLakePrincipalIdentifier: ROLE}, Resource: {Database: {Name: 'trail'}}, Permissions: ['DESCRIBE']})
+    await lf.handle('CreateDataCellsFilter', {
+      TableData: {TableCatalogId: ACCOUNT, DatabaseName: 'trail', TableName: 'events', Name: 'f', RowFilter: {AllRowsWildcard: {}}, ColumnWildcard: {}},
+    })
+    lf.failNextWrites(1)
     lf.reset()
     expect(await lf.handle('ListResources', {})).toEqual({ResourceInfoList: []})
     expect((await settingsOf(lf)).CreateTableDefaultPermissions).toEqual(IAM_ONLY)
+    expect(await lf.handle('ListLFTags', {})).toEqual({LFTags: []})
+    expect(await lf.handle('ListPermissions', {IncludeRelated: 'TRUE'})).toEqual({PrincipalResourcePermissions: []})
+    expect(await lf.handle('ListDataCellsFilter', {})).toEqual({DataCellsFilters: []})
+    // The injected failure went with the rest.
+    await expect(lf.handle('GrantPermissions', {Principal: {DataLakePrincipalIdentifier: ROLE}, Resource: {Database: {Name: 'trail'}}, Permissions: ['DESCRIBE']})).resolves.toEqual({})
   })
 })
 

@@ -2,6 +2,7 @@ import type {VerificationStatus} from '@aws-sdk/client-lakeformation'
 
 import type {LakeFormationState} from './state'
 import type {Input} from './validate'
+import type {WriteGate} from './write-gate'
 
 /** The location Lake Formation checks it can reach when a resource is registered or updated. */
 export interface LocationToVerify {
@@ -26,6 +27,8 @@ export interface OperationContext {
   verify: Verifier
   /** The clock, injectable so that LastModified is deterministic in tests. */
   now: () => Date
+  /** Scripted write contention: every write asks it first (see WriteGate). */
+  writes: WriteGate
 }
 
 /** One Lake Formation operation: validates its input, changes state, returns the output shape. */

@@ -42,6 +42,14 @@ export function accessDenied(message: string): LakeFormationError {
   return new LakeFormationError('AccessDeniedException', message)
 }
 
+export function concurrentModification(message: string): LakeFormationError {
+  return new LakeFormationError('ConcurrentModificationException', message)
+}
+
+export function resourceNumberLimitExceeded(message: string): LakeFormationError {
+  return new LakeFormationError('ResourceNumberLimitExceededException', message)
+}
+
 /**
  * What an operation the sandbox lacks returns. It is deliberately not InvalidInputException:
  * callers treat some InvalidInputExceptions as success (revoking a grant that is already gone), and
@@ -53,4 +61,12 @@ export function notModelled(operation: string): LakeFormationError {
     `The lakegov sandbox does not model the Lake Formation operation ${JSON.stringify(operation)} yet.`,
     400,
   )
+}
+
+/**
+ * What a modelled operation answers for an input shape the sandbox does not model (named LF-tag
+ * expressions, for instance): UnknownOperationException for the same reason as notModelled.
+ */
+export function featureNotModelled(feature: string): LakeFormationError {
+  return new LakeFormationError('UnknownOperationException', `The lakegov sandbox does not model ${feature} yet.`, 400)
 }

@@ -1,12 +1,26 @@
 import type {Verifier, OperationContext, OperationHandler} from './context'
 import {LakeFormationError, notModelled} from './errors'
+import {createDataCellsFilter, deleteDataCellsFilter, getDataCellsFilter, listDataCellsFilter, updateDataCellsFilter} from './operations/data-cells-filters'
+import {
+  addLFTagsToResource,
+  createLFTag,
+  deleteLFTag,
+  getLFTag,
+  getResourceLFTags,
+  listLFTags,
+  removeLFTagsFromResource,
+  updateLFTag,
+} from './operations/lf-tags'
+import {batchGrantPermissions, batchRevokePermissions, grantPermissions, listPermissions, revokePermissions} from './operations/permissions'
 import {deregisterResource, describeResource, listResources, registerResource, updateResource} from './operations/resources'
 import {getDataLakeSettings, putDataLakeSettings} from './operations/settings'
 import {createState} from './state'
 import {asInput} from './validate'
+import {type ConcurrencyOptions, WriteGate} from './write-gate'
 
 export {LakeFormationError} from './errors'
 export type {LocationToVerify, Verifier} from './context'
+export type {ConcurrencyOptions} from './write-gate'
 
 /** How to build a model. */
 export interface LakeFormationModelOptions {
@@ -16,16 +30,36 @@ export interface LakeFormationModelOptions {
   verify?: Verifier
   /** The clock for LastModified; defaults to the real one. */
   now?: () => Date
+  /** Scripted ConcurrentModificationException on every Nth write to one resource; off by default. */
+  concurrency?: ConcurrencyOptions
 }
 
 /** One handler per operation: the model grows by adding entries here, never by branching inside one. */
 const OPERATIONS: Record<string, OperationHandler> = {
+  AddLFTagsToResource: addLFTagsToResource,
+  BatchGrantPermissions: batchGrantPermissions,
+  BatchRevokePermissions: batchRevokePermissions,
+  CreateDataCellsFilter: createDataCellsFilter,
+  CreateLFTag: createLFTag,
+  DeleteDataCellsFilter: deleteDataCellsFilter,
+  DeleteLFTag: deleteLFTag,
   DeregisterResource: deregisterResource,
   DescribeResource: describeResource,
+  GetDataCellsFilter: getDataCellsFilter,
   GetDataLakeSettings: getDataLakeSettings,
+  GetLFTag: getLFTag,
+  GetResourceLFTags: getResourceLFTags,
+  GrantPermissions: grantPermissions,
+  ListDataCellsFilter: listDataCellsFilter,
+  ListLFTags: listLFTags,
+  ListPermissions: listPermissions,
   ListResources: listResources,
   PutDataLakeSettings: putDataLakeSettings,
   RegisterResource: registerResource,
+  RemoveLFTagsFromResource: removeLFTagsFromResource,
+  RevokePermissions: revokePermissions,
+  UpdateDataCellsFilter: updateDataCellsFilter,
+  UpdateLFTag: updateLFTag,
   UpdateResource: updateResource,
 }
 
@@ -43,6 +77,7 @@ export class LakeFormationModel {
       accountId: options.accountId,
       verify: options.verify ?? (async () => 'VERIFIED'),
       now: options.now ?? (() => new Date()),
+      writes: new WriteGate(options.concurrency),
     }
   }
 
@@ -64,8 +99,18 @@ export class LakeFormationModel {
     }
   }
 
-  /** Forgets everything: the state of an account that has never used Lake Formation. */
+  /**
+   * Makes the next `count` writes fail with `code`, whatever they touch: a single GrantPermissions or
+   * RevokePermissions (and the other writes that can meet contention) rejects with it, a batch entry
+   * reports it in Failures[]. Writes refused for their input do not use one up.
+   */
+  failNextWrites(count: number, code = 'ConcurrentModificationException'): void {
+    this.context.writes.failNext(count, code)
+  }
+
+  /** Forgets everything: the state of an account that has never used Lake Formation, and any scripted failures. */
   reset(): void {
     this.context.state = createState()
+    this.context.writes.reset()
   }
 }

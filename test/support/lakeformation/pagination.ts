@@ -1,5 +1,11 @@
 import {invalidInput} from './errors'
 
+/**
+ * Lake Formation pages at this size when MaxResults is left out (the API model gives no default), so
+ * a caller that ignores NextToken shows up in tests.
+ */
+export const DEFAULT_PAGE_SIZE = 100
+
 /** One page of a listing and the token for the next one, if any. */
 export interface Page<T> {
   /** The items on this page, in the listing's order. */

@@ -1,5 +1,7 @@
 import type {DataLakeSettings, VerificationStatus} from '@aws-sdk/client-lakeformation'
 
+import type {CanonicalResource} from './resource-shapes'
+
 /** An S3 location registered with Lake Formation, as the service keeps it. */
 export interface RegisteredResource {
   /** The S3 ARN, `arn:aws:s3:::bucket[/prefix]`, exactly as registered. */
@@ -31,6 +33,64 @@ export interface LakeFormationState {
   settings: DataLakeSettings
   /** Registered locations, keyed by ResourceArn. */
   resources: Map<string, RegisteredResource>
+  /** Explicit grants, keyed by grantKey(principal, resourceKey(resource)). */
+  grants: Map<string, StoredGrant>
+  /** Declared LF-tags, keyed by their lower-cased key. */
+  lfTags: Map<string, StoredLFTag>
+  /** LF-tags assigned to databases, tables and columns: target key (see operations/lf-tags.ts) to tag key to value. */
+  lfTagAssignments: Map<string, Map<string, string>>
+  /** Data cells filters, keyed by dataCellsFilterKey(database, table, name). */
+  dataCellsFilters: Map<string, StoredDataCellsFilter>
+}
+
+/** What one principal explicitly holds on one resource. */
+export interface StoredGrant {
+  /** The DataLakePrincipalIdentifier, as granted. */
+  principal: string
+  /** The resource, canonical. */
+  resource: CanonicalResource
+  /** The permissions held, ALL expanded where Lake Formation expands it; never empty. */
+  permissions: Set<string>
+  /** The permissions held with the grant option; always a subset of permissions. */
+  grantable: Set<string>
+  /** When a grant or revoke last changed this entry. */
+  lastUpdated: Date
+}
+
+/** A declared LF-tag. */
+export interface StoredLFTag {
+  /** The key, lower-cased. */
+  tagKey: string
+  /** The allowed values, lower-cased. */
+  tagValues: Set<string>
+}
+
+/** A data cells filter: some rows and some columns of one table. */
+export interface StoredDataCellsFilter {
+  /** The table's database. */
+  database: string
+  /** The table. */
+  table: string
+  /** The filter's name, unique per table. */
+  name: string
+  /** The row filter: a PartiQL predicate, or every row. */
+  rowFilter: {FilterExpression: string} | {AllRowsWildcard: Record<string, never>}
+  /** ColumnNames, when the filter names its columns. */
+  columnNames?: string[]
+  /** ColumnWildcard.ExcludedColumnNames, when the filter takes every column but these. */
+  excludedColumnNames?: string[]
+  /** Bumped by every update; UpdateDataCellsFilter with a stale VersionId fails. */
+  version: number
+}
+
+/** The key of a principal's grant on a resource: sorts by principal, then by resource. */
+export function grantKey(principal: string, resourceKey: string): string {
+  return `${principal}\u0000${resourceKey}`
+}
+
+/** The key of a data cells filter. */
+export function dataCellsFilterKey(database: string, table: string, name: string): string {
+  return JSON.stringify([database, table, name])
 }
 
 /** The pseudo-principal that stands for "whatever IAM allows". */
@@ -55,5 +115,5 @@ export function freshSettings(): DataLakeSettings {
 }
 
 export function createState(): LakeFormationState {
-  return {settings: freshSettings(), resources: new Map()}
+  return {settings: freshSettings(), resources: new Map(), grants: new Map(), lfTags: new Map(), lfTagAssignments: new Map(), dataCellsFilters: new Map()}
 }

@@ -2,14 +2,13 @@ import type {ResourceInfo, VerificationStatus} from '@aws-sdk/client-lakeformati
 
 import type {LocationToVerify, OperationContext} from '../context'
 import {alreadyExists, entityNotFound, invalidInput} from '../errors'
-import {paginate} from '../pagination'
+import {DEFAULT_PAGE_SIZE, paginate} from '../pagination'
 import type {RegisteredResource} from '../state'
 import {ACCOUNT_ID, type Input, ROLE_ARN, asInput, optionalBoolean, optionalInteger, optionalList, optionalString, requiredString} from '../validate'
 
 const S3_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/
 
-/** Lake Formation pages at this size when MaxResults is left out, so a caller that ignores NextToken shows up in tests. */
-export const DEFAULT_PAGE_SIZE = 100
+export {DEFAULT_PAGE_SIZE} from '../pagination'
 
 /** The role Lake Formation creates and uses when a location is registered with UseServiceLinkedRole. */
 export function serviceLinkedRoleArn(accountId: string): string {

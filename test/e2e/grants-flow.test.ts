@@ -1,0 +1,127 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
+import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
+
+import type {Plan} from '../../src/core/plan/plan'
+import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {resetSandbox, sandboxEndpoint, sandboxStats} from '../support/sandbox/client'
+
+const ROOT = path.resolve(__dirname, '..', '..')
+const POLICIES = path.join('test', 'fixtures', 'policies', 'e2e')
+
+function sdk() {
+  return {region: 'us-east-1', endpoint: sandboxEndpoint(), credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}, maxAttempts: 1}
+}
+
+function lakegov(...args: string[]): Promise<CliResult> {
+  return runCli([...args, '--policies', POLICIES], sandboxEnv(sandboxEndpoint()), ROOT)
+}
+
+async function prepareLake(): Promise<void> {
+  await new S3Client({...sdk(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: 'acme-cloudtrail-logs'}))
+  await new LakeFormationClient(sdk()).send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
+}
+
+async function grantCount(): Promise<number> {
+  const out = await new LakeFormationClient(sdk()).send(new ListPermissionsCommand({MaxResults: 1000}))
+  return out.PrincipalResourcePermissions?.length ?? 0
+}
+
+describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () => {
+  beforeEach(async () => {
+    await resetSandbox()
+    await prepareLake()
+  })
+
+  it('converges, stays converged, reports an out-of-band grant as unmanaged, and prunes it', async () => {
+    expect((await lakegov('grants', 'validate')).code).toBe(0)
+
+    const first = await lakegov('grants', 'plan', '--json', '--detailed-exitcode')
+    expect(first.code).toBe(2)
+    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0})
+    expect(parseJson<Plan>(first).broadening.map((entry) => entry.key)).toContain('444455556666 table:cloudtrail.cloudtrail_logs')
+
+    const applied = await lakegov('grants', 'apply', '--auto-approve', '--json')
+    expect(applied.code).toBe(0)
+    expect(parseJson<{result: {ok: boolean; calls: number}}>(applied).result).toMatchObject({ok: true, calls: 1})
+
+    const again = await lakegov('grants', 'plan', '--detailed-exitcode')
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain('Plan: No changes.')
+
+    await new LakeFormationClient(sdk()).send(
+      new GrantPermissionsCommand({
+        Principal: {DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/Intruder'},
+        Resource: {Table: {DatabaseName: 'cloudtrail', Name: 'cloudtrail_logs'}},
+        Permissions: ['SELECT'],
+      }),
+    )
+    const drift = await lakegov('grants', 'plan', '--json', '--detailed-exitcode')
+    expect(drift.code).toBe(0)
+    const driftPlan = parseJson<Plan>(drift)
+    expect(driftPlan.unmanaged.map((grant) => grant.principal)).toEqual(['arn:aws:iam::123456789012:role/Intruder'])
+
+    const pruned = await lakegov('grants', 'apply', '--prune', '--auto-approve')
+    expect(pruned.code).toBe(0)
+    expect(pruned.stdout).toContain('- table:cloudtrail.cloudtrail_logs')
+
+    const final = await lakegov('grants', 'plan', '--prune', '--detailed-exitcode', '--json')
+    expect(final.code).toBe(0)
+    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0})
+  })
+
+  it('refuses a saved plan once the grants have changed, with exit 5', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-plan-'))
+    const planFile = path.join(dir, 'plan.json')
+    expect((await lakegov('grants', 'plan', '--out', planFile)).code).toBe(0)
+
+    await new LakeFormationClient(sdk()).send(
+      new GrantPermissionsCommand({
+        Principal: {DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/Other'},
+        Resource: {Database: {Name: 'cloudtrail'}},
+        Permissions: ['DESCRIBE'],
+      }),
+    )
+    const stale = await lakegov('grants', 'apply', planFile, '--auto-approve')
+    expect(stale.code).toBe(5)
+    expect(stale.stderr).toContain('Saved plan is stale')
+    expect(await grantCount()).toBe(1)
+  })
+
+  it('applies a fresh saved plan', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-plan-'))
+    const planFile = path.join(dir, 'plan.json')
+    expect((await lakegov('grants', 'plan', '--out', planFile)).code).toBe(0)
+    expect((await lakegov('grants', 'apply', planFile, '--auto-approve')).code).toBe(0)
+    expect((await lakegov('grants', 'plan', '--detailed-exitcode')).code).toBe(0)
+  })
+
+  it('refuses a plan made for another account, with exit 5', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-plan-'))
+    const planFile = path.join(dir, 'plan.json')
+    expect((await lakegov('grants', 'plan', '--out', planFile, '--json')).code).toBe(0)
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan
+    writeFileSync(planFile, JSON.stringify({...plan, account: '999999999999'}))
+    const wrong = await lakegov('grants', 'apply', planFile, '--auto-approve')
+    expect(wrong.code).toBe(5)
+    expect(wrong.stderr).toContain('account 999999999999')
+  })
+
+  it('exits 3 on bad files without calling AWS', async () => {
+    const before = (await sandboxStats()).total
+    const result = await runCli(['grants', 'plan', '--policies', path.join('test', 'fixtures', 'policies', 'invalid')], sandboxEnv(sandboxEndpoint()), ROOT)
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain('unknown principal "analyst"')
+    expect((await sandboxStats()).total).toBe(before)
+  })
+
+  it('needs --auto-approve when not on a terminal', async () => {
+    const result = await lakegov('grants', 'apply')
+    expect(result.code).toBe(64)
+    expect(result.stderr).toContain('--auto-approve')
+    expect(await grantCount()).toBe(0)
+  })
+})

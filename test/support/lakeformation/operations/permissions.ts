@@ -1,0 +1,369 @@
+import type {OperationContext} from '../context'
+import {LakeFormationError, invalidInput} from '../errors'
+import {DEFAULT_PAGE_SIZE, paginate} from '../pagination'
+import {
+  type CanonicalResource,
+  type ParsedResource,
+  allowedPermissions,
+  describeResource,
+  expandPermissions,
+  parseResource,
+  resourceKey,
+  toWireResource,
+} from '../resource-shapes'
+import {type LakeFormationState, type StoredGrant, dataCellsFilterKey, grantKey} from '../state'
+import {type Input, asInput, optionalInteger, optionalList, optionalObject, optionalString} from '../validate'
+import {checkDeclaredTag} from './lf-tags'
+
+/** The Permission enum of the API model. */
+const PERMISSIONS = new Set([
+  'ALL',
+  'SELECT',
+  'ALTER',
+  'DROP',
+  'DELETE',
+  'INSERT',
+  'DESCRIBE',
+  'CREATE_DATABASE',
+  'CREATE_TABLE',
+  'DATA_LOCATION_ACCESS',
+  'CREATE_LF_TAG',
+  'ASSOCIATE',
+  'GRANT_WITH_LF_TAG_EXPRESSION',
+  'CREATE_LF_TAG_EXPRESSION',
+  'CREATE_CATALOG',
+  'SUPER_USER',
+])
+
+/** BatchGrantPermissions and BatchRevokePermissions take at most this many entries. */
+export const MAX_BATCH_ENTRIES = 20
+
+/** What Lake Formation says when a revoke finds nothing to take away; callers match on it to treat the revoke as done. */
+export const NOTHING_TO_REVOKE = 'Grantee has no permissions and no grantable permissions on resource'
+
+/** One grant or revoke, checked and canonical. */
+interface PermissionRequest {
+  principal: string
+  parsed: ParsedResource
+  /** Permissions, ALL expanded where Lake Formation expands it. */
+  permissions: Set<string>
+  /** PermissionsWithGrantOption, expanded the same way. */
+  grantable: Set<string>
+}
+
+function principalOf(input: Input): string {
+  const principal = optionalObject(input, 'Principal')
+  const id = principal === undefined ? undefined : optionalString(principal, 'DataLakePrincipalIdentifier')
+  if (id === undefined || id === '') throw invalidInput('Principal.DataLakePrincipalIdentifier is required.')
+  if (id.length > 255) throw invalidInput('Principal.DataLakePrincipalIdentifier must be at most 255 characters.')
+  return id
+}
+
+function permissionList(input: Input, field: string, parsed: ParsedResource, required: boolean): string[] {
+  const list = optionalList(input, field)
+  if (list === undefined) {
+    if (required) throw invalidInput(`${field} is required.`)
+    return []
+  }
+  const allowed = allowedPermissions(parsed)
+  return list.map((permission) => {
+    if (typeof permission !== 'string' || !PERMISSIONS.has(permission)) throw invalidInput(`${field}: ${JSON.stringify(permission)} is not a Lake Formation permission.`)
+    if (!allowed.includes(permission)) {
+      throw invalidInput(`${field}: ${permission} is not valid on ${describeResource(parsed.resource)} (given as ${parsed.shape}); valid: ${allowed.join(', ')}.`)
+    }
+    return permission
+  })
+}
+
+/**
+ * Reads the permission fields by their real name. moto's batch handlers read a misspelled key for
+ * the grant options, so code that works against moto alone may never have sent them; this model
+ * reads `PermissionsWithGrantOption`, as Lake Formation does.
+ */
+function requestOf(input: Input): PermissionRequest {
+  const principal = principalOf(input)
+  const parsed = parseResource(input.Resource)
+  // Condition (a Cedar expression on principal attributes) is accepted and ignored: grants are
+  // keyed by principal and resource alone, and nothing here evaluates conditions.
+  const permissions = permissionList(input, 'Permissions', parsed, true)
+  const grantable = permissionList(input, 'PermissionsWithGrantOption', parsed, false)
+  return {principal, parsed, permissions: expandPermissions(parsed.resource, permissions), grantable: expandPermissions(parsed.resource, grantable)}
+}
+
+/** Whether the S3 path is a registered location or lies under one. */
+function isRegistered(state: LakeFormationState, resourceArn: string): boolean {
+  for (const registered of state.resources.keys()) {
+    const prefix = registered.endsWith('/') ? registered : `${registered}/`
+    if (resourceArn === registered || resourceArn.startsWith(prefix)) return true
+  }
+  return false
+}
+
+/**
+ * The existence checks Lake Formation makes on a grant, for the objects Lake Formation itself owns:
+ * registered locations, data cells filters and LF-tags. Databases and tables are deliberately not
+ * checked: the Glue catalog lives in moto, not in this model, and a model that guessed at it would
+ * refuse grants the real service accepts.
+ */
+function checkGrantable(state: LakeFormationState, resource: CanonicalResource): void {
+  switch (resource.kind) {
+    case 'dataLocation': {
+      if (!isRegistered(state, resource.resourceArn)) throw invalidInput(`The S3 location ${resource.resourceArn} is not registered with Lake Formation.`)
+      return
+    }
+    case 'dataCellsFilter': {
+      if (!state.dataCellsFilters.has(dataCellsFilterKey(resource.database, resource.table, resource.name))) {
+        throw invalidInput(`The ${describeResource(resource)} does not exist.`)
+      }
+      return
+    }
+    case 'lfTag': {
+      checkDeclaredTag(state, resource.tagKey, resource.tagValues, {wildcard: true})
+      return
+    }
+    case 'lfTagPolicy': {
+      for (const condition of resource.expression) checkDeclaredTag(state, condition.tagKey, condition.tagValues, {wildcard: true})
+      return
+    }
+    default:
+      return
+  }
+}
+
+/** Adds permissions and grant options to what the principal holds; granting what is held already is a no-op. */
+function grant(context: OperationContext, request: PermissionRequest): void {
+  const {principal, parsed, permissions, grantable} = request
+  if (permissions.size === 0) throw invalidInput('Permissions must name at least one permission.')
+  for (const permission of grantable) {
+    if (!permissions.has(permission)) throw invalidInput(`PermissionsWithGrantOption must be a subset of Permissions; ${permission} is not in Permissions.`)
+  }
+  checkGrantable(context.state, parsed.resource)
+
+  const key = resourceKey(parsed.resource)
+  context.writes.admit(key, describeResource(parsed.resource))
+  const stored = context.state.grants.get(grantKey(principal, key)) ?? {
+    principal,
+    resource: parsed.resource,
+    permissions: new Set<string>(),
+    grantable: new Set<string>(),
+    lastUpdated: context.now(),
+  }
+  for (const permission of permissions) stored.permissions.add(permission)
+  for (const permission of grantable) stored.grantable.add(permission)
+  stored.lastUpdated = context.now()
+  context.state.grants.set(grantKey(principal, key), stored)
+}
+
+/**
+ * Takes away permissions (with their grant options) and grant options alone. It fails only when it
+ * would take away nothing at all; a revoke of SELECT and INSERT from a holder of SELECT alone takes
+ * SELECT. Revoking ALL takes whatever part of its expansion is held. A grant left with no permission
+ * disappears.
+ */
+function revoke(context: OperationContext, request: PermissionRequest): void {
+  const {principal, parsed, permissions, grantable} = request
+  if (permissions.size === 0 && grantable.size === 0) throw invalidInput('Permissions and PermissionsWithGrantOption are both empty: there is nothing to revoke.')
+
+  const key = resourceKey(parsed.resource)
+  const stored = context.state.grants.get(grantKey(principal, key))
+  const taken = [...permissions].filter((permission) => stored?.permissions.has(permission))
+  const optionsTaken = [...grantable].filter((permission) => stored?.grantable.has(permission))
+  if (stored === undefined || (taken.length === 0 && optionsTaken.length === 0)) throw invalidInput(NOTHING_TO_REVOKE)
+
+  context.writes.admit(key, describeResource(parsed.resource))
+  for (const permission of taken) {
+    stored.permissions.delete(permission)
+    stored.grantable.delete(permission)
+  }
+  for (const permission of optionsTaken) stored.grantable.delete(permission)
+  stored.lastUpdated = context.now()
+  if (stored.permissions.size === 0) context.state.grants.delete(grantKey(principal, key))
+}
+
+export function grantPermissions(context: OperationContext, input: Input) {
+  grant(context, requestOf(input))
+  return {}
+}
+
+export function revokePermissions(context: OperationContext, input: Input) {
+  revoke(context, requestOf(input))
+  return {}
+}
+
+/**
+ * Applies entries one after the other. Only a malformed batch (no entries, more than 20, an entry
+ * without an Id, a repeated Id) fails the call; anything wrong with one entry, ConcurrentModification
+ * included, becomes a Failures[] entry and the others still apply. That is why callers must read
+ * Failures: the HTTP status says 200 either way.
+ */
+function batch(context: OperationContext, input: Input, apply: (context: OperationContext, request: PermissionRequest) => void) {
+  const entries = optionalList(input, 'Entries')
+  if (entries === undefined || entries.length === 0) throw invalidInput(`Entries must hold 1 to ${MAX_BATCH_ENTRIES} entries.`)
+  if (entries.length > MAX_BATCH_ENTRIES) throw invalidInput(`Entries holds ${entries.length} entries; a batch takes at most ${MAX_BATCH_ENTRIES}.`)
+  const seen = new Set<string>()
+  for (const entry of entries.map(asInput)) {
+    const id = optionalString(entry, 'Id')
+    if (id === undefined || id === '' || id.length > 255) throw invalidInput('Every entry needs an Id of 1 to 255 characters.')
+    if (seen.has(id)) throw invalidInput(`Entry Id ${JSON.stringify(id)} appears more than once.`)
+    seen.add(id)
+  }
+
+  const failures: object[] = []
+  for (const entry of entries.map(asInput)) {
+    try {
+      apply(context, requestOf(entry))
+    } catch (error) {
+      if (!(error instanceof LakeFormationError)) throw error
+      failures.push({RequestEntry: structuredClone(entry), Error: {ErrorCode: error.code, ErrorMessage: error.message}})
+    }
+  }
+  return {Failures: failures}
+}
+
+export function batchGrantPermissions(context: OperationContext, input: Input) {
+  return batch(context, input, grant)
+}
+
+export function batchRevokePermissions(context: OperationContext, input: Input) {
+  return batch(context, input, revoke)
+}
+
+/** One line of ListPermissions. */
+interface Listed {
+  key: string
+  principal: string
+  resource: CanonicalResource
+  permissions: string[]
+  grantable: string[]
+  lastUpdated: Date
+}
+
+/**
+ * How a stored grant is listed. A principal holding SELECT on a whole table is listed twice: the
+ * Table entry with everything held, SELECT included, and a TableWithColumns entry with a bare
+ * ColumnWildcard carrying SELECT (and its grant option). That duplicate is what gives declarative
+ * tools their perpetual diffs, so the model must produce it.
+ */
+function listedOf(grant: StoredGrant): Listed[] {
+  const key = resourceKey(grant.resource)
+  const listed: Listed[] = [
+    {
+      key: grantKey(grant.principal, key),
+      principal: grant.principal,
+      resource: grant.resource,
+      permissions: [...grant.permissions].sort(),
+      grantable: [...grant.grantable].sort(),
+      lastUpdated: grant.lastUpdated,
+    },
+  ]
+  const {resource} = grant
+  if (resource.kind === 'table' && grant.permissions.has('SELECT')) {
+    const columns: CanonicalResource = {kind: 'columns', database: resource.database, table: resource.table, exclude: []}
+    listed.push({
+      key: grantKey(grant.principal, resourceKey(columns)),
+      principal: grant.principal,
+      resource: columns,
+      permissions: ['SELECT'],
+      grantable: grant.grantable.has('SELECT') ? ['SELECT'] : [],
+      lastUpdated: grant.lastUpdated,
+    })
+  }
+  return listed
+}
+
+/** ResourceType filters; TABLE covers Table and TableWithColumns entries. */
+const RESOURCE_TYPES: Record<string, (resource: CanonicalResource) => boolean> = {
+  CATALOG: (resource) => resource.kind === 'catalog',
+  DATABASE: (resource) => resource.kind === 'database',
+  TABLE: (resource) => resource.kind === 'table' || resource.kind === 'tableWildcard' || resource.kind === 'columns',
+  DATA_LOCATION: (resource) => resource.kind === 'dataLocation',
+  LF_TAG: (resource) => resource.kind === 'lfTag',
+  LF_TAG_POLICY: (resource) => resource.kind === 'lfTagPolicy',
+  LF_TAG_POLICY_DATABASE: (resource) => resource.kind === 'lfTagPolicy' && resource.resourceType === 'DATABASE',
+  LF_TAG_POLICY_TABLE: (resource) => resource.kind === 'lfTagPolicy' && resource.resourceType === 'TABLE',
+  // Named LF-tag expressions are not modelled, so no grant is ever on one.
+  LF_NAMED_TAG_EXPRESSION: () => false,
+}
+
+function onTable(resource: CanonicalResource, database: string, table: string): boolean {
+  if (resource.kind === 'table' || resource.kind === 'columns') return resource.database === database && resource.table === table
+  return false
+}
+
+function includeRelatedOf(input: Input): boolean {
+  const value = optionalString(input, 'IncludeRelated')
+  if (value === undefined) return false
+  if (!/^(true|false)$/i.test(value)) throw invalidInput(`IncludeRelated must be TRUE or FALSE, not ${JSON.stringify(value)}.`)
+  return value.toUpperCase() === 'TRUE'
+}
+
+/**
+ * Lists explicit grants, sorted by principal and then by resource, so pages are stable. Choices kept
+ * deliberately simple, and what they leave out:
+ * - No implicit entries. Data lake admins (DataLakeAdmins in the settings) and resource creators are
+ *   not listed anywhere they were not granted, and Principal plus Resource does not switch to
+ *   effective permissions as it does on AWS. Code that must cope with implicit grants needs its own
+ *   test data for them.
+ * - Results are not filtered by what the caller may see: the model has no caller.
+ * - Data cells filter grants are listed only with IncludeRelated=TRUE (all of them, or a table's
+ *   with a Table Resource), or when the Resource names the filter.
+ */
+export function listPermissions(context: OperationContext, input: Input) {
+  const maxResults = optionalInteger(input, 'MaxResults', 1, 1000) ?? DEFAULT_PAGE_SIZE
+  const nextToken = optionalString(input, 'NextToken')
+  const principal = input.Principal === undefined || input.Principal === null ? undefined : principalOf(input)
+  const resourceType = optionalString(input, 'ResourceType')
+  const typeFilter = resourceType !== undefined && Object.hasOwn(RESOURCE_TYPES, resourceType) ? RESOURCE_TYPES[resourceType] : undefined
+  if (resourceType !== undefined && typeFilter === undefined) {
+    throw invalidInput(`ResourceType ${JSON.stringify(resourceType)} is not one of ${Object.keys(RESOURCE_TYPES).join(', ')}.`)
+  }
+  const includeRelated = includeRelatedOf(input)
+  if (includeRelated && principal !== undefined) throw invalidInput('IncludeRelated cannot be combined with Principal: list the related permissions without a principal.')
+  const filter = input.Resource === undefined || input.Resource === null ? undefined : parseResource(input.Resource)
+  if (filter?.shape === 'TableWithColumns') {
+    throw invalidInput('ListPermissions does not take a TableWithColumns resource: list the Table, which returns its TableWithColumns entries too.')
+  }
+  const filterKey = filter === undefined ? undefined : resourceKey(filter.resource)
+
+  const matchesResource = (resource: CanonicalResource): boolean => {
+    if (resource.kind === 'dataCellsFilter') {
+      if (filter === undefined) return includeRelated
+      if (filterKey === resourceKey(resource)) return true
+      return includeRelated && filter.resource.kind === 'table' && filter.resource.database === resource.database && filter.resource.table === resource.table
+    }
+    if (filter === undefined) return true
+    if (filter.resource.kind === 'table') return onTable(resource, filter.resource.database, filter.resource.table)
+    return filterKey === resourceKey(resource)
+  }
+  // A data cells filter is a part of a table: with IncludeRelated, TABLE lists grants on filters too.
+  const matchesType = (resource: CanonicalResource): boolean =>
+    typeFilter === undefined || typeFilter(resource) || (resourceType === 'TABLE' && resource.kind === 'dataCellsFilter')
+
+  const listed = [...context.state.grants.values()]
+    .filter((stored) => principal === undefined || stored.principal === principal)
+    .flatMap(listedOf)
+    .filter((entry) => matchesResource(entry.resource) && matchesType(entry.resource))
+  const page = paginate(listed, (entry) => entry.key, {
+    maxResults,
+    nextToken,
+    scope: JSON.stringify(['ListPermissions', principal ?? null, resourceType ?? null, filterKey ?? null, includeRelated]),
+  })
+  return {
+    PrincipalResourcePermissions: page.items.map((entry) => ({
+      Principal: {DataLakePrincipalIdentifier: entry.principal},
+      Resource: toWireResource(entry.resource, context.accountId),
+      Permissions: entry.permissions,
+      PermissionsWithGrantOption: entry.grantable,
+      LastUpdated: new Date(entry.lastUpdated.getTime()),
+    })),
+    ...(page.nextToken ? {NextToken: page.nextToken} : {}),
+  }
+}
+
+/** Forgets every grant on a resource, for objects that go away (a deleted data cells filter). */
+export function dropGrantsOn(state: LakeFormationState, resource: CanonicalResource): void {
+  const key = resourceKey(resource)
+  for (const [storedKey, stored] of state.grants) {
+    if (resourceKey(stored.resource) === key) state.grants.delete(storedKey)
+  }
+}
