@@ -1,5 +1,6 @@
 import type {Grant, Permission, Resource} from './model/grant'
 import type {CallerIdentity, DataLakeSettings, RegisteredLocation} from './model/lake'
+import type {ObjectChange, ObjectsState, TagTarget} from './plan/objects'
 
 /** Reads who the caller is. */
 export interface IdentityReader {
@@ -49,4 +50,14 @@ export interface EntryFailure {
 export interface GrantWriter {
   batchGrant(entries: GrantEntry[]): Promise<EntryFailure[]>
   batchRevoke(entries: GrantEntry[]): Promise<EntryFailure[]>
+}
+
+/** Reads the LF-tags, the data cells filters of some databases, and the tags on some targets. */
+export interface ObjectReader {
+  readObjects(databases: string[], targets: TagTarget[]): Promise<ObjectsState>
+}
+
+/** Makes one catalog object change (create an LF-tag, update a filter, assign tags...). */
+export interface ObjectWriter {
+  applyObjectChange(change: ObjectChange): Promise<void>
 }

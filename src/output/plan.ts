@@ -1,5 +1,6 @@
 import {resourceKey, type Grant, type Permission} from '../core/model/grant'
 import type {GrantChange} from '../core/plan/diff'
+import {objectKey, type ObjectChange} from '../core/plan/objects'
 import type {Plan} from '../core/plan/plan'
 
 const SIGN: Record<GrantChange['action'], string> = {grant: '+', revoke: '-', change: '~'}
@@ -36,9 +37,28 @@ function groupByPrincipal<T extends {principal: string}>(items: T[]): Map<string
 
 /** The one-line summary. */
 export function summaryLine(plan: Plan): string {
-  const {grant, change, revoke, unmanaged} = plan.summary
-  const changes = grant + change + revoke === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
-  return `Plan: ${changes}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).` : ''}`
+  const {grant, change, revoke, unmanaged, objects} = plan.summary
+  const grants = grant + change + revoke === 0 && objects === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
+  const objectPart = objects > 0 ? ` ${objects} LF-tag, filter or assignment change${objects === 1 ? '' : 's'}.` : ''
+  return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).` : ''}`
+}
+
+/** Whether applying the plan would change anything. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length + plan.objects.length > 0
+}
+
+function objectLine(change: ObjectChange): string {
+  const sign = change.action === 'create' ? '+' : '~'
+  const detail =
+    change.kind === 'tag'
+      ? `${change.action === 'add-values' ? 'add values ' : ''}${change.values.join(', ')}`
+      : change.kind === 'filter'
+        ? `rows: ${change.filter.rows ?? 'all'}; columns: ${change.filter.columns ? JSON.stringify(change.filter.columns) : 'all'}`
+        : Object.entries(change.tags)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(', ')
+  return `${sign} ${objectKey(change).padEnd(48)} ${detail}`
 }
 
 function grantLines(grants: Grant[]): string[] {
@@ -48,6 +68,9 @@ function grantLines(grants: Grant[]): string[] {
 /** The plan as terminal text: +, - and ~ lines grouped by principal, then the summary. `*` marks the grant option. */
 export function renderPlanText(plan: Plan, label: (id: string) => string): string {
   const lines: string[] = []
+  if (plan.objects.length > 0) {
+    lines.push('LF-tags, data cells filters and tag assignments (made before the grants):', ...plan.objects.map((change) => `  ${objectLine(change)}`), '')
+  }
   for (const [principal, changes] of groupByPrincipal(plan.changes)) {
     lines.push(label(principal))
     for (const change of changes) lines.push(`  ${SIGN[change.action]} ${resourceKey(change.resource).padEnd(48)} ${what(change)}`)
@@ -72,6 +95,9 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
   const lines = [`### lakegov grants plan (${plan.account}, ${plan.region})`, '', `**${summaryLine(plan)}**`, '']
   if (plan.broadening.length > 0) {
     lines.push(`> [!WARNING]`, `> ${plan.broadening.length} change(s) broaden access: ${[...new Set(plan.broadening.flatMap((entry) => entry.reasons))].join(', ')}.`, '')
+  }
+  if (plan.objects.length > 0) {
+    lines.push('```diff', ...plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), '```', '')
   }
   if (plan.changes.length > 0) {
     lines.push('```diff')

@@ -3,19 +3,24 @@
  * hands both to the pure core. Commands call these and render what comes back.
  */
 import type {AwsClients} from '../aws/clients'
+import {resolveEndpoint} from '../aws/clients'
 import {LakeFormationAdapter} from '../aws/lakeformation'
+import {LakeFormationObjects} from '../aws/lakeformation-objects'
 import {StsIdentityReader} from '../aws/sts'
-import {applyChanges, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
+import {applyChanges, applyObjects, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {CallerIdentity} from '../core/model/lake'
 import {isSamePrincipal} from '../core/model/principal'
 import {markImplicit} from '../core/plan/diff'
+import {assignmentTargets} from '../core/plan/objects'
 import {buildPlan, fingerprintGrants, type Plan} from '../core/plan/plan'
 import type {DesiredState} from '../core/policy/types'
 
 /** The account as the grants engine sees it. */
 export interface AccountView {
+  /** LF-tags, data cells filters and tag assignments. */
+  objects: LakeFormationObjects
   /** Who is calling. */
   identity: CallerIdentity
   /** The region in use. */
@@ -30,13 +35,23 @@ export async function readAccount(clients: AwsClients): Promise<AccountView> {
   const identity = await new StsIdentityReader(clients).getCallerIdentity()
   const lakeformation = new LakeFormationAdapter(clients, identity.account)
   const settings = await lakeformation.getDataLakeSettings()
-  return {identity, region: await clients.region(), admins: settings.admins, lakeformation}
+  const objects = new LakeFormationObjects(clients.lakeformation, identity.account, resolveEndpoint(clients.context, 'lakeformation'))
+  return {identity, region: await clients.region(), admins: settings.admins, lakeformation, objects}
 }
 
 /** Plans the grants against an account already read. */
 export async function planGrants(account: AccountView, state: DesiredState, options: {prune: boolean}): Promise<Plan> {
   const current = markImplicit(await account.lakeformation.listGrants(), account.admins)
-  return buildPlan({desired: state.grants, current, scope: state.scope, prune: options.prune, account: account.identity.account, region: account.region})
+  const objects = await account.objects.readObjects(state.scope.databases, assignmentTargets(state))
+  return buildPlan({
+    desired: state.grants,
+    current,
+    scope: state.scope,
+    prune: options.prune,
+    account: account.identity.account,
+    region: account.region,
+    objects: {desired: state, current: objects},
+  })
 }
 
 /** Refuses a saved plan made for another target, or from a state that has changed since. */
@@ -48,7 +63,8 @@ export async function checkSavedPlan(plan: Plan, account: AccountView): Promise<
       suggestions: ['Check --profile and --region, or make a new plan.'],
     })
   }
-  const now = fingerprintGrants(markImplicit(await account.lakeformation.listGrants(), account.admins), plan.scope)
+  const objects = await account.objects.readObjects(plan.scope.databases, plan.objectTargets)
+  const now = fingerprintGrants(markImplicit(await account.lakeformation.listGrants(), account.admins), plan.scope, objects)
   if (now !== plan.fingerprint) {
     throw new LakegovError('Saved plan is stale: the grants in scope have changed since it was made.', {
       exitCode: ExitCode.StalePlan,
@@ -73,6 +89,10 @@ export function checkSafety(plan: Plan, account: AccountView): void {
   }
 }
 
+/** Objects first (grants name them), then grants; one result for both. */
 export async function applyPlan(plan: Plan, account: AccountView, options: ApplyOptions = {}): Promise<ApplyResult> {
-  return applyChanges(plan.changes, account.lakeformation, options)
+  const objects = await applyObjects(plan.objects, account.objects)
+  const grants = await applyChanges(plan.changes, account.lakeformation, options)
+  const outcomes = [...objects, ...grants.outcomes]
+  return {outcomes, calls: grants.calls + plan.objects.length, ok: outcomes.every((outcome) => outcome.status === 'applied')}
 }

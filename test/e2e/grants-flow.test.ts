@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
+import {GetResourceLFTagsCommand, GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
@@ -41,7 +41,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 
     const first = await lakegov('grants', 'plan', '--json', '--detailed-exitcode')
     expect(first.code).toBe(2)
-    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0})
+    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0, objects: 0})
     expect(parseJson<Plan>(first).broadening.map((entry) => entry.key)).toContain('444455556666 table:cloudtrail.cloudtrail_logs')
 
     const applied = await lakegov('grants', 'apply', '--auto-approve', '--json')
@@ -70,7 +70,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 
     const final = await lakegov('grants', 'plan', '--prune', '--detailed-exitcode', '--json')
     expect(final.code).toBe(0)
-    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0})
+    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, objects: 0})
   })
 
   it('refuses a saved plan once the grants have changed, with exit 5', async () => {
@@ -123,5 +123,27 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
     expect(result.code).toBe(64)
     expect(result.stderr).toContain('--auto-approve')
     expect(await grantCount()).toBe(0)
+  })
+})
+
+describe('the example policies in the repository (e2e)', () => {
+  beforeEach(resetSandbox)
+
+  it('creates the LF-tag, the data cells filter and the assignment before the grants, and converges', async () => {
+    const run = (...args: string[]) => runCli(args, sandboxEnv(sandboxEndpoint()), ROOT)
+    const first = parseJson<Plan>(await run('grants', 'plan', '--json'))
+    expect(first.objects.map((change) => `${change.kind}:${change.action}`)).toEqual(['tag:create', 'filter:create', 'assignment:assign'])
+    expect(first.summary).toMatchObject({grant: 4, objects: 3})
+
+    const applied = await run('grants', 'apply', '--auto-approve')
+    expect(applied.code).toBe(0)
+    expect(applied.stdout).toContain('Apply: 7 applied, 0 failed, 0 skipped')
+
+    const again = await run('grants', 'plan', '--detailed-exitcode')
+    expect(again.stdout).toContain('Plan: No changes.')
+    expect(again.code).toBe(0)
+
+    const tags = await new LakeFormationClient(sdk()).send(new GetResourceLFTagsCommand({Resource: {Table: {DatabaseName: 'cloudtrail', Name: 'cloudtrail_logs'}}}))
+    expect(tags.LFTagsOnTable).toEqual([expect.objectContaining({TagKey: 'sensitivity', TagValues: ['internal']})])
   })
 })

@@ -8,7 +8,7 @@ import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
 import {readPlanFile} from '../../io/plan-file'
 import {loadDesiredState} from '../../io/policy-files'
-import {principalLabels, renderPlanText, summaryLine} from '../../output/plan'
+import {hasChanges, principalLabels, renderPlanText, summaryLine} from '../../output/plan'
 import {applyPlan, checkSafety, checkSavedPlan, planGrants, readAccount} from '../../workflows/grants'
 
 /** What `grants apply --json` prints. */
@@ -55,7 +55,7 @@ ${describeExitCodes()}`
     const label = principalLabels(labels)
     checkSafety(plan, account)
 
-    if (plan.changes.length === 0) {
+    if (!hasChanges(plan)) {
       if (!this.jsonEnabled()) this.log(summaryLine(plan))
       return {plan}
     }

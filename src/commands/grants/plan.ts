@@ -4,7 +4,7 @@ import {BaseCommand, policiesFlag} from '../../base-command'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
 import {writePlanFile} from '../../io/plan-file'
-import {principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
+import {hasChanges, principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
 import {loadDesiredState} from '../../io/policy-files'
 import {planGrants, readAccount} from '../../workflows/grants'
 
@@ -40,7 +40,7 @@ ${describeExitCodes()}`
       this.log(this.flags.format === 'markdown' ? renderPlanMarkdown(plan, label) : renderPlanText(plan, label))
       if (this.flags.out) this.logToStderr(`Saved the plan to ${this.flags.out}; apply it with: lakegov grants apply ${this.flags.out}`)
     }
-    if (this.flags['detailed-exitcode'] && plan.changes.length > 0) this.setExitCode(ExitCode.Changes)
+    if (this.flags['detailed-exitcode'] && hasChanges(plan)) this.setExitCode(ExitCode.Changes)
     return plan
   }
 }

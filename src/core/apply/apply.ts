@@ -1,6 +1,7 @@
 import {LakegovError} from '../errors'
 import type {GrantChange} from '../plan/diff'
-import type {EntryFailure, GrantEntry, GrantWriter} from '../ports'
+import {objectKey, type ObjectChange} from '../plan/objects'
+import type {EntryFailure, GrantEntry, GrantWriter, ObjectWriter} from '../ports'
 
 /** Lake Formation takes at most 20 entries per batch call. */
 export const BATCH_SIZE = 20
@@ -20,7 +21,7 @@ export interface ChangeOutcome {
   /** applied; failed (with the error); or skipped, when an earlier failure stopped the run first. */
   status: 'applied' | 'failed' | 'skipped'
   /** For failures: what Lake Formation said. */
-  error?: {code: string; message: string; step: 'grant' | 'revoke'}
+  error?: {code: string; message: string; step: 'object' | 'grant' | 'revoke'}
 }
 
 /** What apply did. */
@@ -133,4 +134,23 @@ export async function applyChanges(changes: GrantChange[], writer: GrantWriter, 
     return {key: change.key, status: completed.get(change.key) === expected.get(change.key) ? 'applied' : 'skipped'}
   })
   return {outcomes, calls, ok: outcomes.every((outcome) => outcome.status === 'applied')}
+}
+
+/**
+ * Makes the LF-tag, data cells filter and assignment changes, one call each, in plan order (tags
+ * before the assignments that use them). A failure is recorded and the rest go on: each object is
+ * independent, and the grants that needed a failed one will report their own failure.
+ */
+export async function applyObjects(objects: ObjectChange[], writer: ObjectWriter): Promise<ChangeOutcome[]> {
+  const outcomes: ChangeOutcome[] = []
+  for (const change of objects) {
+    try {
+      await writer.applyObjectChange(change)
+      outcomes.push({key: objectKey(change), status: 'applied'})
+    } catch (error) {
+      const known = error instanceof LakegovError ? error : new LakegovError(String(error), {exitCode: 1, code: 'OBJECT_CHANGE_FAILED'})
+      outcomes.push({key: objectKey(change), status: 'failed', error: {code: known.code, message: known.message, step: 'object'}})
+    }
+  }
+  return outcomes
 }

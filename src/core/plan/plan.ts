@@ -4,6 +4,8 @@ import {grantKey, type Grant} from '../model/grant'
 import {accountOfPrincipal, isBroadPrincipal} from '../policy/principals'
 import type {Scope} from '../policy/types'
 import {diffGrants, inScope, type CurrentGrant, type GrantChange} from './diff'
+import {diffObjects, type ObjectChange, type ObjectsState, type TagTarget} from './objects'
+import type {DesiredState} from '../policy/types'
 
 /** The version of the saved plan format; apply refuses other versions. */
 export const PLAN_VERSION = 1
@@ -33,7 +35,11 @@ export interface Plan {
   prune: boolean
   /** What the policy files manage. */
   scope: Scope
-  /** The changes, sorted by grant key. */
+  /** The targets whose LF-tags were read, so that apply can read them again to check staleness. */
+  objectTargets: TagTarget[]
+  /** LF-tags, data cells filters and tag assignments to create or update, before any grant. */
+  objects: ObjectChange[]
+  /** The grant changes, sorted by grant key. */
   changes: GrantChange[]
   /** Undeclared grants in scope, left alone because prune is off. */
   unmanaged: CurrentGrant[]
@@ -42,18 +48,23 @@ export interface Plan {
   /** The changes that broaden access. */
   broadening: Broadening[]
   /** Counts for the summary line. */
-  summary: {grant: number; revoke: number; change: number; unmanaged: number}
+  summary: {grant: number; revoke: number; change: number; unmanaged: number; objects: number}
 }
 
 /**
  * A hash of the grants in scope: equal states give equal fingerprints, whatever order or shape
  * ListPermissions returned them in, because the grants are canonical and sorted first.
  */
-export function fingerprintGrants(current: Grant[], scope: Scope): string {
+export function fingerprintGrants(current: Grant[], scope: Scope, objects?: ObjectsState): string {
   const lines = current
     .filter((grant) => inScope(grant.resource, scope))
     .map((grant) => `${grantKey(grant)} ${grant.permissions.join(',')} ${grant.grantable.join(',')}`)
     .sort()
+  if (objects) {
+    lines.push(...objects.tags.map((tag) => `tag ${tag.key}=${tag.values.join(',')}`).sort())
+    lines.push(...objects.filters.map((filter) => `filter ${JSON.stringify(filter)}`).sort())
+    lines.push(...objects.assignments.map((assignment) => `assign ${JSON.stringify(assignment)}`).sort())
+  }
   return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`
 }
 
@@ -72,8 +83,18 @@ function broadeningOf(change: GrantChange, current: Grant[], account: string): B
 }
 
 /** Builds the plan: the diff, plus what apply needs to trust it later. Pure. */
-export function buildPlan(input: {desired: Grant[]; current: CurrentGrant[]; scope: Scope; prune: boolean; account: string; region: string}): Plan {
+export function buildPlan(input: {
+  desired: Grant[]
+  current: CurrentGrant[]
+  scope: Scope
+  prune: boolean
+  account: string
+  region: string
+  /** The declared LF-tags, filters and assignments, with what the account holds of them. */
+  objects?: {desired: Pick<DesiredState, 'tags' | 'filters' | 'assignments'>; current: ObjectsState}
+}): Plan {
   const diff = diffGrants(input.desired, input.current, {scope: input.scope, prune: input.prune})
+  const objects = input.objects ? diffObjects(input.objects.desired, input.objects.current) : []
   const broadening = diff.changes
     .map((change) => ({key: change.key, reasons: broadeningOf(change, input.current, input.account)}))
     .filter((entry) => entry.reasons.length > 0)
@@ -82,11 +103,13 @@ export function buildPlan(input: {desired: Grant[]; current: CurrentGrant[]; sco
     version: PLAN_VERSION,
     account: input.account,
     region: input.region,
-    fingerprint: fingerprintGrants(input.current, input.scope),
+    fingerprint: fingerprintGrants(input.current, input.scope, input.objects?.current),
     prune: input.prune,
     scope: input.scope,
+    objectTargets: input.objects?.current.assignments.map((assignment) => assignment.target) ?? [],
+    objects,
     ...diff,
     broadening,
-    summary: {grant: count('grant'), revoke: count('revoke'), change: count('change'), unmanaged: diff.unmanaged.length},
+    summary: {grant: count('grant'), revoke: count('revoke'), change: count('change'), unmanaged: diff.unmanaged.length, objects: objects.length},
   }
 }
