@@ -54,7 +54,20 @@ async function main(): Promise<number> {
     process.stdout.write(`DataLakeAdmins = [${admin}]; default permissions = [] (Lake Formation decides)\n`)
 
     step('doctor again')
-    return await lakegov(env, 'doctor')
+    const doctor = await lakegov(env, 'doctor')
+
+    step('Grants as code: validate the example policies/grants offline')
+    const validate = await lakegov(env, 'grants', 'validate')
+
+    step('Plan: what apply would change')
+    await lakegov(env, 'grants', 'plan')
+
+    step('Apply (in CI, after review)')
+    const apply = await lakegov(env, 'grants', 'apply', '--auto-approve')
+
+    step('Plan again: converged, so no changes (exit 0 under --detailed-exitcode)')
+    const converged = await lakegov(env, 'grants', 'plan', '--detailed-exitcode')
+    return [doctor, validate, apply, converged].find((code) => code !== 0) ?? 0
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')

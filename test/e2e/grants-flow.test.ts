@@ -137,7 +137,7 @@ describe('the example policies in the repository (e2e)', () => {
 
     const applied = await run('grants', 'apply', '--auto-approve')
     expect(applied.code).toBe(0)
-    expect(applied.stdout).toContain('Apply: 7 applied, 0 failed, 0 skipped')
+    expect(applied.stdout).toContain('Apply: 7 applied, 0 failed, 0 skipped, in 4 write call(s)')
 
     const again = await run('grants', 'plan', '--detailed-exitcode')
     expect(again.stdout).toContain('Plan: No changes.')

@@ -93,7 +93,7 @@ ${describeExitCodes()}`
     const lines = result.outcomes
       .filter((outcome) => outcome.status !== 'applied')
       .map((outcome) => (outcome.error ? `  failed  ${outcome.key}: ${outcome.error.step} ${outcome.error.code}: ${outcome.error.message}` : `  skipped ${outcome.key}`))
-    lines.push(`Apply: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped, in ${result.calls} batch call(s).`)
+    lines.push(`Apply: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped, in ${result.calls} write call(s).`)
     if (!result.ok) lines.push('Run apply again to converge: it plans from what was actually applied.')
     return lines.join('\n')
   }
