@@ -1,0 +1,48 @@
+import {exportPolicy} from '../../src/core/export/export'
+import {canonicalGrant, type Permission, type Resource} from '../../src/core/model/grant'
+import {parsePolicies} from '../../src/core/policy/parse'
+import {stringify} from 'yaml'
+
+const scope = {databases: ['cloudtrail'], locations: [], catalog: false, tags: false}
+const grant = (principal: string, resource: Resource, permissions: Permission[], grantable: Permission[] = []) => canonicalGrant({principal, resource, permissions, grantable})
+
+describe('exportPolicy', () => {
+  it('names principals readably and uniquely, and leaves out implicit and out-of-scope grants', () => {
+    const document = exportPolicy(
+      [
+        grant('arn:aws:iam::111122223333:role/team-a/Reader', {type: 'database', database: 'cloudtrail'}, ['DESCRIBE']),
+        grant('arn:aws:iam::444455556666:role/Reader', {type: 'database', database: 'cloudtrail'}, ['DESCRIBE']),
+        grant('444455556666', {type: 'tableWildcard', database: 'cloudtrail'}, ['SELECT']),
+        {...grant('arn:aws:iam::111122223333:role/Admin', {type: 'database', database: 'cloudtrail'}, ['ALL']), implicit: 'data-lake-admin' as const},
+        grant('arn:aws:iam::111122223333:role/Other', {type: 'database', database: 'billing'}, ['DESCRIBE']),
+      ],
+      {scope, filters: [], tags: []},
+    )
+    expect(document.principals).toEqual({
+      'account-444455556666': '444455556666',
+      reader: 'arn:aws:iam::111122223333:role/team-a/Reader',
+      'reader-2': 'arn:aws:iam::444455556666:role/Reader',
+    })
+    expect(document.grants).toEqual([
+      {principal: 'account-444455556666', database: 'cloudtrail', table: '*', permissions: ['SELECT']},
+      {principal: 'reader', database: 'cloudtrail', permissions: ['DESCRIBE']},
+      {principal: 'reader-2', database: 'cloudtrail', permissions: ['DESCRIBE']},
+    ])
+  })
+
+  it('writes a document the parser accepts, with allowBroad where needed and the grant option kept', () => {
+    const document = exportPolicy(
+      [
+        grant('IAM_ALLOWED_PRINCIPALS', {type: 'database', database: 'cloudtrail'}, ['ALL']),
+        grant('arn:aws:iam::111122223333:role/Auditor', {type: 'columns', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}}, ['SELECT'], ['SELECT']),
+      ],
+      {scope, filters: [], tags: []},
+    )
+    const result = parsePolicies([{path: 'exported.yaml', text: stringify(document)}])
+    expect(result.ok).toBe(true)
+    expect(document.grants).toEqual([
+      {principal: 'auditor', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}, permissions: ['SELECT'], grantable: ['SELECT']},
+      {principal: 'IAM_ALLOWED_PRINCIPALS', database: 'cloudtrail', permissions: ['ALL'], allowBroad: true},
+    ])
+  })
+})
