@@ -22,6 +22,7 @@ import nock from 'nock'
 
 import {LakeFormationModel} from '../support/lakeformation/model'
 import {mountLakeFormationModel} from '../support/lakeformation/nock'
+import {useNock} from '../support/nock-setup'
 
 const ACCOUNT = '123456789012'
 const ALICE = `arn:aws:iam::${ACCOUNT}:role/Alice`
@@ -48,20 +49,10 @@ describe('Lake Formation grants, LF-tags and data cells filters behind nock, thr
   let model: LakeFormationModel
   let scope: nock.Scope
 
-  beforeAll(() => {
-    if (!nock.isActive()) nock.activate()
-    nock.disableNetConnect()
-  })
+  useNock()
   beforeEach(() => {
     model = new LakeFormationModel({accountId: ACCOUNT, now: () => UPDATED})
     scope = mountLakeFormationModel(model)
-  })
-  afterEach(() => {
-    nock.cleanAll()
-  })
-  afterAll(() => {
-    nock.enableNetConnect()
-    nock.restore()
   })
 
   it('brings a partial BatchGrantPermissions failure back as Failures, by entry Id, and applies the rest', async () => {

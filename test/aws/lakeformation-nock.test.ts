@@ -13,6 +13,7 @@ import nock from 'nock'
 
 import {LakeFormationModel} from '../support/lakeformation/model'
 import {mountLakeFormationModel} from '../support/lakeformation/nock'
+import {useNock} from '../support/nock-setup'
 
 const ACCOUNT = '123456789012'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/LakeRegistration`
@@ -35,20 +36,10 @@ describe('Lake Formation model behind nock, through the real SDK', () => {
   let model: LakeFormationModel
   let scope: nock.Scope
 
-  beforeAll(() => {
-    if (!nock.isActive()) nock.activate()
-    nock.disableNetConnect()
-  })
+  useNock()
   beforeEach(() => {
     model = new LakeFormationModel({accountId: ACCOUNT, now: () => LAST_MODIFIED})
     scope = mountLakeFormationModel(model)
-  })
-  afterEach(() => {
-    nock.cleanAll()
-  })
-  afterAll(() => {
-    nock.enableNetConnect()
-    nock.restore()
   })
 
   it('round-trips the data lake settings, and Put replaces them', async () => {
