@@ -7,7 +7,7 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
-import {resetSandbox, sandboxEndpoint, sandboxStats} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const POLICIES = path.join('test', 'fixtures', 'policies', 'e2e')
@@ -116,6 +116,24 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
     expect(result.code).toBe(3)
     expect(result.stderr).toContain('unknown principal "analyst"')
     expect((await sandboxStats()).total).toBe(before)
+  })
+
+  it('exits 6 when a write fails, reports what was applied, and converges when run again', async () => {
+    await new LakeFormationClient(sdk()).send(
+      new GrantPermissionsCommand({Principal: {DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/Intruder'}, Resource: {Database: {Name: 'cloudtrail'}}, Permissions: ['DESCRIBE']}),
+    )
+    await setSandboxFaults({failNext: [{service: 'lakeformation', operation: 'BatchRevokePermissions', kind: '5xx', count: 2}]})
+
+    const failed = await lakegov('grants', 'apply', '--prune', '--auto-approve', '--max-attempts', '2', '--json')
+    expect(failed.code).toBe(6)
+    const outcomes = parseJson<{result: {outcomes: Array<{key: string; status: string}>}}>(failed).result.outcomes
+    expect(outcomes.filter((outcome) => outcome.status === 'applied')).toHaveLength(6)
+    expect(outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => outcome.key)).toEqual(['arn:aws:iam::123456789012:role/Intruder database:cloudtrail'])
+
+    const rerun = await lakegov('grants', 'apply', '--prune', '--auto-approve')
+    expect(rerun.code).toBe(0)
+    expect(rerun.stdout).toContain('Apply: 1 applied, 0 failed, 0 skipped')
+    expect((await lakegov('grants', 'plan', '--prune', '--detailed-exitcode')).code).toBe(0)
   })
 
   it('needs --auto-approve when not on a terminal', async () => {
