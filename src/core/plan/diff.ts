@@ -1,4 +1,4 @@
-import {expansionOfAll, grantKey, resourceKey, type Grant, type Permission, type Resource} from '../model/grant'
+import {expansionOfAll, grantKey, type Grant, type Permission, type Resource} from '../model/grant'
 import {isSamePrincipal} from '../model/principal'
 import type {Scope} from '../policy/types'
 
@@ -164,9 +164,4 @@ export function diffGrants(desired: Grant[], current: CurrentGrant[], options: {
     if (change) changes.push(change)
   }
   return {changes, unmanaged, implicit}
-}
-
-/** Sorting helper for anything with a resource: by resource, then principal. */
-export function byResource(a: Grant, b: Grant): number {
-  return resourceKey(a.resource).localeCompare(resourceKey(b.resource)) || a.principal.localeCompare(b.principal)
 }

@@ -13,7 +13,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The closest known name to a misspelt one, when it is close enough to be a typo. */
-export function closest(input: string, known: Iterable<string>): string | undefined {
+function closest(input: string, known: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
   for (const candidate of known) {
