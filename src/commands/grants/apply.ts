@@ -43,16 +43,12 @@ ${describeExitCodes()}`
     const saved = args.plan ? await readPlanFile(args.plan) : undefined
     this.logToStderr('Reading the grants in the account...')
     const account = await readAccount(this.aws)
-    let plan: Plan
     if (saved) {
       if (flags.prune) this.warn('--prune is ignored with a saved plan: the plan already says whether it prunes.')
       await checkSavedPlan(saved, account)
-      plan = saved
-    } else {
-      plan = await planGrants(account, desired!.state, {prune: flags.prune})
     }
-    const labels = desired?.state.principals ?? {}
-    const label = principalLabels(labels)
+    const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune}))
+    const label = principalLabels(desired?.state.principals ?? {})
     checkSafety(plan, account)
 
     if (!hasChanges(plan)) {
