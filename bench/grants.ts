@@ -14,6 +14,7 @@ import {BatchGrantPermissionsCommand, GrantPermissionsCommand, LakeFormationClie
 
 import {sandboxEnv} from '../test/support/cli'
 import {startSandbox, type Sandbox} from '../test/support/sandbox'
+import {sandboxSdkConfig} from '../test/support/sandbox/client'
 
 if (require.main === module) {
   benchGrants().then(
@@ -103,7 +104,7 @@ export async function benchGrants(): Promise<string[]> {
     const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-bench-'))
     mkdirSync(path.join(dir, 'grants'))
     writeFileSync(path.join(dir, 'grants', 'bench.yaml'), policyYaml())
-    const client = new LakeFormationClient({region: 'us-east-1', endpoint: sandbox.endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}})
+    const client = new LakeFormationClient(sandboxSdkConfig(sandbox.endpoint))
     const env = sandboxEnv(sandbox.endpoint)
 
     await seed(client)

@@ -11,6 +11,7 @@ import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 import {iamArnOf} from '../src/core/model/principal'
 import {sandboxEnv} from '../test/support/cli'
 import {startSandbox} from '../test/support/sandbox'
+import {sandboxSdkConfig} from '../test/support/sandbox/client'
 
 const BIN = path.resolve(__dirname, '..', 'bin', 'run.js')
 
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
   process.stdout.write(`endpoint: ${sandbox.endpoint}\n`)
   try {
     const env = sandboxEnv(sandbox.endpoint)
-    const sdk = {region: 'us-east-1', endpoint: sandbox.endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
+    const sdk = sandboxSdkConfig(sandbox.endpoint)
 
     step('doctor on a fresh account: nobody administers the lake yet')
     await lakegov(env, 'doctor')

@@ -12,7 +12,6 @@ import {
   GetResourceLFTagsCommand,
   GrantPermissionsCommand,
   InvalidInputException,
-  LakeFormationClient,
   ListPermissionsCommand,
   RevokePermissionsCommand,
   paginateListPermissions,
@@ -22,24 +21,14 @@ import nock from 'nock'
 
 import {LakeFormationModel} from '../support/lakeformation/model'
 import {mountLakeFormationModel} from '../support/lakeformation/nock'
+import {failure, modelClient} from '../support/lakeformation/test-helpers'
 import {useNock} from '../support/nock-setup'
 
 const ACCOUNT = '123456789012'
 const ALICE = `arn:aws:iam::${ACCOUNT}:role/Alice`
 const UPDATED = new Date('2026-03-04T05:06:07Z')
 
-function client() {
-  return new LakeFormationClient({region: 'us-east-1', credentials: {accessKeyId: 'AKIDTEST', secretAccessKey: 'secret'}, maxAttempts: 1})
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail, but it succeeded')
-}
+const client = modelClient
 
 function databaseEntry(id: string, database: string, permissions: string[] = ['DESCRIBE']): BatchPermissionsRequestEntry {
   return {Id: id, Principal: {DataLakePrincipalIdentifier: ALICE}, Resource: {Database: {Name: database}}, Permissions: permissions as BatchPermissionsRequestEntry['Permissions']}

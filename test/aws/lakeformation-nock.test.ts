@@ -4,7 +4,6 @@ import {
   EntityNotFoundException,
   GetDataLakeSettingsCommand,
   InvalidInputException,
-  LakeFormationClient,
   PutDataLakeSettingsCommand,
   RegisterResourceCommand,
   paginateListResources,
@@ -13,24 +12,14 @@ import nock from 'nock'
 
 import {LakeFormationModel} from '../support/lakeformation/model'
 import {mountLakeFormationModel} from '../support/lakeformation/nock'
+import {failure, modelClient} from '../support/lakeformation/test-helpers'
 import {useNock} from '../support/nock-setup'
 
 const ACCOUNT = '123456789012'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/LakeRegistration`
 const LAST_MODIFIED = new Date('2026-02-03T04:05:06.789Z')
 
-function client(region = 'us-east-1') {
-  return new LakeFormationClient({region, credentials: {accessKeyId: 'AKIDTEST', secretAccessKey: 'secret'}, maxAttempts: 1})
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail, but it succeeded')
-}
+const client = modelClient
 
 describe('Lake Formation model behind nock, through the real SDK', () => {
   let model: LakeFormationModel

@@ -3,13 +3,13 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {DoctorReport} from '../../src/core/doctor/doctor'
 import {parseJson, runCli, sandboxEnv} from '../support/cli'
-import {resetSandbox, sandboxEndpoint, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
 
 /** moto's identity for any access key it did not issue. */
 const CALLER = 'arn:aws:sts::123456789012:user/moto'
 
 function sdk() {
-  return {region: 'us-east-1', endpoint: sandboxEndpoint(), credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}, maxAttempts: 1}
+  return sandboxSdkConfig(sandboxEndpoint(), 1)
 }
 
 function statuses(report: DoctorReport): Record<string, string> {

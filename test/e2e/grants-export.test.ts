@@ -7,12 +7,12 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
 import {parseJson, runCli, sandboxEnv} from '../support/cli'
-import {resetSandbox, sandboxEndpoint} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 
 function sdk() {
-  return {region: 'us-east-1', endpoint: sandboxEndpoint(), credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}, maxAttempts: 1}
+  return sandboxSdkConfig(sandboxEndpoint(), 1)
 }
 
 function run(...args: string[]) {

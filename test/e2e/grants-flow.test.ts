@@ -7,13 +7,13 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
-import {resetSandbox, sandboxEndpoint, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const POLICIES = path.join('test', 'fixtures', 'policies', 'e2e')
 
 function sdk() {
-  return {region: 'us-east-1', endpoint: sandboxEndpoint(), credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}, maxAttempts: 1}
+  return sandboxSdkConfig(sandboxEndpoint(), 1)
 }
 
 function lakegov(...args: string[]): Promise<CliResult> {

@@ -12,19 +12,14 @@ import {
 import {CreateBucketCommand, GetObjectCommand, HeadBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 
-import {resetSandbox, sandboxEndpoint, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
 
 jest.setTimeout(30_000)
 
 const ACCOUNT = '123456789012'
 
 function config(maxAttempts = 1) {
-  return {
-    endpoint: sandboxEndpoint(),
-    region: 'us-east-1',
-    credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'},
-    maxAttempts,
-  }
+  return sandboxSdkConfig(sandboxEndpoint(), maxAttempts)
 }
 
 const clients = (maxAttempts = 1) => ({

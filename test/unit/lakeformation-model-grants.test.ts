@@ -1,4 +1,5 @@
 import {LakeFormationError, LakeFormationModel, type LakeFormationModelOptions} from '../support/lakeformation/model'
+import {rejection} from '../support/lakeformation/test-helpers'
 
 const ACCOUNT = '123456789012'
 const T0 = new Date('2026-01-01T00:00:00Z')
@@ -29,17 +30,6 @@ const FILTER = {DataCellsFilter: {TableCatalogId: ACCOUNT, DatabaseName: 'trail'
 
 function model(options: Partial<LakeFormationModelOptions> = {}) {
   return new LakeFormationModel({accountId: ACCOUNT, now: () => T0, ...options})
-}
-
-/** The LakeFormationError a call rejects with; fails the test if it resolves or throws anything else. */
-async function rejection(promise: Promise<unknown>): Promise<LakeFormationError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(LakeFormationError)
-    return error as LakeFormationError
-  }
-  throw new Error('expected a LakeFormationError, but the call succeeded')
 }
 
 function grant(lf: LakeFormationModel, principal: string, resource: Resource, permissions: string[], grantable: string[] = []) {

@@ -1,5 +1,6 @@
-import {LakeFormationError, LakeFormationModel, type LocationToVerify} from '../support/lakeformation/model'
+import {LakeFormationModel, type LocationToVerify} from '../support/lakeformation/model'
 import {handleRestJson} from '../support/lakeformation/rest-json'
+import {rejection} from '../support/lakeformation/test-helpers'
 
 const ACCOUNT = '123456789012'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/LakeRegistration`
@@ -9,17 +10,6 @@ const T0 = new Date('2026-01-01T00:00:00Z')
 
 function model(verify?: (location: LocationToVerify) => Promise<'VERIFIED' | 'NOT_VERIFIED' | 'VERIFICATION_FAILED'>) {
   return new LakeFormationModel({accountId: ACCOUNT, verify, now: () => T0})
-}
-
-/** The LakeFormationError a call rejects with; fails the test if it resolves or throws anything else. */
-async function rejection(promise: Promise<unknown>): Promise<LakeFormationError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(LakeFormationError)
-    return error as LakeFormationError
-  }
-  throw new Error('expected a LakeFormationError, but the call succeeded')
 }
 
 async function settingsOf(lf: LakeFormationModel) {

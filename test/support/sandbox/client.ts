@@ -50,3 +50,13 @@ export async function sandboxStats(): Promise<SandboxStats> {
 export async function setSandboxFaults(faults: Partial<FaultOptions>): Promise<FaultOptions> {
   return call<FaultOptions>('POST', '/_sandbox/faults', faults)
 }
+
+/** AWS SDK client configuration for a sandbox: its endpoint, a fixed region and dummy credentials. */
+export function sandboxSdkConfig(endpoint = sandboxEndpoint(), maxAttempts?: number) {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'},
+    ...(maxAttempts === undefined ? {} : {maxAttempts}),
+  }
+}
