@@ -2,9 +2,13 @@
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {LAKE_SCHEMA} from '../src/core/policy/lake-schema'
 import {GRANTS_SCHEMA} from '../src/core/policy/schema'
 
-export const SCHEMA_FILES: ReadonlyArray<readonly [string, object]> = [['grants.schema.json', GRANTS_SCHEMA]]
+export const SCHEMA_FILES: ReadonlyArray<readonly [string, object]> = [
+  ['grants.schema.json', GRANTS_SCHEMA],
+  ['lake.schema.json', LAKE_SCHEMA],
+]
 
 export function schemaText(schema: object): string {
   return `${JSON.stringify(schema, null, 2)}\n`

@@ -1,5 +1,8 @@
+import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {GlueClient} from '@aws-sdk/client-glue'
 import type {IAMClient} from '@aws-sdk/client-iam'
+import type {KMSClient} from '@aws-sdk/client-kms'
 import type {LakeFormationClient} from '@aws-sdk/client-lakeformation'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {STSClient} from '@aws-sdk/client-sts'
@@ -9,7 +12,7 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
 /** The services lakegov talks to, keyed by the suffix of their AWS_ENDPOINT_URL_<SERVICE> variable. */
-export type ServiceName = 'lakeformation' | 'glue' | 'iam' | 's3' | 'sts'
+export type ServiceName = 'lakeformation' | 'glue' | 'iam' | 's3' | 'sts' | 'kms' | 'cloudtrail' | 'logs'
 
 /** Everything that decides how lakegov reaches AWS: one value, built once per command. */
 export interface AwsContext {
@@ -30,6 +33,9 @@ export interface AwsContext {
 }
 
 const ENV_SUFFIX: Record<ServiceName, string> = {
+  cloudtrail: 'CLOUDTRAIL',
+  kms: 'KMS',
+  logs: 'CLOUDWATCH_LOGS',
   glue: 'GLUE',
   iam: 'IAM',
   lakeformation: 'LAKEFORMATION',
@@ -89,6 +95,18 @@ export class AwsClients {
 
   get s3(): S3Client {
     return this.client('s3', () => new (require('@aws-sdk/client-s3').S3Client)(clientConfig(this.context, 's3')))
+  }
+
+  get kms(): KMSClient {
+    return this.client('kms', () => new (require('@aws-sdk/client-kms').KMSClient)(clientConfig(this.context, 'kms')))
+  }
+
+  get cloudtrail(): CloudTrailClient {
+    return this.client('cloudtrail', () => new (require('@aws-sdk/client-cloudtrail').CloudTrailClient)(clientConfig(this.context, 'cloudtrail')))
+  }
+
+  get logs(): CloudWatchLogsClient {
+    return this.client('logs', () => new (require('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient)(clientConfig(this.context, 'logs')))
   }
 
   /** The region the clients resolved: the flag, else the SDK's own chain (AWS_REGION, the profile). */

@@ -145,3 +145,26 @@ export async function callAws<T>(operation: string, call: () => Promise<T>, endp
     throw toLakegovError(error, {operation, endpoint})
   }
 }
+
+/** The AWS error code of an SDK error (its name), or the errno of a network error. */
+export function errorNameOf(error: unknown): string {
+  return error instanceof Error ? nameOf(error) : ''
+}
+
+/** The HTTP status of an SDK error's response, if it got one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return (error as {$metadata?: {httpStatusCode?: number}})?.$metadata?.httpStatusCode
+}
+
+/**
+ * Runs a read whose "not there" error is an answer, not a failure (NoSuchBucketPolicy,
+ * EntityNotFoundException...): those give undefined; anything else is mapped as callAws does.
+ */
+export async function callAwsOrAbsent<T>(operation: string, call: () => Promise<T>, absent: readonly string[], endpoint?: string): Promise<T | undefined> {
+  try {
+    return await call()
+  } catch (error) {
+    if (absent.includes(errorNameOf(error))) return undefined
+    throw toLakegovError(error, {operation, endpoint})
+  }
+}

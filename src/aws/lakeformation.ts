@@ -1,19 +1,25 @@
 import {
   BatchGrantPermissionsCommand,
   BatchRevokePermissionsCommand,
+  DescribeResourceCommand,
   GetDataLakeSettingsCommand,
+  PutDataLakeSettingsCommand,
+  RegisterResourceCommand,
+  UpdateResourceCommand,
+  type DataLakeSettings as SdkDataLakeSettings,
   paginateListPermissions,
   paginateListResources,
   type BatchPermissionsFailureEntry,
   type PrincipalPermissions as SdkPrincipalPermissions,
 } from '@aws-sdk/client-lakeformation'
 
+import type {ObservedRegistration, RawDataLakeSettings} from '../core/lake/observed'
 import type {Grant} from '../core/model/grant'
 import type {DataLakeSettings, PrincipalPermissions, RegisteredLocation} from '../core/model/lake'
 import type {EntryFailure, GrantEntry, GrantReader, GrantWriter, LocationReader, SettingsReader} from '../core/ports'
 import type {AwsClients} from './clients'
 import {resolveEndpoint} from './clients'
-import {callAws} from './errors'
+import {callAws, callAwsOrAbsent, errorNameOf, toLakegovError} from './errors'
 import {fromPrincipalResourcePermissions, toSdkResource} from './lakeformation-resources'
 
 function toPrincipalPermissions(entries: SdkPrincipalPermissions[] | undefined): PrincipalPermissions[] {
@@ -128,5 +134,55 @@ export class LakeFormationAdapter implements SettingsReader, LocationReader, Gra
       },
       this.endpoint,
     )
+  }
+
+  /** The settings exactly as Lake Formation returns them, every field, for a read-modify-write. */
+  async getRawSettings(): Promise<RawDataLakeSettings> {
+    const out = await callAws('lakeformation:GetDataLakeSettings', () => this.clients.lakeformation.send(new GetDataLakeSettingsCommand({})), this.endpoint)
+    return (out.DataLakeSettings ?? {}) as RawDataLakeSettings
+  }
+
+  /** Writes the whole settings object: PutDataLakeSettings replaces it, so pass what getRawSettings read, modified. */
+  async putRawSettings(settings: RawDataLakeSettings): Promise<void> {
+    await callAws(
+      'lakeformation:PutDataLakeSettings',
+      () => this.clients.lakeformation.send(new PutDataLakeSettingsCommand({DataLakeSettings: settings as SdkDataLakeSettings})),
+      this.endpoint,
+    )
+  }
+
+  /** The registration of exactly this location, or undefined. */
+  async describeRegistration(resourceArn: string): Promise<ObservedRegistration | undefined> {
+    const out = await callAwsOrAbsent(
+      'lakeformation:DescribeResource',
+      () => this.clients.lakeformation.send(new DescribeResourceCommand({ResourceArn: resourceArn})),
+      ['EntityNotFoundException'],
+      this.endpoint,
+    )
+    const info = out?.ResourceInfo
+    if (!info) return undefined
+    return {
+      resourceArn: info.ResourceArn ?? resourceArn,
+      ...(info.RoleArn ? {roleArn: info.RoleArn} : {}),
+      useServiceLinkedRole: (info.RoleArn ?? '').includes('/aws-service-role/lakeformation.amazonaws.com/'),
+      ...(info.VerificationStatus ? {verificationStatus: info.VerificationStatus} : {}),
+    }
+  }
+
+  /**
+   * Registers a location. If someone registered it since it was read (AlreadyExistsException), the
+   * registration is updated to the role instead, so that a re-run, or a race, still converges.
+   */
+  async register(resourceArn: string, roleArn: string | undefined): Promise<void> {
+    try {
+      await this.clients.lakeformation.send(new RegisterResourceCommand({ResourceArn: resourceArn, ...(roleArn ? {RoleArn: roleArn} : {UseServiceLinkedRole: true})}))
+    } catch (error) {
+      if (errorNameOf(error) !== 'AlreadyExistsException') throw toLakegovError(error, {operation: 'lakeformation:RegisterResource', endpoint: this.endpoint})
+      if (roleArn) await this.updateRegistration(resourceArn, roleArn)
+    }
+  }
+
+  async updateRegistration(resourceArn: string, roleArn: string): Promise<void> {
+    await callAws('lakeformation:UpdateResource', () => this.clients.lakeformation.send(new UpdateResourceCommand({ResourceArn: resourceArn, RoleArn: roleArn})), this.endpoint)
   }
 }

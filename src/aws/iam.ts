@@ -1,0 +1,86 @@
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+} from '@aws-sdk/client-iam'
+
+import type {RoleSpec} from '../core/lake/bootstrap'
+import {MANAGED_POLICY_NAME} from '../core/lake/documents'
+import type {ObservedRole} from '../core/lake/observed'
+import {parsePolicyDocument, type PolicyDocument} from '../core/lake/policy-document'
+import {resolveEndpoint, type AwsClients} from './clients'
+import {callAws, callAwsOrAbsent} from './errors'
+
+const NO_SUCH_ENTITY = ['NoSuchEntity', 'NoSuchEntityException']
+
+/** Reads and writes the IAM roles lakegov manages. */
+export class IamAdapter {
+  private readonly endpoint: string | undefined
+
+  constructor(private readonly clients: AwsClients) {
+    this.endpoint = resolveEndpoint(clients.context, 'iam')
+  }
+
+  /** A role with its trust policy and every policy on it; a missing role reads as {exists: false}. */
+  async readRole(name: string): Promise<ObservedRole> {
+    const iam = this.clients.iam
+    const role = await callAwsOrAbsent('iam:GetRole', () => iam.send(new GetRoleCommand({RoleName: name})), NO_SUCH_ENTITY, this.endpoint)
+    if (!role?.Role) return {name, exists: false, inlinePolicies: {}, attachedPolicies: []}
+    const inlinePolicies: Record<string, PolicyDocument> = {}
+    const attachedPolicies: string[] = []
+    await callAws(
+      'iam:ListRolePolicies',
+      async () => {
+        for await (const page of paginateListRolePolicies({client: iam}, {RoleName: name})) {
+          for (const policyName of page.PolicyNames ?? []) {
+            const policy = await iam.send(new GetRolePolicyCommand({RoleName: name, PolicyName: policyName}))
+            if (policy.PolicyDocument) inlinePolicies[policyName] = parsePolicyDocument(policy.PolicyDocument)
+          }
+        }
+        for await (const page of paginateListAttachedRolePolicies({client: iam}, {RoleName: name})) {
+          attachedPolicies.push(...(page.AttachedPolicies ?? []).map((policy) => policy.PolicyArn ?? '').filter(Boolean))
+        }
+      },
+      this.endpoint,
+    )
+    return {
+      name,
+      exists: true,
+      ...(role.Role.AssumeRolePolicyDocument ? {trustPolicy: parsePolicyDocument(role.Role.AssumeRolePolicyDocument)} : {}),
+      inlinePolicies,
+      attachedPolicies,
+    }
+  }
+
+  async createRole(role: RoleSpec): Promise<void> {
+    await callAws(
+      'iam:CreateRole',
+      () =>
+        this.clients.iam.send(
+          new CreateRoleCommand({
+            RoleName: role.name,
+            AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy),
+            Description: role.description,
+            Tags: [{Key: 'managed-by', Value: 'lakegov'}],
+          }),
+        ),
+      this.endpoint,
+    )
+  }
+
+  async updateTrust(role: RoleSpec): Promise<void> {
+    await callAws('iam:UpdateAssumeRolePolicy', () => this.clients.iam.send(new UpdateAssumeRolePolicyCommand({RoleName: role.name, PolicyDocument: JSON.stringify(role.trustPolicy)})), this.endpoint)
+  }
+
+  async putPolicy(role: RoleSpec): Promise<void> {
+    await callAws(
+      'iam:PutRolePolicy',
+      () => this.clients.iam.send(new PutRolePolicyCommand({RoleName: role.name, PolicyName: MANAGED_POLICY_NAME, PolicyDocument: JSON.stringify(role.policy)})),
+      this.endpoint,
+    )
+  }
+}

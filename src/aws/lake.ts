@@ -1,0 +1,178 @@
+/**
+ * The account side of bootstrap: reads what lake.yaml describes into an ObservedLake, and carries
+ * out planned changes one at a time. Decisions are the core's; this file only talks to AWS.
+ */
+import {applyChanges} from '../core/apply/apply'
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
+import type {BootstrapChange} from '../core/lake/bootstrap'
+import {locationArnOf, type LakeConfig} from '../core/lake/config'
+import type {LakeTarget} from '../core/lake/documents'
+import type {ObservedLake} from '../core/lake/observed'
+import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
+import {iamArnOf} from '../core/model/principal'
+import type {AwsClients} from './clients'
+import {CloudTrailAdapter} from './cloudtrail'
+import {errorNameOf} from './errors'
+import {GlueAdapter} from './glue'
+import {IamAdapter} from './iam'
+import {KmsAdapter} from './kms'
+import {LakeFormationAdapter} from './lakeformation'
+import {S3Adapter} from './s3'
+import {StsIdentityReader} from './sts'
+
+/** Errors AWS returns for a principal it has not finished propagating (IAM is eventually consistent). */
+const NOT_YET_PROPAGATED = new Set(['MalformedPolicyDocumentException', 'InvalidCloudWatchLogsRoleArnException', 'InsufficientEncryptionPolicyException'])
+
+/** Knobs for the waits after creating a role; tests shorten them. */
+export interface LakeAdapterOptions {
+  /** Tries for a change that fails because a new role has not propagated yet. */
+  propagationAttempts?: number
+  /** The wait between those tries, in ms (multiplied by the attempt number). */
+  propagationDelayMs?: number
+  /** The wait itself. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** Every adapter bootstrap uses, bound to one account. */
+export class LakeAdapter {
+  readonly s3: S3Adapter
+  readonly iam: IamAdapter
+  readonly kms: KmsAdapter
+  readonly glue: GlueAdapter
+  readonly cloudtrail: CloudTrailAdapter
+  readonly lakeformation: LakeFormationAdapter
+
+  constructor(
+    clients: AwsClients,
+    readonly target: LakeTarget,
+    private readonly options: LakeAdapterOptions = {},
+  ) {
+    this.s3 = new S3Adapter(clients)
+    this.iam = new IamAdapter(clients)
+    this.kms = new KmsAdapter(clients)
+    this.glue = new GlueAdapter(clients)
+    this.cloudtrail = new CloudTrailAdapter(clients)
+    this.lakeformation = new LakeFormationAdapter(clients, target.account)
+  }
+
+  /** Reads the account: who is calling, and where. */
+  static async connect(clients: AwsClients, options: LakeAdapterOptions = {}): Promise<{adapter: LakeAdapter; caller: string}> {
+    const identity = await new StsIdentityReader(clients).getCallerIdentity()
+    const partition = /^arn:([^:]+):/.exec(identity.arn)?.[1] ?? 'aws'
+    const target = {account: identity.account, region: await clients.region(), partition}
+    return {adapter: new LakeAdapter(clients, target, options), caller: identity.arn}
+  }
+
+  /** Reads every resource lake.yaml describes. Reads only: nothing is changed. */
+  async observe(config: LakeConfig, caller: string): Promise<ObservedLake> {
+    const locationArn = locationArnOf(config.bucket)
+    const encryption = config.bucket.encryption
+    const [bucket, key, role, settings, registration, database, grants, trail, logs] = await Promise.all([
+      this.s3.readBucket(config.bucket.name),
+      encryption.type === 'aws:kms' ? this.kms.readKey(encryption.kmsKeyArn, this.target.account, config.sources['bucket.encryption.kmsKeyArn']) : undefined,
+      'role' in config.registration ? this.iam.readRole(config.registration.role) : undefined,
+      this.lakeformation.getRawSettings(),
+      this.lakeformation.describeRegistration(locationArn),
+      this.glue.readDatabase(config.database),
+      this.lakeformation.listGrants(),
+      config.trail ? this.cloudtrail.readTrail(config.trail.name) : undefined,
+      config.trail?.cloudWatchLogGroup ? this.readLogs(config.trail.cloudWatchLogGroup, config.trail.cloudWatchRole) : undefined,
+    ])
+    const parentRegistrations = registration ? [] : (await this.lakeformation.listRegisteredLocations()).map((location) => location.resourceArn).filter((arn) => locationArn.startsWith(`${arn}/`))
+    const iamAllowedGrants = grants.filter((grant) => grant.principal === IAM_ALLOWED_PRINCIPALS && 'database' in grant.resource && grant.resource.database === config.database)
+    return {
+      target: this.target,
+      caller: iamArnOf(caller),
+      bucket,
+      ...(key ? {key} : {}),
+      ...(role ? {role} : {}),
+      settings,
+      ...(registration ? {registration} : {}),
+      parentRegistrations,
+      database: {...database, iamAllowedGrants},
+      ...(trail ? {trail} : {}),
+      ...(logs ? {logs} : {}),
+    }
+  }
+
+  private async readLogs(logGroup: string, roleName: string) {
+    const [logGroupExists, role] = await Promise.all([this.cloudtrail.logGroupExists(logGroup), this.iam.readRole(roleName)])
+    return {logGroupExists, role}
+  }
+
+  /** Makes one planned change. Throws a LakegovError naming the AWS action when AWS refuses. */
+  async apply(change: BootstrapChange): Promise<void> {
+    switch (change.action) {
+      case 'CreateBucket':
+        return this.s3.createBucket(change.bucket, change.region)
+      case 'PutPublicAccessBlock':
+        return this.s3.blockPublicAccess(change.bucket)
+      case 'PutBucketEncryption':
+        return this.s3.putEncryption(change.bucket, change.algorithm, change.kmsKeyArn)
+      case 'PutBucketVersioning':
+        return this.s3.enableVersioning(change.bucket)
+      case 'PutBucketPolicy':
+        return this.s3.putPolicy(change.bucket, change.policy)
+      case 'PutBucketLifecycleConfiguration':
+        return this.s3.putLifecycle(change.bucket, change.rules)
+      case 'CreateRole':
+        return this.iam.createRole(change.role)
+      case 'UpdateAssumeRolePolicy':
+        return this.iam.updateTrust(change.role)
+      case 'PutRolePolicy':
+        return this.iam.putPolicy(change.role)
+      case 'PutKeyPolicy':
+        return this.untilPropagated(() => this.kms.putKeyPolicy(change.keyArn, change.policy))
+      case 'PutDataLakeSettings':
+        return this.lakeformation.putRawSettings(change.settings)
+      case 'RegisterResource':
+        return this.untilPropagated(() => this.lakeformation.register(change.resourceArn, change.roleArn))
+      case 'UpdateResource':
+        return this.lakeformation.updateRegistration(change.resourceArn, change.roleArn)
+      case 'CreateDatabase':
+        return this.glue.createDatabase(change.database)
+      case 'UpdateDatabase':
+        return this.glue.clearTableDefaults(change.database)
+      case 'RevokeIamAllowedPrincipals':
+        return this.revoke(change.changes)
+      case 'CreateLogGroup':
+        return this.cloudtrail.createLogGroup(change.logGroup)
+      case 'CreateTrail':
+        return this.untilPropagated(() => this.cloudtrail.createTrail(change.trail))
+      case 'UpdateTrail':
+        return this.untilPropagated(() => this.cloudtrail.updateTrail(change.trail))
+      case 'StartLogging':
+        return this.cloudtrail.startLogging(change.trail)
+    }
+  }
+
+  /** Revokes through the grants engine: the same batching, retries and "already revoked" handling as grants apply. */
+  private async revoke(changes: Parameters<typeof applyChanges>[0]): Promise<void> {
+    const result = await applyChanges(changes, this.lakeformation)
+    const failed = result.outcomes.filter((outcome) => outcome.status !== 'applied')
+    if (failed.length > 0) {
+      throw new LakegovError(`Could not revoke ${failed.map((outcome) => `${outcome.key}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ''}`).join('; ')}`, {
+        exitCode: ExitCode.ApplyFailed,
+        code: 'REVOKE_FAILED',
+        suggestions: ['Run bootstrap again; revoking IAM_ALLOWED_PRINCIPALS needs a data lake administrator.'],
+      })
+    }
+  }
+
+  /** Retries a call that names a role IAM may not have propagated yet (seconds, on real AWS; never in the sandbox). */
+  private async untilPropagated(call: () => Promise<void>): Promise<void> {
+    const attempts = this.options.propagationAttempts ?? 6
+    const delay = this.options.propagationDelayMs ?? 2000
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call()
+      } catch (error) {
+        const name = errorNameOf((error as {cause?: unknown}).cause ?? error)
+        if (attempt >= attempts || !NOT_YET_PROPAGATED.has(name)) throw error
+        await sleep(delay * attempt)
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type {SourceRef} from '../policy/source-map'
+
+/** How the log bucket encrypts objects by default. */
+export type BucketEncryption = {type: 'AES256'} | {type: 'aws:kms'; kmsKeyArn: string}
+
+/** The S3 bucket CloudTrail writes to. */
+export interface BucketConfig {
+  /** The bucket name; created when missing, adopted and hardened when present. */
+  name: string
+  /** The key prefix of the logs, without a leading slash and with a trailing one ("AWSLogs/"); "" is the whole bucket. */
+  prefix: string
+  /** Default encryption. */
+  encryption: BucketEncryption
+  /** Days after which log objects expire (a lifecycle rule); undefined leaves lifecycle alone. */
+  retentionDays?: number
+}
+
+/** How Lake Formation reaches the location: a role lakegov manages, or the service-linked role. */
+export type RegistrationConfig = {role: string} | {useServiceLinkedRole: true}
+
+/** The CloudTrail trail that writes into the bucket. */
+export interface TrailConfig {
+  /** The trail name. */
+  name: string
+  /** Whether the trail logs every region. */
+  multiRegion: boolean
+  /** Whether CloudTrail writes digest files that prove the logs were not changed. */
+  logFileValidation: boolean
+  /** A CloudWatch Logs log group that also receives the events; undefined for none. */
+  cloudWatchLogGroup?: string
+  /** The role CloudTrail assumes to write to the log group (created by lakegov). */
+  cloudWatchRole: string
+}
+
+/** policies/lake.yaml, validated. */
+export interface LakeConfig {
+  /** The region the lake lives in. */
+  region: string
+  /** Data lake administrators to add (or, with --exact-admins, the whole list). */
+  admins: string[]
+  /** Read-only administrators to add, like admins. */
+  readOnlyAdmins: string[]
+  /** The log bucket. */
+  bucket: BucketConfig
+  /** The registration of the bucket and prefix with Lake Formation. */
+  registration: RegistrationConfig
+  /** The Glue database of the logs. */
+  database: string
+  /** The trail, when lakegov manages it. */
+  trail?: TrailConfig
+  /** Where each field was declared, keyed by its path (bucket.encryption.kmsKeyArn), for errors found later in AWS. */
+  sources: Record<string, SourceRef>
+}
+
+/** The S3 ARN Lake Formation registers: the bucket, or the bucket and prefix without its trailing slash. */
+export function locationArnOf(bucket: Pick<BucketConfig, 'name' | 'prefix'>): string {
+  const prefix = bucket.prefix.replace(/\/$/, '')
+  return prefix ? `arn:aws:s3:::${bucket.name}/${prefix}` : `arn:aws:s3:::${bucket.name}`
+}
+
+/** The s3:// URL of the logs. */
+export function locationUrlOf(bucket: Pick<BucketConfig, 'name' | 'prefix'>): string {
+  return `s3://${bucket.name}/${bucket.prefix}`
+}
+
+/**
+ * CloudTrail's S3KeyPrefix for a log prefix. CloudTrail always writes under `[S3KeyPrefix/]AWSLogs/`,
+ * so a log prefix of "AWSLogs/" means no key prefix, and "org/AWSLogs/" means "org". A prefix that
+ * does not end in AWSLogs/ is used as is: the logs land in `prefix/AWSLogs/...`, still under it.
+ */
+export function trailKeyPrefixOf(prefix: string): string | undefined {
+  const keyPrefix = prefix.replace(/(^|\/)AWSLogs\/$/, '').replace(/\/$/, '')
+  return keyPrefix === '' ? undefined : keyPrefix
+}

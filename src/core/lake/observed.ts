@@ -1,0 +1,143 @@
+/** The account's state as bootstrap reads it: plain data, filled in by src/aws, compared by the core. */
+import type {Grant} from '../model/grant'
+import type {LakeTarget} from './documents'
+import type {PolicyDocument} from './policy-document'
+
+/** The four Block Public Access settings. */
+export interface PublicAccessBlock {
+  /** Rejects public ACLs on new objects and the bucket. */
+  BlockPublicAcls?: boolean
+  /** Ignores public ACLs already there. */
+  IgnorePublicAcls?: boolean
+  /** Rejects bucket policies that grant public access. */
+  BlockPublicPolicy?: boolean
+  /** Limits access under a public policy to AWS services and the owner account. */
+  RestrictPublicBuckets?: boolean
+}
+
+/** An S3 lifecycle rule, as S3 returns it; lakegov reads only its own rule's fields. */
+export type LifecycleRule = Record<string, unknown> & {ID?: string}
+
+/** The log bucket. */
+export interface ObservedBucket {
+  /** Whether the bucket exists (and is this account's). */
+  exists: boolean
+  /** Block Public Access, undefined when none is set. */
+  publicAccessBlock?: PublicAccessBlock
+  /** Default encryption: the algorithm and, for aws:kms, the key as S3 reports it. */
+  encryption?: {algorithm: string; kmsKeyId?: string; bucketKeyEnabled?: boolean}
+  /** Enabled, Suspended, or undefined for never enabled. */
+  versioning?: string
+  /** The bucket policy, undefined when there is none. */
+  policy?: PolicyDocument
+  /** The lifecycle rules, empty when there are none. */
+  lifecycleRules: LifecycleRule[]
+}
+
+/** An IAM role and its policies. */
+export interface ObservedRole {
+  /** The role name. */
+  name: string
+  /** Whether it exists. */
+  exists: boolean
+  /** Its trust policy. */
+  trustPolicy?: PolicyDocument
+  /** Inline policies by name. */
+  inlinePolicies: Record<string, PolicyDocument>
+  /** ARNs of attached managed policies. */
+  attachedPolicies: string[]
+}
+
+/** The bucket's customer managed KMS key. */
+export interface ObservedKey {
+  /** The key ARN (aliases resolved). */
+  arn: string
+  /** The key policy, when lakegov may read it. */
+  policy?: PolicyDocument
+  /** Why lakegov may not change the key policy (another account's key, an AWS managed key, access denied); undefined when it may. */
+  cannotChange?: string
+}
+
+/** The Lake Formation data lake settings as the API returns them: every field, so that none is lost on write. */
+export type RawDataLakeSettings = Record<string, unknown> & {
+  /** Data lake administrators. */
+  DataLakeAdmins?: {DataLakePrincipalIdentifier?: string}[]
+  /** Read-only administrators. */
+  ReadOnlyAdmins?: {DataLakePrincipalIdentifier?: string}[]
+  /** Default permissions on new databases. */
+  CreateDatabaseDefaultPermissions?: unknown[]
+  /** Default permissions on new tables. */
+  CreateTableDefaultPermissions?: unknown[]
+}
+
+/** A Lake Formation registration. */
+export interface ObservedRegistration {
+  /** The registered S3 ARN. */
+  resourceArn: string
+  /** The role, when a custom role is used. */
+  roleArn?: string
+  /** Whether the service-linked role is used. */
+  useServiceLinkedRole: boolean
+  /** VERIFIED, NOT_VERIFIED or VERIFICATION_FAILED. */
+  verificationStatus?: string
+}
+
+/** The Glue database and the IAM_ALLOWED_PRINCIPALS grants on it and its tables. */
+export interface ObservedDatabase {
+  /** Whether the database exists. */
+  exists: boolean
+  /** The principals of the database's CreateTableDefaultPermissions (IAM_ALLOWED_PRINCIPALS when new tables go to IAM). */
+  tableDefaultPrincipals: string[]
+  /** IAM_ALLOWED_PRINCIPALS grants on the database and its tables, canonical. */
+  iamAllowedGrants: Grant[]
+}
+
+/** A CloudTrail trail. */
+export interface ObservedTrail {
+  /** Whether the trail exists. */
+  exists: boolean
+  /** The bucket it writes to. */
+  s3BucketName?: string
+  /** Its S3 key prefix. */
+  s3KeyPrefix?: string
+  /** Whether it logs every region. */
+  multiRegion?: boolean
+  /** Whether it writes digest files. */
+  logFileValidation?: boolean
+  /** The KMS key it encrypts with. */
+  kmsKeyId?: string
+  /** The CloudWatch Logs log group ARN. */
+  cloudWatchLogsLogGroupArn?: string
+  /** The role CloudTrail uses for CloudWatch Logs. */
+  cloudWatchLogsRoleArn?: string
+  /** Whether it is logging now. */
+  isLogging?: boolean
+  /** The region the trail was created in; it can only be changed from there. */
+  homeRegion?: string
+}
+
+/** Everything bootstrap compares with lake.yaml. */
+export interface ObservedLake {
+  /** The account and region. */
+  target: LakeTarget
+  /** The caller's IAM ARN (a session's role), undefined for the root user. */
+  caller?: string
+  /** The bucket. */
+  bucket: ObservedBucket
+  /** The key, for SSE-KMS. */
+  key?: ObservedKey
+  /** The registration role, unless the service-linked role is used. */
+  role?: ObservedRole
+  /** The data lake settings. */
+  settings: RawDataLakeSettings
+  /** The registration of the exact location, if any. */
+  registration?: ObservedRegistration
+  /** Registered locations that contain the location (the whole bucket, say). */
+  parentRegistrations: string[]
+  /** The database. */
+  database: ObservedDatabase
+  /** The trail, when declared. */
+  trail?: ObservedTrail
+  /** The CloudWatch Logs side of the trail, when a log group is declared. */
+  logs?: {logGroupExists: boolean; role: ObservedRole}
+}

@@ -1,0 +1,110 @@
+import Ajv from 'ajv'
+
+import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
+import {LAKE_SCHEMA} from './lake-schema'
+import {schemaIssues} from './schema-issues'
+import {YamlFile, type SourceRef, type YamlPath} from './source-map'
+import type {PolicyIssue, PolicySource} from './types'
+
+const validateSchema = new Ajv({allErrors: true, strict: false, verbose: true}).compile(LAKE_SCHEMA)
+
+/** The result of parsing lake.yaml: the configuration, or every problem in it. */
+export type LakeParseResult = {ok: true; config: LakeConfig} | {ok: false; issues: PolicyIssue[]}
+
+/** The default role names, when the file gives none. */
+export const DEFAULT_CLOUDWATCH_ROLE = 'lakegov-cloudtrail-logs'
+
+/** Paths whose positions later steps may need, for errors that only AWS can reveal (a missing KMS key). */
+const TRACKED: YamlPath[] = [['region'], ['admins'], ['readOnlyAdmins'], ['bucket', 'name'], ['bucket', 'encryption', 'kmsKeyArn'], ['registration'], ['database'], ['trail', 'name']]
+
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Parses and validates policies/lake.yaml. Every problem is reported with its file, line, column
+ * and field; nothing here reads files or calls AWS.
+ */
+export function parseLakeConfig(source: PolicySource): LakeParseResult {
+  const file = new YamlFile(source.path, source.text)
+  if (file.document.errors.length > 0) {
+    return {ok: false, issues: file.document.errors.map((error) => ({...file.at(error.pos[0]), message: `YAML syntax error: ${error.message.split('\n')[0]}`}))}
+  }
+  const value = file.value() ?? {}
+  if (!validateSchema(value)) return {ok: false, issues: schemaIssues(file, validateSchema.errors ?? [])}
+  const doc = value as unknown as Json
+  const issues: PolicyIssue[] = []
+  const add = (path: YamlPath, message: string, hint?: string) => issues.push({...file.locate(path), message, ...(hint ? {hint} : {})})
+
+  const bucket = doc.bucket as Json
+  const encryption = encryptionOf(bucket.encryption, add)
+  const registration = registrationOf(doc.registration as Json, encryption, add)
+  const trail = isObject(doc.trail) ? trailOf(doc.trail) : undefined
+  if (issues.length > 0) return {ok: false, issues}
+
+  const sources: Record<string, SourceRef> = {}
+  for (const path of TRACKED) sources[path.join('.')] = file.locate(path)
+  return {
+    ok: true,
+    config: {
+      region: String(doc.region),
+      admins: (doc.admins as string[] | undefined) ?? [],
+      readOnlyAdmins: (doc.readOnlyAdmins as string[] | undefined) ?? [],
+      bucket: {
+        name: String(bucket.name),
+        prefix: bucket.prefix === undefined ? 'AWSLogs/' : String(bucket.prefix),
+        encryption: encryption!,
+        ...(bucket.retentionDays === undefined ? {} : {retentionDays: Number(bucket.retentionDays)}),
+      },
+      registration: registration!,
+      database: String(doc.database),
+      ...(trail ? {trail} : {}),
+      sources,
+    },
+  }
+}
+
+function encryptionOf(value: unknown, add: (path: YamlPath, message: string, hint?: string) => void): BucketEncryption | undefined {
+  if (!isObject(value) || value.type === 'AES256') {
+    if (isObject(value) && value.kmsKeyArn !== undefined) add(['bucket', 'encryption', 'kmsKeyArn'], 'kmsKeyArn only applies to type aws:kms')
+    return {type: 'AES256'}
+  }
+  if (typeof value.kmsKeyArn !== 'string') {
+    add(['bucket', 'encryption'], 'type aws:kms needs kmsKeyArn', 'name the customer managed key: kmsKeyArn: arn:aws:kms:REGION:ACCOUNT:key/ID (or alias/NAME)')
+    return undefined
+  }
+  return {type: 'aws:kms', kmsKeyArn: value.kmsKeyArn}
+}
+
+function registrationOf(value: Json, encryption: BucketEncryption | undefined, add: (path: YamlPath, message: string, hint?: string) => void): RegistrationConfig | undefined {
+  const slr = value.useServiceLinkedRole === true
+  if (slr && value.role !== undefined) {
+    add(['registration'], 'give either role or useServiceLinkedRole: true, not both')
+    return undefined
+  }
+  if (slr) {
+    // AWS-FACTS: a customer managed key needs a custom role; the service-linked role cannot be given the key.
+    if (encryption?.type === 'aws:kms') {
+      add(['registration', 'useServiceLinkedRole'], 'the service-linked role cannot use a customer managed KMS key', 'use role: NAME, so that lakegov can give the role kms:Decrypt on the key')
+      return undefined
+    }
+    return {useServiceLinkedRole: true}
+  }
+  if (typeof value.role !== 'string') {
+    add(['registration'], 'registration needs role: NAME or useServiceLinkedRole: true')
+    return undefined
+  }
+  return {role: value.role}
+}
+
+function trailOf(value: Json): TrailConfig {
+  return {
+    name: String(value.name),
+    multiRegion: value.multiRegion !== false,
+    logFileValidation: value.logFileValidation !== false,
+    ...(typeof value.cloudWatchLogGroup === 'string' ? {cloudWatchLogGroup: value.cloudWatchLogGroup} : {}),
+    cloudWatchRole: typeof value.cloudWatchRole === 'string' ? value.cloudWatchRole : DEFAULT_CLOUDWATCH_ROLE,
+  }
+}

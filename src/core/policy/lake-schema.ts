@@ -1,0 +1,74 @@
+/**
+ * The JSON Schema of policies/lake.yaml, the source of truth for policies/schema/lake.schema.json
+ * (written by `npm run schema`, kept equal by a test).
+ */
+
+const iamPrincipal = {
+  type: 'string',
+  pattern: '^arn:aws[a-z-]*:iam::\\d{12}:(role|user)/.+$',
+  description: 'An IAM role or user ARN, for example arn:aws:iam::111122223333:role/LakeAdmin.',
+}
+const principalList = {type: 'array', items: iamPrincipal, uniqueItems: true}
+
+export const LAKE_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'lakegov lake file',
+  description: 'The CloudTrail log lake that lakegov bootstrap builds and lakegov status checks.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['region', 'bucket', 'registration', 'database'],
+  properties: {
+    region: {type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', description: 'An AWS region, for example us-east-1.'},
+    admins: {...principalList, description: 'Data lake administrators, added to the existing ones (all of them with --exact-admins).'},
+    readOnlyAdmins: {...principalList, description: 'Read-only administrators, added to the existing ones.'},
+    bucket: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: {
+          type: 'string',
+          pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+          description: 'An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens.',
+        },
+        prefix: {type: 'string', pattern: '^([^/].*/)?$', description: 'The log prefix: empty, or ending in "/" with no leading "/" (default AWSLogs/).'},
+        encryption: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: {
+            type: {type: 'string', enum: ['AES256', 'aws:kms']},
+            kmsKeyArn: {
+              type: 'string',
+              pattern: '^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+|alias/.+)$',
+              description: 'A KMS key ARN, an alias ARN, or alias/NAME.',
+            },
+          },
+        },
+        retentionDays: {type: 'integer', minimum: 1, description: 'Expire log objects after this many days.'},
+      },
+    },
+    registration: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        role: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The name of the registration role lakegov creates and keeps least-privilege.'},
+        useServiceLinkedRole: {type: 'boolean', description: 'Register with the Lake Formation service-linked role instead.'},
+      },
+    },
+    database: {type: 'string', pattern: '^[a-z0-9_]{1,255}$', description: 'The Glue database: lowercase letters, digits and underscores.'},
+    trail: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$', description: '3 to 128 letters, digits, dots, underscores and hyphens.'},
+        multiRegion: {type: 'boolean', description: 'Log every region (default true).'},
+        logFileValidation: {type: 'boolean', description: 'Write digest files (default true).'},
+        cloudWatchLogGroup: {type: 'string', pattern: '^[\\w/.#-]{1,512}$', description: 'Also deliver to this CloudWatch Logs log group.'},
+        cloudWatchRole: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The role CloudTrail uses to write to the log group (default lakegov-cloudtrail-logs).'},
+      },
+    },
+  },
+} as const

@@ -1,0 +1,31 @@
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
+import type {LakeConfig} from '../core/lake/config'
+import {PolicyInvalidError} from '../core/policy/errors'
+import {parseLakeConfig} from '../core/policy/lake-parse'
+
+/** Reads and validates <policies>/lake.yaml; throws PolicyInvalidError (exit 3) listing every problem. */
+export async function loadLakeConfig(policiesDir: string): Promise<{config: LakeConfig; file: string}> {
+  const absolute = path.join(policiesDir, 'lake.yaml')
+  const relative = path.relative(process.cwd(), absolute)
+  const file = relative.startsWith('..') ? path.resolve(absolute) : relative
+  let text: string
+  try {
+    text = await readFile(absolute, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LakegovError(`No lake file at ${file}.`, {
+        exitCode: ExitCode.InvalidPolicy,
+        code: 'LAKE_FILE_MISSING',
+        suggestions: ['Pass --policies DIR, the directory that holds lake.yaml; see policies/lake.yaml in the lakegov repository for an example.'],
+      })
+    }
+    throw error
+  }
+  const result = parseLakeConfig({path: file, text})
+  if (!result.ok) throw new PolicyInvalidError(result.issues)
+  return {config: result.config, file}
+}

@@ -1,0 +1,52 @@
+import type {BootstrapPlan, StepPlan} from '../core/lake/bootstrap'
+import type {BootstrapRun} from '../workflows/bootstrap'
+
+const MARK: Record<StepPlan['status'], string> = {ok: 'ok', missing: 'missing', drifted: 'drifted', blocked: 'BLOCKED'}
+
+function stepLines(step: StepPlan, withChanges: boolean): string[] {
+  const lines = [`  ${step.step.padEnd(13)}${MARK[step.status].padEnd(9)}${step.title}`]
+  if (withChanges) for (const change of step.changes) lines.push(`      + ${change.summary}`)
+  for (const note of step.notes) lines.push(`      note: ${note}`)
+  if (step.blocked) {
+    lines.push(`      blocked: ${step.blocked.reason}`)
+    lines.push(...step.blocked.fix.split('\n').map((line, index) => `      ${index === 0 ? 'fix: ' : '     '}${line}`))
+  }
+  return lines
+}
+
+/** One line: how many changes, and the steps by state. */
+export function bootstrapSummary(plan: BootstrapPlan): string {
+  const {summary} = plan
+  const states = (['missing', 'drifted', 'blocked', 'ok'] as const).filter((status) => summary[status] > 0).map((status) => `${summary[status]} ${status}`)
+  return `${summary.changes} change(s); steps: ${states.join(', ')}.`
+}
+
+/** The plan, step by step, with each change. */
+export function renderBootstrapPlan(plan: BootstrapPlan): string {
+  return [`Bootstrap plan for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, true)), bootstrapSummary(plan)].join('\n')
+}
+
+/** Each step's state, for lakegov status. */
+export function renderStatus(plan: BootstrapPlan): string {
+  const lines = [`Lake status for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, step.status !== 'ok'))]
+  lines.push(plan.summary.changes === 0 && plan.summary.blocked === 0 ? 'Everything matches lake.yaml.' : `${bootstrapSummary(plan)} Run lakegov bootstrap to fix what it can.`)
+  return lines.join('\n')
+}
+
+/** What the run did. */
+export function renderBootstrapRun(run: BootstrapRun): string {
+  const lines: string[] = []
+  for (const outcome of run.outcomes) {
+    if (outcome.status === 'applied') continue
+    if (outcome.status === 'skipped') lines.push(`  skipped  ${outcome.step}: ${outcome.summary}`)
+    else {
+      lines.push(`  FAILED   ${outcome.step}: ${outcome.summary}`, `           ${outcome.error?.message ?? ''}`)
+      for (const suggestion of outcome.error?.suggestions ?? []) lines.push(`           fix: ${suggestion}`)
+    }
+  }
+  const count = (status: string) => run.outcomes.filter((outcome) => outcome.status === status).length
+  lines.push(`Bootstrap: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped${run.blocked.length > 0 ? `; blocked: ${run.blocked.join(', ')}` : ''}.`)
+  if (run.verificationStatus) lines.push(`Registration verification: ${run.verificationStatus}.`)
+  if (count('failed') > 0) lines.push('Fix the error and run bootstrap again: it continues from where it stopped.')
+  return lines.join('\n')
+}
