@@ -6,6 +6,7 @@ import {handleRestJson, nextRequestId} from '../lakeformation/rest-json'
 import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fault-responses'
 import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
+import type {GlueExtension} from './glue/glue-extension'
 import type {CallStats} from './stats'
 
 /** What the gateway fronts. */
@@ -14,6 +15,8 @@ export interface GatewayParts {
   motoEndpoint: string
   /** Serves lakeformation calls. */
   model: LakeFormationModel
+  /** Serves the Glue operations moto lacks or gets wrong (classifiers, crawler extras, crawls). */
+  glue: GlueExtension
   /** Decides latency and faults per call. */
   faults: FaultInjector
   /** Counts calls. */
@@ -123,8 +126,11 @@ export function createGateway(parts: GatewayParts): http.Server {
     const url = request.url ?? '/'
     const service = serviceOf(request.headers, url)
     const protocol: Protocol = protocolOf(service, request.headers)
-    const body = needsBody(service, protocol) ? await readBody(request) : undefined
+    let body = needsBody(service, protocol) ? await readBody(request) : undefined
     const operation = operationOf(service, protocol, {method, url, headers: request.headers, body})
+    // awsJson operations are named by header; only the Glue calls served here need their body read.
+    const glueCall = service === 'glue' && parts.glue.handles(operation)
+    if (glueCall) body ??= await readBody(request)
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
 
@@ -145,6 +151,7 @@ export function createGateway(parts: GatewayParts): http.Server {
       const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8')})
       return send(response, method, answer)
     }
+    if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
     forward(request, response, body)
   }
 

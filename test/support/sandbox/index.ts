@@ -1,6 +1,7 @@
 import {LakeFormationModel} from '../lakeformation/model'
 import {FaultInjector} from './faults'
 import {close, createGateway, listen} from './gateway'
+import {GlueExtension} from './glue/glue-extension'
 import {startMoto} from './moto'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
@@ -25,21 +26,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed: options.seed ?? 1,
   })
   const moto = await startMoto({log})
-  const model = new LakeFormationModel({accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, verify: createMotoVerifier(moto.endpoint)})
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID
+  const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint)})
+  const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
 
   const reset = async () => {
+    // The Glue extension first: its crawls in flight must stop writing before moto is wiped under them.
+    glue.reset()
     await moto.reset()
     model.reset()
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, faults, stats, reset, log})
 
   let port: number
   try {
     port = await listen(gateway, options.port ?? 0)
   } catch (error) {
+    glue.close()
     await moto.stop()
     throw error
   }
@@ -59,6 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     stop() {
       // Idempotent: teardown code and signal handlers may both call it.
+      glue.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })

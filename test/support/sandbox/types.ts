@@ -53,6 +53,8 @@ export interface SandboxOptions {
   accountId?: string
   /** Receives progress lines and moto's output; silent when absent. */
   log?: (line: string) => void
+  /** How long a simulated Glue crawl stays RUNNING (at least) and then STOPPING, in ms; 300 when absent. */
+  crawlPhaseMs?: number
 }
 
 /** A running sandbox: moto behind the gateway, with Lake Formation served by the model. */
