@@ -5,6 +5,7 @@
 import {spawn} from 'node:child_process'
 import path from 'node:path'
 
+import {CreateAliasCommand, CreateKeyCommand, KMSClient} from '@aws-sdk/client-kms'
 import {LakeFormationClient, PutDataLakeSettingsCommand} from '@aws-sdk/client-lakeformation'
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 
@@ -46,16 +47,32 @@ async function main(): Promise<number> {
     step('doctor on a fresh account: nobody administers the lake yet')
     await lakegov(env, 'doctor')
 
-    step('An administrator adds the caller to the data lake admins')
+    step('An administrator makes the caller a data lake admin (the lake starts as IAM-governed)')
     const caller = await new STSClient(sdk).send(new GetCallerIdentityCommand({}))
     const admin = iamArnOf(caller.Arn ?? '')
+    const iamDecides = [{Principal: {DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS'}, Permissions: ['ALL' as const]}]
     await new LakeFormationClient(sdk).send(
-      new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: admin}], CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: []}}),
+      new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: admin}], CreateDatabaseDefaultPermissions: iamDecides, CreateTableDefaultPermissions: iamDecides}}),
     )
-    process.stdout.write(`DataLakeAdmins = [${admin}]; default permissions = [] (Lake Formation decides)\n`)
+    process.stdout.write(`DataLakeAdmins = [${admin}]; default permissions = ALL to IAM_ALLOWED_PRINCIPALS (IAM decides)\n`)
 
     step('doctor again')
     const doctor = await lakegov(env, 'doctor')
+
+    step('The security team\'s KMS key for the logs (the one prerequisite of policies/lake.yaml)')
+    const kms = new KMSClient(sdk)
+    const key = await kms.send(new CreateKeyCommand({Description: 'CloudTrail logs'}))
+    await kms.send(new CreateAliasCommand({AliasName: 'alias/lake-logs', TargetKeyId: key.KeyMetadata?.KeyId}))
+    process.stdout.write(`alias/lake-logs -> ${key.KeyMetadata?.Arn}\n`)
+
+    step('Bootstrap, dry run: what building policies/lake.yaml would change')
+    await lakegov(env, 'bootstrap', '--dry-run')
+
+    step('Bootstrap: bucket, registration role, key policy, settings, registration, database, trail')
+    const bootstrap = await lakegov(env, 'bootstrap')
+
+    step('Status: every step matches lake.yaml (exit 0 under --detailed-exitcode)')
+    const status = await lakegov(env, 'status', '--detailed-exitcode')
 
     step('Grants as code: validate the example policies/grants offline')
     const validate = await lakegov(env, 'grants', 'validate')
@@ -68,7 +85,7 @@ async function main(): Promise<number> {
 
     step('Plan again: converged, so no changes (exit 0 under --detailed-exitcode)')
     const converged = await lakegov(env, 'grants', 'plan', '--detailed-exitcode')
-    return [doctor, validate, apply, converged].find((code) => code !== 0) ?? 0
+    return [doctor, bootstrap, status, validate, apply, converged].find((code) => code !== 0) ?? 0
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')
