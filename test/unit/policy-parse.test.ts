@@ -101,18 +101,18 @@ describe('parsePolicies: the desired state', () => {
         grantable: [],
       },
       {
-        principal: 'arn:aws:iam::111122223333:role/Auditor',
+        principal: 'arn:aws:iam::123456789012:role/Auditor',
         resource: {type: 'columns', database: 'cloudtrail', table: 'cloudtrail_logs', columns: {exclude: ['sourceipaddress', 'useridentity']}},
         permissions: ['SELECT'],
         grantable: [],
       },
       {
-        principal: 'arn:aws:iam::111122223333:role/SecurityAnalyst',
+        principal: 'arn:aws:iam::123456789012:role/SecurityAnalyst',
         resource: {type: 'lfTagPolicy', resourceType: 'TABLE', expression: [{key: 'sensitivity', values: ['internal']}]},
         permissions: ['SELECT'],
         grantable: [],
       },
-      {principal: 'arn:aws:iam::111122223333:role/SecurityAnalyst', resource: {type: 'tableWildcard', database: 'cloudtrail'}, permissions: ['DESCRIBE', 'SELECT'], grantable: []},
+      {principal: 'arn:aws:iam::123456789012:role/SecurityAnalyst', resource: {type: 'tableWildcard', database: 'cloudtrail'}, permissions: ['DESCRIBE', 'SELECT'], grantable: []},
     ])
     expect(state.filters).toEqual([
       expect.objectContaining({name: 'us_east_only', database: 'cloudtrail', table: 'cloudtrail_logs', rows: "awsregion = 'us-east-1'", columns: {exclude: ['sourceipaddress']}}),
