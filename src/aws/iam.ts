@@ -1,6 +1,8 @@
 import {
   CreateRoleCommand,
   GetRoleCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRolePolicyCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
@@ -80,6 +82,20 @@ export class IamAdapter {
     await callAws(
       'iam:PutRolePolicy',
       () => this.clients.iam.send(new PutRolePolicyCommand({RoleName: role.name, PolicyName: MANAGED_POLICY_NAME, PolicyDocument: JSON.stringify(role.policy)})),
+      this.endpoint,
+    )
+  }
+
+  /** The default version of a managed policy. */
+  async readManagedPolicy(arn: string): Promise<PolicyDocument | undefined> {
+    return callAws(
+      'iam:GetPolicyVersion',
+      async () => {
+        const {Policy} = await this.clients.iam.send(new GetPolicyCommand({PolicyArn: arn}))
+        if (!Policy?.DefaultVersionId) return undefined
+        const {PolicyVersion} = await this.clients.iam.send(new GetPolicyVersionCommand({PolicyArn: arn, VersionId: Policy.DefaultVersionId}))
+        return PolicyVersion?.Document ? parsePolicyDocument(PolicyVersion.Document) : undefined
+      },
       this.endpoint,
     )
   }

@@ -5,14 +5,15 @@
 import {applyChanges} from '../core/apply/apply'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
-import type {BootstrapChange} from '../core/lake/bootstrap'
+import {classifierNameOf, type BootstrapChange} from '../core/lake/bootstrap'
 import {locationArnOf, type LakeConfig} from '../core/lake/config'
-import type {LakeTarget} from '../core/lake/documents'
+import {roleArnOf, type LakeTarget} from '../core/lake/documents'
 import type {ObservedLake} from '../core/lake/observed'
 import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
-import {iamArnOf} from '../core/model/principal'
+import {iamArnOf, isSamePrincipal} from '../core/model/principal'
 import type {AwsClients} from './clients'
 import {CloudTrailAdapter} from './cloudtrail'
+import {CrawlerAdapter} from './crawler'
 import {errorNameOf} from './errors'
 import {GlueAdapter} from './glue'
 import {IamAdapter} from './iam'
@@ -23,6 +24,12 @@ import {StsIdentityReader} from './sts'
 
 /** Errors AWS returns for a principal it has not finished propagating (IAM is eventually consistent). */
 const NOT_YET_PROPAGATED = new Set(['MalformedPolicyDocumentException', 'InvalidCloudWatchLogsRoleArnException', 'InsufficientEncryptionPolicyException'])
+
+function notYetPropagated(error: unknown): boolean {
+  const name = errorNameOf(error)
+  // Glue says "Service is unable to assume provided role" for a role IAM has not propagated yet.
+  return NOT_YET_PROPAGATED.has(name) || (name === 'InvalidInputException' && /assume|role/i.test((error as Error).message))
+}
 
 /** Knobs for the waits after creating a role; tests shorten them. */
 export interface LakeAdapterOptions {
@@ -42,6 +49,7 @@ export class LakeAdapter {
   readonly glue: GlueAdapter
   readonly cloudtrail: CloudTrailAdapter
   readonly lakeformation: LakeFormationAdapter
+  readonly crawler: CrawlerAdapter
 
   constructor(
     clients: AwsClients,
@@ -54,6 +62,7 @@ export class LakeAdapter {
     this.glue = new GlueAdapter(clients)
     this.cloudtrail = new CloudTrailAdapter(clients)
     this.lakeformation = new LakeFormationAdapter(clients, target.account)
+    this.crawler = new CrawlerAdapter(clients)
   }
 
   /** Reads the account: who is calling, and where. */
@@ -68,7 +77,8 @@ export class LakeAdapter {
   async observe(config: LakeConfig, caller: string): Promise<ObservedLake> {
     const locationArn = locationArnOf(config.bucket)
     const encryption = config.bucket.encryption
-    const [bucket, key, role, settings, registration, database, grants, trail, logs] = await Promise.all([
+    const crawlerConfig = config.crawler
+    const [bucket, key, role, settings, registration, database, grants, trail, logs, crawlerRole, classifierJsonPath, crawler] = await Promise.all([
       this.s3.readBucket(config.bucket.name),
       encryption.type === 'aws:kms' ? this.kms.readKey(encryption.kmsKeyArn, this.target.account, config.sources['bucket.encryption.kmsKeyArn']) : undefined,
       'role' in config.registration ? this.iam.readRole(config.registration.role) : undefined,
@@ -78,6 +88,9 @@ export class LakeAdapter {
       this.lakeformation.listGrants(),
       config.trail ? this.cloudtrail.readTrail(config.trail.name) : undefined,
       config.trail?.cloudWatchLogGroup ? this.readLogs(config.trail.cloudWatchLogGroup, config.trail.cloudWatchRole) : undefined,
+      crawlerConfig ? this.iam.readRole(crawlerConfig.role) : undefined,
+      crawlerConfig ? this.crawler.readClassifierJsonPath(classifierNameOf(crawlerConfig.name)) : undefined,
+      crawlerConfig ? this.crawler.readCrawler(crawlerConfig.name) : undefined,
     ])
     const parentRegistrations = registration ? [] : (await this.lakeformation.listRegisteredLocations()).map((location) => location.resourceArn).filter((arn) => locationArn.startsWith(`${arn}/`))
     const iamAllowedGrants = grants.filter((grant) => grant.principal === IAM_ALLOWED_PRINCIPALS && 'database' in grant.resource && grant.resource.database === config.database)
@@ -93,6 +106,16 @@ export class LakeAdapter {
       database: {...database, iamAllowedGrants},
       ...(trail ? {trail} : {}),
       ...(logs ? {logs} : {}),
+      ...(crawlerConfig && crawlerRole && crawler
+        ? {
+            crawler: {
+              role: crawlerRole,
+              grants: grants.filter((grant) => isSamePrincipal(grant.principal, roleArnOf(this.target, crawlerConfig.role))),
+              ...(classifierJsonPath === undefined ? {} : {classifierJsonPath}),
+              crawler,
+            },
+          }
+        : {}),
     }
   }
 
@@ -135,7 +158,15 @@ export class LakeAdapter {
       case 'UpdateDatabase':
         return this.glue.clearTableDefaults(change.database)
       case 'RevokeIamAllowedPrincipals':
-        return this.revoke(change.changes)
+      case 'GrantCrawlerPermissions':
+        return this.applyGrantChanges(change.changes)
+      case 'CreateClassifier':
+      case 'UpdateClassifier':
+        return this.crawler.putClassifier(change.name, change.jsonPath, change.action === 'CreateClassifier')
+      case 'CreateCrawler':
+      case 'UpdateCrawler':
+        // A role created moments ago may not be usable by Glue yet.
+        return this.untilPropagated(() => this.crawler.putCrawler(change.crawler, change.action === 'CreateCrawler'))
       case 'CreateLogGroup':
         return this.cloudtrail.createLogGroup(change.logGroup)
       case 'CreateTrail':
@@ -147,15 +178,15 @@ export class LakeAdapter {
     }
   }
 
-  /** Revokes through the grants engine: the same batching, retries and "already revoked" handling as grants apply. */
-  private async revoke(changes: Parameters<typeof applyChanges>[0]): Promise<void> {
+  /** Grants and revokes through the grants engine: the same batching, retries and "already revoked" handling as grants apply. */
+  private async applyGrantChanges(changes: Parameters<typeof applyChanges>[0]): Promise<void> {
     const result = await applyChanges(changes, this.lakeformation)
     const failed = result.outcomes.filter((outcome) => outcome.status !== 'applied')
     if (failed.length > 0) {
-      throw new LakegovError(`Could not revoke ${failed.map((outcome) => `${outcome.key}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ''}`).join('; ')}`, {
+      throw new LakegovError(`Lake Formation refused ${failed.map((outcome) => `${outcome.key}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ''}`).join('; ')}`, {
         exitCode: ExitCode.ApplyFailed,
-        code: 'REVOKE_FAILED',
-        suggestions: ['Run bootstrap again; revoking IAM_ALLOWED_PRINCIPALS needs a data lake administrator.'],
+        code: 'GRANT_CHANGE_FAILED',
+        suggestions: ['Run bootstrap again; granting and revoking need a data lake administrator.'],
       })
     }
   }
@@ -169,8 +200,7 @@ export class LakeAdapter {
       try {
         return await call()
       } catch (error) {
-        const name = errorNameOf((error as {cause?: unknown}).cause ?? error)
-        if (attempt >= attempts || !NOT_YET_PROPAGATED.has(name)) throw error
+        if (attempt >= attempts || !notYetPropagated((error as {cause?: unknown}).cause ?? error)) throw error
         await sleep(delay * attempt)
       }
     }

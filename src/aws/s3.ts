@@ -6,6 +6,8 @@ import {
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
@@ -134,5 +136,31 @@ export class S3Adapter {
       () => this.clients.s3.send(new PutBucketLifecycleConfigurationCommand({Bucket: bucket, LifecycleConfiguration: {Rules: rules as unknown as SdkLifecycleRule[]}})),
       this.endpoint,
     )
+  }
+
+  /**
+   * A few CloudTrail log objects under the prefix, found the cheap way: CloudTrail writes
+   * `AWSLogs/[ORG_ID/]ACCOUNT/CloudTrail/...`, so list the account folders (one level deeper for an
+   * organization trail) and look inside their CloudTrail/ folder. Digests sort first in a flat
+   * listing, which is why a flat listing's first page proves nothing.
+   */
+  async findCloudTrailObjects(bucket: string, prefix: string, limit = 3): Promise<string[]> {
+    const base = /(^|\/)AWSLogs\/$/.test(prefix) ? prefix : `${prefix}AWSLogs/`
+    // A bucket that does not exist (yet) holds no logs: that is the check's answer, not an error.
+    const list = async (Prefix: string, options: {Delimiter?: string; MaxKeys?: number}): Promise<Partial<ListObjectsV2CommandOutput>> =>
+      (await callAwsOrAbsent('s3:ListBucket', () => this.clients.s3.send(new ListObjectsV2Command({Bucket: bucket, Prefix, ...options})), ['NoSuchBucket'], this.endpoint)) ?? {}
+    const folders = async (under: string) => ((await list(under, {Delimiter: '/', MaxKeys: 1000})).CommonPrefixes ?? []).map((entry) => entry.Prefix ?? '').filter(Boolean)
+    const accounts: string[] = []
+    for (const folder of (await folders(base)).slice(0, 50)) {
+      if (/\/o-[a-z0-9]+\/$/.test(folder)) accounts.push(...(await folders(folder)).slice(0, 50))
+      else accounts.push(folder)
+    }
+    const found: string[] = []
+    for (const account of accounts) {
+      const page = await list(`${account}CloudTrail/`, {MaxKeys: limit})
+      found.push(...(page.Contents ?? []).map((object) => object.Key ?? '').filter((key) => /\.json(\.gz)?$/.test(key)))
+      if (found.length >= limit) break
+    }
+    return found.slice(0, limit)
   }
 }

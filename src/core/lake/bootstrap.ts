@@ -5,14 +5,15 @@
 import {LakegovError} from '../errors'
 import {ExitCode} from '../exit-codes'
 import {IAM_ALLOWED_PRINCIPALS} from '../model/lake'
-import {grantKey} from '../model/grant'
+import {canonicalGrant, grantKey, type Grant, type Permission} from '../model/grant'
 import {isSamePrincipal} from '../model/principal'
 import {changeFor, type GrantChange} from '../plan/diff'
-import {locationArnOf, trailKeyPrefixOf, type LakeConfig} from './config'
+import {locationArnOf, locationUrlOf, trailKeyPrefixOf, type LakeConfig} from './config'
 import {
   MANAGED_POLICY_NAME,
   bucketPolicyStatements,
   cloudWatchRolePolicy,
+  crawlerRolePolicy,
   keyPolicyStatements,
   logGroupArnOf,
   registrationRolePolicy,
@@ -20,11 +21,11 @@ import {
   serviceTrustPolicy,
   type LakeTarget,
 } from './documents'
-import type {LifecycleRule, ObservedLake, ObservedRole, PublicAccessBlock, RawDataLakeSettings} from './observed'
+import type {LifecycleRule, ObservedCrawlerSetup, ObservedLake, ObservedRole, PublicAccessBlock, RawDataLakeSettings} from './observed'
 import {mergeStatements, sameDocument, type PolicyDocument, type PolicyStatement} from './policy-document'
 
 /** The steps, in the order they run: each may rely on the ones before it. */
-export const STEPS = ['bucket', 'role', 'key', 'settings', 'registration', 'database', 'trail'] as const
+export const STEPS = ['bucket', 'role', 'key', 'settings', 'registration', 'database', 'crawler', 'trail'] as const
 
 /** One bootstrap step. */
 export type StepName = (typeof STEPS)[number]
@@ -61,6 +62,28 @@ export interface TrailSpec {
   cloudWatchLogsRoleArn?: string
 }
 
+/** The crawler's desired shape. */
+export interface CrawlerSpec {
+  /** The crawler name. */
+  name: string
+  /** Its role ARN. */
+  role: string
+  /** The database its tables go to. */
+  databaseName: string
+  /** The log location, with what not to crawl. */
+  s3Targets: {path: string; exclusions: string[]}[]
+  /** The JSON classifier that makes one row per CloudTrail event. */
+  classifiers: string[]
+  /** Crawl with Lake Formation's credentials: without it, a registered location fails with "User does not have access to target". */
+  useLakeFormationCredentials: true
+  /** The cron schedule, if any. */
+  schedule?: string
+  /** Update tables in place; never delete them (a crawl of an empty day must not drop the table). */
+  schemaChangePolicy: {updateBehavior: 'UPDATE_IN_DATABASE'; deleteBehavior: 'LOG'}
+  /** One table for compatible schemas, rather than one per folder. */
+  configuration: string
+}
+
 /** One change bootstrap makes: an AWS write, described as data. */
 export type BootstrapChange = {summary: string} & (
   | {action: 'CreateBucket'; bucket: string; region: string}
@@ -79,6 +102,9 @@ export type BootstrapChange = {summary: string} & (
   | {action: 'CreateDatabase'; database: string}
   | {action: 'UpdateDatabase'; database: string}
   | {action: 'RevokeIamAllowedPrincipals'; changes: GrantChange[]}
+  | {action: 'GrantCrawlerPermissions'; changes: GrantChange[]}
+  | {action: 'CreateClassifier' | 'UpdateClassifier'; name: string; jsonPath: string}
+  | {action: 'CreateCrawler' | 'UpdateCrawler'; crawler: CrawlerSpec}
   | {action: 'CreateLogGroup'; logGroup: string}
   | {action: 'CreateTrail'; trail: TrailSpec}
   | {action: 'UpdateTrail'; trail: TrailSpec}
@@ -347,6 +373,103 @@ function planDatabase(config: LakeConfig, observed: ObservedLake): StepPlan {
   return step('database', `Glue database ${name}`, changes, {missing: !database.exists})
 }
 
+/** The classifier's JsonPath: one row per CloudTrail event instead of one per file. */
+export const CLOUDTRAIL_JSON_PATH = '$.Records[*]'
+
+/** Objects under the log prefix that are not events: digests, Insights, and CloudTrail's write checks. */
+export const CRAWLER_EXCLUSIONS = ['**/CloudTrail-Digest/**', '**/CloudTrail-Insight/**', '**/ConfigWritabilityCheckFile']
+
+/** What the crawler needs in Lake Formation: the location, and creating and altering tables in the database. */
+export const CRAWLER_PERMISSIONS: ReadonlyArray<{resource: 'location' | 'database'; permissions: Permission[]}> = [
+  {resource: 'location', permissions: ['DATA_LOCATION_ACCESS']},
+  {resource: 'database', permissions: ['ALTER', 'CREATE_TABLE', 'DESCRIBE']},
+]
+
+/** The classifier lakegov makes for a crawler. */
+export function classifierNameOf(crawler: string): string {
+  return `${crawler}-records`
+}
+
+/** The crawler's desired shape. */
+export function crawlerSpecOf(config: LakeConfig, target: LakeTarget): CrawlerSpec | undefined {
+  const crawler = config.crawler
+  if (!crawler) return undefined
+  return {
+    name: crawler.name,
+    role: roleArnOf(target, crawler.role),
+    databaseName: config.database,
+    s3Targets: [{path: locationUrlOf(config.bucket), exclusions: [...CRAWLER_EXCLUSIONS]}],
+    classifiers: [classifierNameOf(crawler.name)],
+    useLakeFormationCredentials: true,
+    ...(crawler.schedule ? {schedule: crawler.schedule} : {}),
+    schemaChangePolicy: {updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG'},
+    configuration: JSON.stringify({Version: 1, Grouping: {TableGroupingPolicy: 'CombineCompatibleSchemas'}}),
+  }
+}
+
+/** The Lake Formation grants the crawler role needs, canonical. */
+export function crawlerGrantsOf(config: LakeConfig, roleArn: string): Grant[] {
+  return CRAWLER_PERMISSIONS.map(({resource, permissions}) =>
+    canonicalGrant({
+      principal: roleArn,
+      resource: resource === 'location' ? {type: 'dataLocation', path: locationArnOf(config.bucket)} : {type: 'database', database: config.database},
+      permissions,
+      grantable: [],
+    }),
+  )
+}
+
+function crawlerDrift(spec: CrawlerSpec, observed: ObservedCrawlerSetup['crawler']): string[] {
+  const targets = (list: {path: string; exclusions: string[]}[]) => JSON.stringify(list.map((target) => [target.path, [...target.exclusions].sort()]))
+  const fields: [string, unknown, unknown][] = [
+    ['role', spec.role, observed.role],
+    ['database', spec.databaseName, observed.databaseName],
+    ['targets', targets(spec.s3Targets), targets(observed.s3Targets)],
+    ['classifiers', spec.classifiers.join(','), observed.classifiers.join(',')],
+    ['Lake Formation credentials', true, observed.useLakeFormationCredentials],
+    ['schedule', spec.schedule ?? '', observed.schedule ?? ''],
+    ['schema change policy', `${spec.schemaChangePolicy.updateBehavior}/${spec.schemaChangePolicy.deleteBehavior}`, `${observed.schemaChangePolicy?.updateBehavior}/${observed.schemaChangePolicy?.deleteBehavior}`],
+    ['configuration', spec.configuration, observed.configuration ?? ''],
+  ]
+  return fields.filter(([, want, have]) => want !== have).map(([field]) => field)
+}
+
+function planCrawler(config: LakeConfig, observed: ObservedLake): StepPlan {
+  const spec = crawlerSpecOf(config, observed.target)
+  const setup = observed.crawler
+  if (!spec || !setup || !config.crawler) return step('crawler', 'Glue crawler (not declared)', [])
+  const role = planRole(
+    {
+      name: config.crawler.role,
+      trustPolicy: serviceTrustPolicy('glue.amazonaws.com', observed.target),
+      policy: crawlerRolePolicy(config, observed.target),
+      description: `Glue crawler ${spec.name} over ${locationUrlOf(config.bucket)} (managed by lakegov)`,
+    },
+    setup.role,
+  )
+  const changes = [...role.changes]
+  // Additive: what the crawler needs is added; anything else it holds is the grants engine's business.
+  const grants = crawlerGrantsOf(config, spec.role)
+    .map((wanted) => {
+      const current = setup.grants.find((grant) => grantKey(grant) === grantKey(wanted))
+      const union = current ? canonicalGrant({...wanted, permissions: [...new Set([...current.permissions, ...wanted.permissions])], grantable: current.grantable}) : wanted
+      return changeFor(grantKey(wanted), current, union)
+    })
+    .filter((change): change is GrantChange => change !== undefined)
+  if (grants.length > 0) {
+    changes.push({action: 'GrantCrawlerPermissions', changes: grants, summary: `grant the crawler role ${grants.map((change) => `${change.add.permissions.join(', ')} on ${change.resource.type === 'dataLocation' ? change.resource.path : change.resource.type === 'database' ? change.resource.database : change.key}`).join('; ')} (grants engine)`})
+  }
+  const classifier = classifierNameOf(spec.name)
+  if (setup.classifierJsonPath === undefined) changes.push({action: 'CreateClassifier', name: classifier, jsonPath: CLOUDTRAIL_JSON_PATH, summary: `create JSON classifier ${classifier} (${CLOUDTRAIL_JSON_PATH}: one row per event)`})
+  else if (setup.classifierJsonPath !== CLOUDTRAIL_JSON_PATH) changes.push({action: 'UpdateClassifier', name: classifier, jsonPath: CLOUDTRAIL_JSON_PATH, summary: `classifier ${classifier}: JsonPath ${setup.classifierJsonPath} -> ${CLOUDTRAIL_JSON_PATH}`})
+  if (!setup.crawler.exists) changes.push({action: 'CreateCrawler', crawler: spec, summary: `create crawler ${spec.name} on ${spec.s3Targets[0].path} with Lake Formation credentials${spec.schedule ? `, ${spec.schedule}` : ''}`})
+  else {
+    const drift = crawlerDrift(spec, setup.crawler)
+    if (drift.length > 0) changes.push({action: 'UpdateCrawler', crawler: spec, summary: `crawler ${spec.name}: update ${drift.join(', ')}`})
+  }
+  return step('crawler', `Glue crawler ${spec.name}`, changes, {missing: !setup.crawler.exists, notes: role.notes})
+}
+
 /** The trail's desired settings. */
 export function trailSpecOf(config: LakeConfig, target: LakeTarget, keyArn: string | undefined): TrailSpec | undefined {
   const trail = config.trail
@@ -423,6 +546,7 @@ export function planBootstrap(config: LakeConfig, observed: ObservedLake, option
     planSettings(config, observed, options),
     planRegistration(config, observed),
     planDatabase(config, observed),
+    planCrawler(config, observed),
     planTrail(config, observed),
   ]
   const count = (status: StepStatus) => steps.filter((planned) => planned.status === status).length

@@ -32,6 +32,16 @@ export interface TrailConfig {
   cloudWatchRole: string
 }
 
+/** The Glue crawler that catalogs the logs. */
+export interface CrawlerConfig {
+  /** The crawler name. */
+  name: string
+  /** The crawler's IAM role, created and kept least-privilege by lakegov. */
+  role: string
+  /** A Glue cron schedule, for example cron(0 2 * * ? *); undefined runs only on demand. */
+  schedule?: string
+}
+
 /** policies/lake.yaml, validated. */
 export interface LakeConfig {
   /** The region the lake lives in. */
@@ -48,6 +58,8 @@ export interface LakeConfig {
   database: string
   /** The trail, when lakegov manages it. */
   trail?: TrailConfig
+  /** The crawler, when the logs are cataloged by crawling. */
+  crawler?: CrawlerConfig
   /** Where each field was declared, keyed by its path (bucket.encryption.kmsKeyArn), for errors found later in AWS. */
   sources: Record<string, SourceRef>
 }

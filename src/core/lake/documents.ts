@@ -163,3 +163,48 @@ export function cloudWatchRolePolicy(target: LakeTarget, logGroup: string): Poli
     },
   ])
 }
+
+/**
+ * The crawler role's inline policy: read the prefix, get Lake Formation's temporary credentials,
+ * write the log database's tables and partitions, and write its own CloudWatch logs. GetDataAccess
+ * has no resource-level permissions, so it alone is on "*"; no S3 statement is.
+ */
+export function crawlerRolePolicy(config: LakeConfig, target: LakeTarget): PolicyDocument {
+  const bucket = bucketArn(config, target)
+  const prefix = config.bucket.prefix
+  const glue = `arn:${target.partition}:glue:${target.region}:${target.account}`
+  return policyDocument([
+    {
+      Sid: 'ListLogPrefix',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucket,
+      ...(prefix ? {Condition: {StringLike: {'s3:prefix': [prefix, `${prefix}*`]}}} : {}),
+    },
+    {Sid: 'ReadLogObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${prefix}*`},
+    {Sid: 'LakeFormationCredentials', Effect: 'Allow', Action: 'lakeformation:GetDataAccess', Resource: '*'},
+    {
+      Sid: 'CatalogLogTables',
+      Effect: 'Allow',
+      Action: [
+        'glue:BatchCreatePartition',
+        'glue:BatchGetPartition',
+        'glue:CreateTable',
+        'glue:GetDatabase',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:UpdatePartition',
+        'glue:UpdateTable',
+      ],
+      Resource: [`${glue}:catalog`, `${glue}:database/${config.database}`, `${glue}:table/${config.database}/*`],
+    },
+    {
+      Sid: 'CrawlerLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:${target.partition}:logs:${target.region}:${target.account}:log-group:/aws-glue/crawlers*`,
+    },
+  ])
+}

@@ -116,6 +116,44 @@ export interface ObservedTrail {
   homeRegion?: string
 }
 
+/** A Glue crawler, as far as lakegov manages it. */
+export interface ObservedCrawler {
+  /** Whether it exists. */
+  exists: boolean
+  /** Its role ARN. */
+  role?: string
+  /** The database it writes to. */
+  databaseName?: string
+  /** Its S3 targets. */
+  s3Targets: {path: string; exclusions: string[]}[]
+  /** Names of its custom classifiers. */
+  classifiers: string[]
+  /** LakeFormationConfiguration.UseLakeFormationCredentials. */
+  useLakeFormationCredentials: boolean
+  /** The cron schedule, if any. */
+  schedule?: string
+  /** SchemaChangePolicy. */
+  schemaChangePolicy?: {updateBehavior?: string; deleteBehavior?: string}
+  /** The crawler's Configuration JSON. */
+  configuration?: string
+  /** READY, RUNNING or STOPPING. */
+  state?: string
+  /** The last crawl. */
+  lastCrawl?: {status?: string; errorMessage?: string; startTime?: string; logGroup?: string; logStream?: string}
+}
+
+/** Everything the crawler step compares: the role, its Lake Formation grants, the classifier and the crawler. */
+export interface ObservedCrawlerSetup {
+  /** The crawler's role. */
+  role: ObservedRole
+  /** The grants the crawler role holds now, canonical. */
+  grants: Grant[]
+  /** The JSON classifier: undefined when missing, else its JsonPath. */
+  classifierJsonPath?: string
+  /** The crawler. */
+  crawler: ObservedCrawler
+}
+
 /** Everything bootstrap compares with lake.yaml. */
 export interface ObservedLake {
   /** The account and region. */
@@ -138,6 +176,8 @@ export interface ObservedLake {
   database: ObservedDatabase
   /** The trail, when declared. */
   trail?: ObservedTrail
+  /** The crawler and what it needs, when declared. */
+  crawler?: ObservedCrawlerSetup
   /** The CloudWatch Logs side of the trail, when a log group is declared. */
   logs?: {logGroupExists: boolean; role: ObservedRole}
 }

@@ -13,9 +13,10 @@ export type LakeParseResult = {ok: true; config: LakeConfig} | {ok: false; issue
 
 /** The default role names, when the file gives none. */
 export const DEFAULT_CLOUDWATCH_ROLE = 'lakegov-cloudtrail-logs'
+export const DEFAULT_CRAWLER_ROLE = 'lakegov-crawler'
 
 /** Paths whose positions later steps may need, for errors that only AWS can reveal (a missing KMS key). */
-const TRACKED: YamlPath[] = [['region'], ['admins'], ['readOnlyAdmins'], ['bucket', 'name'], ['bucket', 'encryption', 'kmsKeyArn'], ['registration'], ['database'], ['trail', 'name']]
+const TRACKED: YamlPath[] = [['region'], ['admins'], ['readOnlyAdmins'], ['bucket', 'name'], ['bucket', 'encryption', 'kmsKeyArn'], ['registration'], ['database'], ['trail', 'name'], ['crawler', 'name']]
 
 type Json = Record<string, unknown>
 
@@ -42,6 +43,13 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
   const encryption = encryptionOf(bucket.encryption, add)
   const registration = registrationOf(doc.registration as Json, encryption, add)
   const trail = isObject(doc.trail) ? trailOf(doc.trail) : undefined
+  const crawler = isObject(doc.crawler)
+    ? {
+        name: String(doc.crawler.name),
+        role: typeof doc.crawler.role === 'string' ? doc.crawler.role : DEFAULT_CRAWLER_ROLE,
+        ...(typeof doc.crawler.schedule === 'string' ? {schedule: doc.crawler.schedule} : {}),
+      }
+    : undefined
   if (issues.length > 0) return {ok: false, issues}
 
   const sources: Record<string, SourceRef> = {}
@@ -61,6 +69,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
       registration: registration!,
       database: String(doc.database),
       ...(trail ? {trail} : {}),
+      ...(crawler ? {crawler} : {}),
       sources,
     },
   }

@@ -58,6 +58,16 @@ export const LAKE_SCHEMA = {
       },
     },
     database: {type: 'string', pattern: '^[a-z0-9_]{1,255}$', description: 'The Glue database: lowercase letters, digits and underscores.'},
+    crawler: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: {type: 'string', pattern: '^[\\w.-]{1,255}$', description: 'The Glue crawler name.'},
+        role: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The crawler role lakegov creates (default lakegov-crawler).'},
+        schedule: {type: 'string', pattern: '^cron\\(.+\\)$', description: 'A Glue cron schedule, for example cron(0 2 * * ? *).'},
+      },
+    },
     trail: {
       type: 'object',
       additionalProperties: false,

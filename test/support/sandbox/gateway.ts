@@ -7,6 +7,7 @@ import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fa
 import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
 import type {GlueExtension} from './glue/glue-extension'
+import type {BucketPolicies} from './s3-policies'
 import type {CallStats} from './stats'
 
 /** What the gateway fronts. */
@@ -17,6 +18,8 @@ export interface GatewayParts {
   model: LakeFormationModel
   /** Serves the Glue operations moto lacks or gets wrong (classifiers, crawler extras, crawls). */
   glue: GlueExtension
+  /** Serves bucket policies, which moto evaluates without their conditions. */
+  bucketPolicies: BucketPolicies
   /** Decides latency and faults per call. */
   faults: FaultInjector
   /** Counts calls. */
@@ -131,6 +134,8 @@ export function createGateway(parts: GatewayParts): http.Server {
     // awsJson operations are named by header; only the Glue calls served here need their body read.
     const glueCall = service === 'glue' && parts.glue.handles(operation)
     if (glueCall) body ??= await readBody(request)
+    const policyCall = service === 's3' && parts.bucketPolicies.handles(operation)
+    if (policyCall) body ??= await readBody(request)
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
 
@@ -152,6 +157,10 @@ export function createGateway(parts: GatewayParts): http.Server {
       return send(response, method, answer)
     }
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
+    if (policyCall) {
+      const answer = await parts.bucketPolicies.handle({operation, url, body: body ?? Buffer.alloc(0)})
+      if (answer !== 'forward') return send(response, method, answer)
+    }
     forward(request, response, body)
   }
 

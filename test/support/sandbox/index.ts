@@ -2,6 +2,7 @@ import {LakeFormationModel} from '../lakeformation/model'
 import {FaultInjector} from './faults'
 import {close, createGateway, listen} from './gateway'
 import {GlueExtension} from './glue/glue-extension'
+import {BucketPolicies} from './s3-policies'
 import {startMoto} from './moto'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
@@ -28,18 +29,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const moto = await startMoto({log})
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID
   const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint)})
+  const bucketPolicies = new BucketPolicies(moto.endpoint)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
 
   const reset = async () => {
     // The Glue extension first: its crawls in flight must stop writing before moto is wiped under them.
     glue.reset()
+    bucketPolicies.reset()
     await moto.reset()
     model.reset()
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, faults, stats, reset, log})
 
   let port: number
   try {

@@ -1,0 +1,71 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, policiesFlag} from '../base-command'
+import {parseDuration} from '../core/crawl/crawl'
+import {LakegovError} from '../core/errors'
+import {ExitCode, describeExitCodes} from '../core/exit-codes'
+import {loadLakeConfig} from '../io/lake-file'
+import {renderCrawlReport, renderPreflight} from '../output/crawl'
+import {clientsForLake} from '../workflows/bootstrap'
+import {connectLake, preflight, runCrawl, type CrawlReport} from '../workflows/crawl'
+
+/** Exit code of a run stopped with Ctrl-C, as shells report SIGINT. */
+const INTERRUPTED = 130
+
+export default class Crawl extends BaseCommand<typeof Crawl> {
+  static summary = 'Run the Glue crawler that catalogs the CloudTrail logs, after checking that it can succeed.'
+
+  static description = `First checks, without starting anything, every documented cause of a failed crawl of a Lake Formation location: the crawler exists and uses Lake Formation credentials; the location is registered and verified; the crawler role has DATA_LOCATION_ACCESS and CREATE_TABLE, ALTER and DESCRIBE on the database; its IAM policy allows lakeformation:GetDataAccess; and there are CloudTrail logs under the prefix. A failed check prints its fix and exits 4. Then starts the crawler (or joins the crawl under way). With --wait it polls with backoff, showing the state and elapsed time on stderr, and reports the last crawl's status, its error with the cause and fix when AWS documents it, the tables created, updated and deleted, and each table's partitions. A failed or cancelled crawl, or --timeout, exits 6. Ctrl-C stops waiting and leaves the crawler running.
+
+${describeExitCodes()}`
+
+  static examples = ['<%= config.bin %> crawl --wait', '<%= config.bin %> crawl --wait --timeout 10m --json']
+
+  static flags = {
+    policies: policiesFlag,
+    wait: Flags.boolean({description: 'Wait for the crawl to end and report it.'}),
+    timeout: Flags.string({description: 'With --wait: stop waiting after this long (90s, 30m, 1h); the crawler keeps running.', default: '30m'}),
+    'poll-interval': Flags.integer({description: 'The first poll interval in ms; it grows by half each poll, up to 15 s.', default: 1000, min: 100, hidden: true}),
+  }
+
+  async run(): Promise<CrawlReport> {
+    const {flags} = this
+    const timeoutMs = parseDuration(flags.timeout)
+    if (timeoutMs === undefined || timeoutMs <= 0) {
+      throw new LakegovError(`--timeout ${flags.timeout} is not a duration.`, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['Use for example 90s, 30m, 1h or 1h30m.']})
+    }
+    const {config} = await loadLakeConfig(flags.policies)
+    const adapter = await connectLake(clientsForLake(this.aws, config, flags.region))
+    this.logToStderr('Preflight checks...')
+    const checks = await preflight(adapter, config)
+    if (!this.jsonEnabled()) this.log(renderPreflight(checks))
+    const failed = checks.filter((check) => !check.ok)
+    if (failed.length > 0) {
+      throw new LakegovError(`${failed.length} preflight check(s) failed; the crawler was not started.`, {
+        exitCode: ExitCode.AwsAccess,
+        code: 'CRAWL_PREFLIGHT_FAILED',
+        suggestions: [...new Set(failed.map((check) => check.fix ?? ''))].filter(Boolean),
+      })
+    }
+
+    const interrupt = new AbortController()
+    const onSigint = () => interrupt.abort()
+    process.once('SIGINT', onSigint)
+    let report: CrawlReport
+    try {
+      report = await runCrawl(adapter, config, checks, {
+        wait: flags.wait,
+        timeoutMs,
+        pollMs: flags['poll-interval'],
+        signal: interrupt.signal,
+        onProgress: (state, elapsedMs) => this.logToStderr(`crawler ${state.padEnd(8)} ${Math.round(elapsedMs / 1000)}s`),
+      })
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+    }
+    if (!this.jsonEnabled()) this.log(renderCrawlReport(report))
+    if (report.outcome === 'interrupted') this.setExitCode(INTERRUPTED)
+    else if (report.outcome === 'timeout' || (report.outcome === 'finished' && report.lastCrawl?.status !== 'SUCCEEDED')) this.setExitCode(ExitCode.ApplyFailed)
+    return report
+  }
+}

@@ -1,0 +1,121 @@
+/** The composition root of `lakegov crawl`: preflight, start, wait, report. */
+import type {AwsClients} from '../aws/clients'
+import {LakeAdapter} from '../aws/lake'
+import {explainCrawlError, preflightCrawl, waitForCrawl, type CrawlErrorExplanation, type CrawlMetrics, type PreflightCheck, type TableSummary, type WaitOutcome} from '../core/crawl/crawl'
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
+import {locationArnOf, type CrawlerConfig, type LakeConfig} from '../core/lake/config'
+import {roleArnOf} from '../core/lake/documents'
+import type {ObservedCrawler} from '../core/lake/observed'
+import type {PolicyDocument} from '../core/lake/policy-document'
+import {isSamePrincipal} from '../core/model/principal'
+
+/** What `lakegov crawl` reports. */
+export interface CrawlReport {
+  /** The crawler. */
+  crawler: string
+  /** Every preflight check. */
+  preflight: PreflightCheck[]
+  /** Whether this run started the crawl, or found one running and waited for it. */
+  started?: 'started' | 'already-running'
+  /** How waiting ended; not-waited without --wait. */
+  outcome?: WaitOutcome | 'not-waited'
+  /** The crawler's state at the end. */
+  state?: string
+  /** The last crawl: SUCCEEDED, FAILED or CANCELLED, with AWS's error message. */
+  lastCrawl?: ObservedCrawler['lastCrawl']
+  /** For a failed crawl with a documented message: its cause and fix. */
+  explanation?: CrawlErrorExplanation
+  /** Tables created, updated and deleted by the last crawl. */
+  metrics?: CrawlMetrics
+  /** The log database's tables with their partition counts. */
+  tables?: TableSummary[]
+  /** Seconds spent waiting. */
+  elapsedSeconds?: number
+}
+
+/** The crawler lake.yaml declares, or a clear error. */
+export function crawlerOf(config: LakeConfig): CrawlerConfig {
+  if (config.crawler) return config.crawler
+  const where = config.sources.database
+  throw new LakegovError(`lake.yaml declares no crawler${where ? ` (${where.file})` : ''}.`, {
+    exitCode: ExitCode.InvalidPolicy,
+    code: 'CRAWLER_NOT_DECLARED',
+    suggestions: ['Add crawler: {name: cloudtrail-crawler} to lake.yaml and run lakegov bootstrap, or use lakegov table (partition projection, no crawler).'],
+  })
+}
+
+/** Reads everything the preflight checks need, and runs them. */
+export async function preflight(adapter: LakeAdapter, config: LakeConfig): Promise<PreflightCheck[]> {
+  const crawlerConfig = crawlerOf(config)
+  const roleArn = roleArnOf(adapter.target, crawlerConfig.role)
+  const locationArn = locationArnOf(config.bucket)
+  const [crawler, registration, locations, grants, settings, role, logObjects] = await Promise.all([
+    adapter.crawler.readCrawler(crawlerConfig.name),
+    adapter.lakeformation.describeRegistration(locationArn),
+    adapter.lakeformation.listRegisteredLocations(),
+    adapter.lakeformation.listGrants(),
+    adapter.lakeformation.getDataLakeSettings(),
+    adapter.iam.readRole(crawlerConfig.role),
+    adapter.s3.findCloudTrailObjects(config.bucket.name, config.bucket.prefix),
+  ])
+  const rolePolicies: Record<string, PolicyDocument> = {...role.inlinePolicies}
+  for (const arn of role.attachedPolicies) {
+    const document = await adapter.iam.readManagedPolicy(arn)
+    if (document) rolePolicies[arn] = document
+  }
+  return preflightCrawl({
+    crawlerName: crawlerConfig.name,
+    roleArn,
+    locationArn,
+    database: config.database,
+    crawler,
+    ...(registration ? {registration} : {}),
+    parentRegistrations: locations.map((location) => location.resourceArn).filter((arn) => locationArn.startsWith(`${arn}/`)),
+    roleGrants: grants.filter((grant) => isSamePrincipal(grant.principal, roleArn)),
+    admins: settings.admins,
+    roleExists: role.exists,
+    rolePolicies,
+    logObjects,
+  })
+}
+
+/** Options of a crawl run. */
+export interface CrawlRunOptions {
+  /** Wait for the crawl to end. */
+  wait: boolean
+  /** Give up waiting after this long. */
+  timeoutMs: number
+  /** Stops the wait (Ctrl-C). */
+  signal?: AbortSignal
+  /** Progress while waiting. */
+  onProgress?: (state: string, elapsedMs: number) => void
+  /** The first poll interval. */
+  pollMs?: number
+}
+
+/** Starts the crawler (or joins the crawl under way) and, with wait, reports how it ended. */
+export async function runCrawl(adapter: LakeAdapter, config: LakeConfig, checks: PreflightCheck[], options: CrawlRunOptions): Promise<CrawlReport> {
+  const name = crawlerOf(config).name
+  const startedAt = new Date()
+  const started = await adapter.crawler.startCrawler(name)
+  if (!options.wait) return {crawler: name, preflight: checks, started, outcome: 'not-waited'}
+  const {outcome, crawler} = await waitForCrawl(adapter.crawler, name, {
+    startedAt,
+    timeoutMs: options.timeoutMs,
+    ...(options.pollMs ? {pollMs: options.pollMs} : {}),
+    ...(options.signal ? {signal: options.signal} : {}),
+    ...(options.onProgress ? {onProgress: options.onProgress} : {}),
+  })
+  const elapsedSeconds = Math.round((Date.now() - startedAt.getTime()) / 100) / 10
+  const report: CrawlReport = {crawler: name, preflight: checks, started, outcome, ...(crawler.state ? {state: crawler.state} : {}), elapsedSeconds}
+  if (outcome !== 'finished') return report
+  const [metrics, tables] = await Promise.all([adapter.crawler.crawlerMetrics(name), adapter.crawler.tablesOf(config.database)])
+  const explanation = crawler.lastCrawl?.status === 'FAILED' ? explainCrawlError(crawler.lastCrawl.errorMessage) : undefined
+  return {...report, ...(crawler.lastCrawl ? {lastCrawl: crawler.lastCrawl} : {}), ...(explanation ? {explanation} : {}), ...(metrics ? {metrics} : {}), tables}
+}
+
+/** Connects to the lake's account. */
+export async function connectLake(clients: AwsClients): Promise<LakeAdapter> {
+  return (await LakeAdapter.connect(clients)).adapter
+}
