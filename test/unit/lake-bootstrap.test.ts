@@ -82,14 +82,15 @@ describe('planBootstrap', () => {
       ['settings', 'drifted', ['PutDataLakeSettings']],
       ['registration', 'missing', ['RegisterResource']],
       ['database', 'missing', ['CreateDatabase']],
+      ['crawler', 'ok', []],
       ['trail', 'missing', ['CreateTrail', 'StartLogging']],
     ])
-    expect(plan.summary).toMatchObject({changes: 13, missing: 5, drifted: 2, ok: 0})
+    expect(plan.summary).toMatchObject({changes: 13, missing: 5, drifted: 2, ok: 1})
   })
 
   it('plans nothing on a converged account', () => {
     const plan = planBootstrap(lakeConfig(), convergedAccount())
-    expect(plan.summary).toEqual({changes: 0, ok: 7, missing: 0, drifted: 0, blocked: 0})
+    expect(plan.summary).toEqual({changes: 0, ok: 8, missing: 0, drifted: 0, blocked: 0})
   })
 
   it.each([
@@ -252,5 +253,76 @@ describe('applyBootstrapPlan', () => {
     lake.key = {arn: KEY, cannotChange: 'kms:GetKeyPolicy is denied'}
     const result = await applyBootstrapPlan(planBootstrap(lakeConfig(), lake), async () => undefined)
     expect(result).toMatchObject({ok: false, exitCode: 6, blocked: ['key']})
+  })
+})
+
+describe('the crawler step', () => {
+  const config = lakeConfig({crawler: {name: 'ct', role: 'crawler-role', schedule: 'cron(0 2 * * ? *)'}})
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/crawler-role`
+
+  function withCrawler(lake: ObservedLake, crawler: Partial<NonNullable<ObservedLake['crawler']>> = {}): ObservedLake {
+    return {
+      ...lake,
+      crawler: {
+        role: {name: 'crawler-role', exists: false, inlinePolicies: {}, attachedPolicies: []},
+        grants: [],
+        crawler: {exists: false, s3Targets: [], classifiers: [], useLakeFormationCredentials: false},
+        ...crawler,
+      },
+    }
+  }
+
+  it('plans the role, the grants through the grants engine, the classifier and the crawler', () => {
+    const plan = planBootstrap(config, withCrawler(convergedAccount()))
+    expect(actions(plan, 'crawler')).toEqual(['CreateRole', 'PutRolePolicy', 'GrantCrawlerPermissions', 'CreateClassifier', 'CreateCrawler'])
+    const grants = change(plan, 'GrantCrawlerPermissions').changes
+    expect(grants.map((grant) => [grant.resource, grant.add.permissions])).toEqual([
+      [{type: 'dataLocation', path: 'arn:aws:s3:::logs/AWSLogs'}, ['DATA_LOCATION_ACCESS']],
+      [{type: 'database', database: 'cloudtrail'}, ['ALTER', 'CREATE_TABLE', 'DESCRIBE']],
+    ])
+    expect(change(plan, 'CreateClassifier')).toMatchObject({name: 'ct-records', jsonPath: '$.Records[*]'})
+    expect(change(plan, 'CreateCrawler').crawler).toMatchObject({
+      role: roleArn,
+      databaseName: 'cloudtrail',
+      s3Targets: [{path: 's3://logs/AWSLogs/', exclusions: ['**/CloudTrail-Digest/**', '**/CloudTrail-Insight/**', '**/ConfigWritabilityCheckFile']}],
+      classifiers: ['ct-records'],
+      useLakeFormationCredentials: true,
+      schedule: 'cron(0 2 * * ? *)',
+      schemaChangePolicy: {updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG'},
+    })
+  })
+
+  it('gives the crawler role no * S3 resource, and GetDataAccess', () => {
+    const role = change(planBootstrap(config, withCrawler(convergedAccount())), 'PutRolePolicy').role
+    const s3 = role.policy.Statement.filter((statement) => [statement.Action].flat().some((action) => String(action).startsWith('s3:')))
+    expect(s3.flatMap((statement) => [statement.Resource].flat())).toEqual(['arn:aws:s3:::logs', 'arn:aws:s3:::logs/AWSLogs/*'])
+    expect(role.policy.Statement.find((statement) => statement.Action === 'lakeformation:GetDataAccess')).toBeDefined()
+    expect(role.trustPolicy.Statement[0].Principal).toEqual({Service: 'glue.amazonaws.com'})
+  })
+
+  it('adds only the missing permissions and keeps the others, and updates a crawler that lost its Lake Formation credentials', () => {
+    const lake = withCrawler(convergedAccount(), {
+      grants: [
+        {principal: roleArn, resource: {type: 'database', database: 'cloudtrail'}, permissions: ['CREATE_TABLE', 'DESCRIBE', 'DROP'], grantable: []},
+        {principal: roleArn, resource: {type: 'dataLocation', path: 'arn:aws:s3:::logs/AWSLogs'}, permissions: ['DATA_LOCATION_ACCESS'], grantable: []},
+      ],
+      classifierJsonPath: '$.Records[*]',
+      crawler: {
+        exists: true,
+        role: roleArn,
+        databaseName: 'cloudtrail',
+        s3Targets: [{path: 's3://logs/AWSLogs/', exclusions: ['**/ConfigWritabilityCheckFile', '**/CloudTrail-Digest/**', '**/CloudTrail-Insight/**']}],
+        classifiers: ['ct-records'],
+        useLakeFormationCredentials: false,
+        schedule: 'cron(0 2 * * ? *)',
+        schemaChangePolicy: {updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG'},
+        configuration: JSON.stringify({Version: 1, Grouping: {TableGroupingPolicy: 'CombineCompatibleSchemas'}}),
+      },
+    })
+    lake.crawler!.role = {name: 'crawler-role', exists: true, trustPolicy: serviceTrustPolicy('glue.amazonaws.com', TARGET), inlinePolicies: {}, attachedPolicies: []}
+    const plan = planBootstrap(config, lake)
+    expect(actions(plan, 'crawler')).toEqual(['PutRolePolicy', 'GrantCrawlerPermissions', 'UpdateCrawler'])
+    expect(change(plan, 'GrantCrawlerPermissions').changes.map((grant) => [grant.add.permissions, grant.remove.permissions])).toEqual([[['ALTER'], []]])
+    expect(change(plan, 'UpdateCrawler').summary).toBe('crawler ct: update Lake Formation credentials')
   })
 })
