@@ -67,6 +67,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** Progress of a long wait: always on stderr, with --json too (stdout then carries only the JSON). */
+  protected progress(line: string): void {
+    process.stderr.write(`${line}\n`)
+  }
+
   /** Ends the command with an exit code while keeping its result: `--json` still prints it. */
   protected setExitCode(code: number): void {
     process.exitCode = code

@@ -44,7 +44,7 @@ ${describeExitCodes()}`
       return {plan}
     }
     if (plan.summary.changes === 0 && plan.summary.blocked === 0) return {plan}
-    const result = await runBootstrap(view, config, (outcome) => this.logToStderr(`${outcome.status.padEnd(8)} ${outcome.step}: ${outcome.summary}`))
+    const result = await runBootstrap(view, config, (outcome) => this.progress(`${outcome.status.padEnd(8)} ${outcome.step}: ${outcome.summary}`))
     if (!this.jsonEnabled()) this.log(renderBootstrapRun(result))
     if (!result.ok) this.setExitCode(result.exitCode)
     return {plan, result}

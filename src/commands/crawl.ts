@@ -58,7 +58,7 @@ ${describeExitCodes()}`
         timeoutMs,
         pollMs: flags['poll-interval'],
         signal: interrupt.signal,
-        onProgress: (state, elapsedMs) => this.logToStderr(`crawler ${state.padEnd(8)} ${Math.round(elapsedMs / 1000)}s`),
+        onProgress: (state, elapsedMs) => this.progress(`crawler ${state.padEnd(8)} ${Math.round(elapsedMs / 1000)}s`),
       })
     } finally {
       process.removeListener('SIGINT', onSigint)
