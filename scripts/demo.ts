@@ -7,9 +7,11 @@ import path from 'node:path'
 
 import {CreateAliasCommand, CreateKeyCommand, KMSClient} from '@aws-sdk/client-kms'
 import {LakeFormationClient, PutDataLakeSettingsCommand} from '@aws-sdk/client-lakeformation'
+import {S3Client} from '@aws-sdk/client-s3'
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 
 import {iamArnOf} from '../src/core/model/principal'
+import {uploadCloudTrailFixtures} from '../test/support/cloudtrail-fixtures'
 import {sandboxEnv} from '../test/support/cli'
 import {startSandbox} from '../test/support/sandbox'
 import {sandboxSdkConfig} from '../test/support/sandbox/client'
@@ -74,6 +76,13 @@ async function main(): Promise<number> {
     step('Status: every step matches lake.yaml (exit 0 under --detailed-exitcode)')
     const status = await lakegov(env, 'status', '--detailed-exitcode')
 
+    step('CloudTrail delivers its first log files (real-format fixtures, several event types)')
+    const keys = await uploadCloudTrailFixtures(new S3Client({...sdk, forcePathStyle: true}), {bucket: 'acme-cloudtrail-logs'})
+    process.stdout.write(`${keys.map((key) => `s3://acme-cloudtrail-logs/${key}`).join('\n')}\n`)
+
+    step('Crawl: preflight checks, then the Glue crawler with Lake Formation credentials')
+    const crawl = await lakegov(env, 'crawl', '--wait', '--poll-interval', '250')
+
     step('Grants as code: validate the example policies/grants offline')
     const validate = await lakegov(env, 'grants', 'validate')
 
@@ -85,7 +94,7 @@ async function main(): Promise<number> {
 
     step('Plan again: converged, so no changes (exit 0 under --detailed-exitcode)')
     const converged = await lakegov(env, 'grants', 'plan', '--detailed-exitcode')
-    return [doctor, bootstrap, status, validate, apply, converged].find((code) => code !== 0) ?? 0
+    return [doctor, bootstrap, status, crawl, validate, apply, converged].find((code) => code !== 0) ?? 0
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')
