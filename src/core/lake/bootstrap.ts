@@ -103,8 +103,10 @@ export type BootstrapChange = {summary: string} & (
   | {action: 'UpdateDatabase'; database: string}
   | {action: 'RevokeIamAllowedPrincipals'; changes: GrantChange[]}
   | {action: 'GrantCrawlerPermissions'; changes: GrantChange[]}
-  | {action: 'CreateClassifier' | 'UpdateClassifier'; name: string; jsonPath: string}
-  | {action: 'CreateCrawler' | 'UpdateCrawler'; crawler: CrawlerSpec}
+  | {action: 'CreateClassifier'; name: string; jsonPath: string}
+  | {action: 'UpdateClassifier'; name: string; jsonPath: string}
+  | {action: 'CreateCrawler'; crawler: CrawlerSpec}
+  | {action: 'UpdateCrawler'; crawler: CrawlerSpec}
   | {action: 'CreateLogGroup'; logGroup: string}
   | {action: 'CreateTrail'; trail: TrailSpec}
   | {action: 'UpdateTrail'; trail: TrailSpec}

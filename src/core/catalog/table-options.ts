@@ -1,0 +1,145 @@
+/**
+ * The `lakegov table` flags, checked before any AWS call: a bad value is a usage error (exit 64)
+ * that names the flag and shows a valid example.
+ */
+import {LakegovError} from '../errors'
+import {ExitCode} from '../exit-codes'
+
+/**
+ * The commercial regions (the `aws` partition) that `--regions all` means, as listed in the AWS SDK
+ * for JavaScript's partition table (@aws-sdk/core 3.981). A region that has no logs costs nothing
+ * with projection: Athena lists an empty prefix. GovCloud and China are other partitions, whose logs
+ * go to other buckets, so they are not in it.
+ */
+export const COMMERCIAL_REGIONS: readonly string[] = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'me-west-1',
+  'mx-central-1',
+  'sa-east-1',
+  'sa-west-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+]
+
+/** The table name when --name is not given. */
+export const DEFAULT_TABLE_NAME = 'cloudtrail_logs'
+/** The first projected day when --start is not given: AWS's example uses it too. */
+export const DEFAULT_START_DATE = '2020/01/01'
+
+/** The flags as typed, before checking. */
+export interface TableFlags {
+  /** --name. */
+  name?: string
+  /** --start, yyyy/MM/dd. */
+  start?: string
+  /** --regions: a comma list, or `all`. */
+  regions?: string
+  /** --accounts: a comma list of 12-digit ids. */
+  accounts?: string
+  /** --organization-id. */
+  organizationId?: string
+}
+
+/** The flags, checked; accounts stay undefined when the caller's account is meant. */
+export interface TableSelection {
+  /** The table name. */
+  name: string
+  /** The first projected day, yyyy/MM/dd. */
+  startDate: string
+  /** The regions, sorted and without duplicates. */
+  regions: string[]
+  /** The accounts, sorted and without duplicates; undefined for the caller's own. */
+  accounts?: string[]
+  /** The organization id, for organization trails. */
+  organizationId?: string
+}
+
+function usage(message: string, suggestion: string): LakegovError {
+  return new LakegovError(message, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: [suggestion]})
+}
+
+function list(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ].sort()
+}
+
+/** Whether yyyy/MM/dd names a real day (2021/02/30 does not). */
+function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(value)
+  if (!match) return false
+  const [year, month, day] = match.slice(1).map(Number)
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+/** Checks the flags and fills the defaults; `lakeRegion` is the default region. Throws a usage error (exit 64). */
+export function resolveTableFlags(flags: TableFlags, lakeRegion: string): TableSelection {
+  const name = flags.name ?? DEFAULT_TABLE_NAME
+  // Athena reads only lowercase names of letters, digits and underscores; Glue would take more and Athena would then fail.
+  if (!/^[a-z0-9_]{1,255}$/.test(name)) {
+    throw usage(`--name ${name} is not a valid Athena table name: use lowercase letters, digits and underscores.`, `For example --name ${name.toLowerCase().replace(/[^a-z0-9_]+/g, '_') || DEFAULT_TABLE_NAME}.`)
+  }
+
+  const startDate = flags.start ?? DEFAULT_START_DATE
+  if (!isCalendarDate(startDate)) throw usage(`--start ${startDate} is not a date in the form yyyy/MM/dd.`, `For example --start ${DEFAULT_START_DATE}.`)
+
+  let regions = [lakeRegion]
+  if (flags.regions !== undefined) {
+    regions = flags.regions.trim() === 'all' ? [...COMMERCIAL_REGIONS] : list(flags.regions)
+    const bad = regions.filter((region) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    if (regions.length === 0 || bad.length > 0) {
+      throw usage(`--regions ${flags.regions}: ${bad.length > 0 ? `${bad.join(', ')} is not a region name` : 'no region given'}.`, 'For example --regions us-east-1,eu-west-1, or --regions all for every commercial region.')
+    }
+  }
+
+  let accounts: string[] | undefined
+  if (flags.accounts !== undefined) {
+    accounts = list(flags.accounts)
+    const bad = accounts.filter((account) => !/^\d{12}$/.test(account))
+    if (accounts.length === 0 || bad.length > 0) {
+      throw usage(`--accounts ${flags.accounts}: ${bad.length > 0 ? `${bad.join(', ')} is not a 12-digit account id` : 'no account given'}.`, 'For example --accounts 111122223333,444455556666.')
+    }
+  }
+
+  const organizationId = flags.organizationId
+  if (organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+    throw usage(`--organization-id ${organizationId} is not an organization id (o- and 10 to 32 lowercase letters or digits).`, 'Find it with `aws organizations describe-organization --query Organization.Id`.')
+  }
+
+  return {name, startDate, regions, ...(accounts ? {accounts} : {}), ...(organizationId ? {organizationId} : {})}
+}
