@@ -83,6 +83,9 @@ async function main(): Promise<number> {
     step('Crawl: preflight checks, then the Glue crawler with Lake Formation credentials')
     const crawl = await lakegov(env, 'crawl', '--wait', '--poll-interval', '250')
 
+    step('Or the table AWS documents for Athena: partition projection, no crawler needed')
+    const table = await lakegov(env, 'table')
+
     step('Grants as code: validate the example policies/grants offline')
     const validate = await lakegov(env, 'grants', 'validate')
 
@@ -94,7 +97,7 @@ async function main(): Promise<number> {
 
     step('Plan again: converged, so no changes (exit 0 under --detailed-exitcode)')
     const converged = await lakegov(env, 'grants', 'plan', '--detailed-exitcode')
-    return [doctor, bootstrap, status, crawl, validate, apply, converged].find((code) => code !== 0) ?? 0
+    return [doctor, bootstrap, status, crawl, table, validate, apply, converged].find((code) => code !== 0) ?? 0
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')
