@@ -1,0 +1,174 @@
+/**
+ * Renderers for the audit: effective access as a padded table, CSV or markdown, and findings as
+ * text. Pure: rows in, text out. Ungoverned access (IAM_ALLOWED_PRINCIPALS, the S3 bypass) leads the
+ * table output as banner lines, because it is what a reader must not miss.
+ */
+import type {AccessRow} from '../core/audit/access'
+import {SEVERITIES, type Finding, type Severity} from '../core/audit/findings'
+import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
+
+/** The access report the command prints and returns as JSON. */
+export interface AccessReport {
+  /** The account audited. */
+  account: string
+  /** The region. */
+  region: string
+  /** The log database. */
+  database: string
+  /** How many tables the database holds (before --table). */
+  tables: number
+  /** One row per principal, table and path, sorted. */
+  rows: AccessRow[]
+  /** What could not be read fully. */
+  warnings: string[]
+}
+
+/** The findings report the command prints and returns as JSON. */
+export interface FindingsReport {
+  /** The account audited. */
+  account: string
+  /** The region. */
+  region: string
+  /** The log database. */
+  database: string
+  /** The --fail-on threshold, when given. */
+  failOn?: Severity
+  /** Findings per severity. */
+  counts: Record<Severity, number>
+  /** The findings, sorted by rule, resource and principal. */
+  findings: Finding[]
+  /** What could not be read fully. */
+  warnings: string[]
+}
+
+const HEADERS = ['table', 'principal', 'path', 'columns', 'rows', 'permissions', 'notes'] as const
+
+function notesOf(row: AccessRow): string {
+  const notes: string[] = []
+  if (row.ungoverned) notes.push('UNGOVERNED')
+  if (row.crossAccount) notes.push('cross-account')
+  if (row.grantable) notes.push('grantable')
+  if (row.conditional) notes.push('conditional')
+  if (!row.readsData) notes.push('metadata only')
+  if (row.expected) notes.push(`expected: ${row.expected}`)
+  if (row.note) notes.push(row.note)
+  return notes.join('; ')
+}
+
+function cellsOf(row: AccessRow): Record<(typeof HEADERS)[number], string> {
+  return {
+    table: `${row.database}.${row.table}`,
+    principal: row.principal,
+    path: row.path,
+    columns: row.columns === 'all' ? 'all' : row.columns.length === 0 ? '-' : row.columns.join(','),
+    rows: row.rowFilter ?? 'all',
+    permissions: row.permissions.join(','),
+    notes: notesOf(row),
+  }
+}
+
+/** The lines that lead the table: every table IAM_ALLOWED_PRINCIPALS reads, and every unexpected S3 reader. */
+export function accessBanners(rows: readonly AccessRow[]): string[] {
+  const banners: string[] = []
+  const iamTables = [...new Set(rows.filter((row) => row.principal === IAM_ALLOWED_PRINCIPALS).map((row) => `${row.database}.${row.table}`))]
+  if (iamTables.length > 0) {
+    banners.push(`!! ${IAM_ALLOWED_PRINCIPALS} can read ${iamTables.length} table(s): ${iamTables.join(', ')}. IAM policies, not Lake Formation, decide who reads them.`)
+  }
+  const bypass = [...new Set(rows.filter((row) => row.path.startsWith('s3-bypass') && !row.expected).map((row) => row.principal))]
+  if (bypass.length > 0) banners.push(`!! ${bypass.length} principal(s) can read the log objects directly from S3, past Lake Formation: ${bypass.join(', ')}.`)
+  return banners
+}
+
+/** Effective access as plain padded columns, banners first. */
+export function renderAccessTable(report: AccessReport): string {
+  const lines = [...accessBanners(report.rows)]
+  if (lines.length > 0) lines.push('')
+  if (report.rows.length === 0) {
+    lines.push(`No principal can read the ${report.tables} table(s) of ${report.database}.`)
+    return lines.join('\n')
+  }
+  const cells = report.rows.map(cellsOf)
+  const widths = HEADERS.map((header) => Math.max(header.length, ...cells.map((row) => row[header].length)))
+  const line = (values: string[]) => values.map((value, index) => (index === values.length - 1 ? value : value.padEnd(widths[index]))).join('  ').trimEnd()
+  lines.push(line(HEADERS.map((header) => header.toUpperCase())))
+  for (const row of cells) lines.push(line(HEADERS.map((header) => row[header])))
+  lines.push('', `${report.rows.length} access path(s) over ${new Set(report.rows.map((row) => `${row.database}.${row.table}`)).size} table(s) of ${report.database}, account ${report.account}.`)
+  return lines.join('\n')
+}
+
+/** A CSV field, quoted when it holds a comma, quote, or line break (RFC 4180). */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+const CSV_HEADERS = ['database', 'table', 'principal', 'path', 'columns', 'row_filter', 'permissions', 'grantable', 'cross_account', 'conditional', 'ungoverned', 'reads_data', 'expected', 'via'] as const
+
+/** Effective access as CSV, one row per access path, with a header line. */
+export function renderAccessCsv(rows: readonly AccessRow[]): string {
+  const lines = [CSV_HEADERS.join(',')]
+  for (const row of rows) {
+    const values = [
+      row.database,
+      row.table,
+      row.principal,
+      row.path,
+      row.columns === 'all' ? 'all' : row.columns.join(';'),
+      row.rowFilter ?? '',
+      row.permissions.join(';'),
+      String(row.grantable),
+      String(row.crossAccount),
+      String(row.conditional),
+      String(row.ungoverned),
+      String(row.readsData),
+      row.expected ?? '',
+      row.via,
+    ]
+    lines.push(values.map(csvField).join(','))
+  }
+  return lines.join('\r\n') + '\r\n'
+}
+
+function markdownCell(value: string): string {
+  return value.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ')
+}
+
+/** Effective access as a markdown table, banners as a warning list above it. */
+export function renderAccessMarkdown(report: AccessReport): string {
+  const lines = [`### Who can read ${report.database} (account ${report.account}, ${report.region})`, '']
+  const banners = accessBanners(report.rows)
+  if (banners.length > 0) lines.push(...banners.map((banner) => `> **Warning:** ${markdownCell(banner.replace(/^!! /, ''))}`), '')
+  if (report.rows.length === 0) {
+    lines.push('No principal can read the log tables.')
+    return lines.join('\n')
+  }
+  lines.push(`| ${HEADERS.join(' | ')} |`, `| ${HEADERS.map(() => '---').join(' | ')} |`)
+  for (const row of report.rows.map(cellsOf)) lines.push(`| ${HEADERS.map((header) => markdownCell(header === 'principal' || header === 'table' ? `\`${row[header]}\`` : row[header])).join(' | ')} |`)
+  return lines.join('\n')
+}
+
+/** Findings per severity, every severity present. */
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts = {low: 0, medium: 0, high: 0, critical: 0}
+  for (const finding of findings) counts[finding.severity]++
+  return counts
+}
+
+/** Findings as text, most severe first, each with its evidence, fix and policy file line. */
+export function renderFindingsText(report: FindingsReport): string {
+  if (report.findings.length === 0) return `No findings for ${report.database} (account ${report.account}, ${report.region}).`
+  const rank = (severity: Severity) => SEVERITIES.length - SEVERITIES.indexOf(severity)
+  // A stable sort keeps the rule, resource, principal order within each severity.
+  const ordered = [...report.findings].sort((a, b) => rank(a.severity) - rank(b.severity))
+  const lines: string[] = []
+  for (const finding of ordered) {
+    lines.push(`${finding.severity.toUpperCase().padEnd(8)} ${finding.ruleId}  ${finding.title}`)
+    lines.push(`         resource: ${finding.resource}`)
+    lines.push(`         evidence: ${finding.evidence}`)
+    lines.push(`         fix:      ${finding.fix}`)
+    if (finding.location) lines.push(`         at:       ${finding.location.file}:${finding.location.line}`)
+    lines.push('')
+  }
+  const counts = [...SEVERITIES].reverse().map((severity) => `${report.counts[severity]} ${severity}`)
+  lines.push(`${report.findings.length} finding(s): ${counts.join(', ')}.`)
+  return lines.join('\n')
+}
