@@ -97,7 +97,13 @@ async function main(): Promise<number> {
 
     step('Plan again: converged, so no changes (exit 0 under --detailed-exitcode)')
     const converged = await lakegov(env, 'grants', 'plan', '--detailed-exitcode')
-    return [doctor, bootstrap, status, crawl, table, validate, apply, converged].find((code) => code !== 0) ?? 0
+
+    step('Audit: who can read the logs, and through which path')
+    const access = await lakegov(env, 'audit', 'access')
+
+    step('Audit findings (the demo lake keeps a single IAM-user admin, so expect findings)')
+    const findings = await lakegov(env, 'audit', 'findings')
+    return [doctor, bootstrap, status, crawl, table, validate, apply, converged, access, findings].find((code) => code !== 0) ?? 0
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')
