@@ -55,12 +55,22 @@ function notesOf(row: AccessRow): string {
   return notes.join('; ')
 }
 
+/** Columns that fit a terminal: a long list shows its first few and how many more (CSV and JSON keep them all). */
+const SHOWN_COLUMNS = 6
+
+function columnsCell(columns: AccessRow['columns']): string {
+  if (columns === 'all') return 'all'
+  if (columns.length === 0) return '-'
+  if (columns.length <= SHOWN_COLUMNS) return columns.join(',')
+  return `${columns.slice(0, SHOWN_COLUMNS).join(',')},... (${columns.length} columns)`
+}
+
 function cellsOf(row: AccessRow): Record<(typeof HEADERS)[number], string> {
   return {
     table: `${row.database}.${row.table}`,
     principal: row.principal,
     path: row.path,
-    columns: row.columns === 'all' ? 'all' : row.columns.length === 0 ? '-' : row.columns.join(','),
+    columns: columnsCell(row.columns),
     rows: row.rowFilter ?? 'all',
     permissions: row.permissions.join(','),
     notes: notesOf(row),
