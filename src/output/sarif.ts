@@ -32,8 +32,8 @@ export interface SarifRun {
 export interface SarifDriver {
   /** The tool's name. */
   name: string
-  /** Where to learn about it. */
-  informationUri: string
+  /** Where to learn about it, when the caller knows (lakegov has no public page to invent). */
+  informationUri?: string
   /** Its version. */
   version: string
   /** Every rule, whether or not it fired, so that viewers can show help for all. */
@@ -88,7 +88,7 @@ export interface SarifResult {
 export interface SarifOptions {
   /** lakegov's version. */
   version: string
-  /** Where to learn about lakegov; the project page by default. */
+  /** Where to learn about lakegov; left out of the log when not given. */
   informationUri?: string
   /**
    * A repository file to point findings without a location at, such as policies/lake.yaml. GitHub
@@ -97,7 +97,6 @@ export interface SarifOptions {
   fallbackFile?: string
 }
 
-const INFORMATION_URI = 'https://github.com/lakegov/lakegov'
 const FINGERPRINT_KEY = 'lakegovFinding/v1'
 
 /** A repository-relative URI with forward slashes, as SARIF artifact locations want it. */
@@ -159,6 +158,6 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{tool: {driver: {name: 'lakegov', informationUri: options.informationUri ?? INFORMATION_URI, version: options.version, rules: rules.map(renderRule)}}, results}],
+    runs: [{tool: {driver: {name: 'lakegov', ...(options.informationUri ? {informationUri: options.informationUri} : {}), version: options.version, rules: rules.map(renderRule)}}, results}],
   }
 }
