@@ -178,6 +178,17 @@ describe('planBootstrap', () => {
     expect(revoke.summary).toBe('revoke IAM_ALLOWED_PRINCIPALS on cloudtrail, cloudtrail.logs')
   })
 
+  it('revokes a grant Lake Formation lists as both Table and TableWithColumns once', () => {
+    const lake = convergedAccount()
+    const table = {principal: 'IAM_ALLOWED_PRINCIPALS', resource: {type: 'table' as const, database: 'cloudtrail', table: 'logs'}, grantable: []}
+    lake.database.iamAllowedGrants = [
+      {...table, permissions: ['ALL']},
+      {...table, permissions: ['SELECT']},
+    ]
+    const revoke = change(planBootstrap(lakeConfig(), lake), 'RevokeIamAllowedPrincipals')
+    expect(revoke.changes.map((grant) => [grant.key, grant.remove.permissions])).toEqual([['IAM_ALLOWED_PRINCIPALS table:cloudtrail.logs', ['ALL']]])
+  })
+
   it('keeps other lifecycle rules and notes extra role policies it leaves alone', () => {
     const lake = convergedAccount()
     const other = {ID: 'archive', Status: 'Enabled', Filter: {Prefix: 'other/'}, Transitions: [{Days: 30, StorageClass: 'GLACIER'}]}

@@ -5,9 +5,9 @@
  */
 import {LakegovError} from '../errors'
 import {ExitCode} from '../exit-codes'
-import {grantKey, type Grant} from '../model/grant'
+import type {Grant} from '../model/grant'
 import {IAM_ALLOWED_PRINCIPALS, type DataLakeSettings} from '../model/lake'
-import {changeFor, mergeByKey, type GrantChange} from '../plan/diff'
+import {revokeAll, type GrantChange} from '../plan/diff'
 import {diffCloudTrailTable, tableInputForUpdate, type CloudTrailTableInput, type ExistingTable, type TableDifference} from './cloudtrail-table'
 
 /** What happens to the table itself. */
@@ -41,10 +41,7 @@ export function isLakeFormationGoverned(settings: Pick<DataLakeSettings, 'create
   return settings.createTableDefaultPermissions.length === 0
 }
 
-/**
- * The revokes that take IAM_ALLOWED_PRINCIPALS off one table: whole-table and column grants, merged
- * by key first because Lake Formation may list one grant as both Table and TableWithColumns.
- */
+/** The revokes that take IAM_ALLOWED_PRINCIPALS off one table: whole-table and column grants. */
 export function iamAllowedRevokes(grants: Grant[], database: string, table: string): GrantChange[] {
   const onTable = grants.filter(
     (grant) =>
@@ -53,10 +50,7 @@ export function iamAllowedRevokes(grants: Grant[], database: string, table: stri
       grant.resource.database === database.toLowerCase() &&
       grant.resource.table === table.toLowerCase(),
   )
-  return [...mergeByKey(onTable).values()]
-    .map((grant) => changeFor(grantKey(grant), grant, undefined))
-    .filter((change): change is GrantChange => change !== undefined)
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return revokeAll(onTable)
 }
 
 /**

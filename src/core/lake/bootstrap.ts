@@ -7,7 +7,7 @@ import {ExitCode} from '../exit-codes'
 import {IAM_ALLOWED_PRINCIPALS} from '../model/lake'
 import {canonicalGrant, grantKey, type Grant, type Permission} from '../model/grant'
 import {isSamePrincipal} from '../model/principal'
-import {changeFor, type GrantChange} from '../plan/diff'
+import {changeFor, revokeAll, type GrantChange} from '../plan/diff'
 import {locationArnOf, locationUrlOf, trailKeyPrefixOf, type LakeConfig} from './config'
 import {
   MANAGED_POLICY_NAME,
@@ -364,7 +364,7 @@ function planDatabase(config: LakeConfig, observed: ObservedLake): StepPlan {
   else if (database.tableDefaultPrincipals.includes(IAM_ALLOWED_PRINCIPALS)) {
     changes.push({action: 'UpdateDatabase', database: name, summary: `database ${name}: stop giving new tables to IAM_ALLOWED_PRINCIPALS`})
   }
-  const revokes = database.iamAllowedGrants.map((grant) => changeFor(grantKey(grant), grant, undefined)).filter((change): change is GrantChange => change !== undefined)
+  const revokes = revokeAll(database.iamAllowedGrants)
   if (revokes.length > 0) {
     changes.push({
       action: 'RevokeIamAllowedPrincipals',

@@ -120,6 +120,17 @@ export function markImplicit(grants: Grant[], admins: string[]): CurrentGrant[] 
   return grants.map((grant) => (admins.some((admin) => isSamePrincipal(admin, grant.principal)) ? {...grant, implicit: 'data-lake-admin' as const} : grant))
 }
 
+/**
+ * The revokes that take every one of these grants away, merged by key first (Lake Formation may
+ * list one grant as both Table and TableWithColumns), sorted by key.
+ */
+export function revokeAll(grants: Grant[]): GrantChange[] {
+  return [...mergeByKey(grants).values()]
+    .map((grant) => changeFor(grantKey(grant), grant, undefined))
+    .filter((change): change is GrantChange => change !== undefined)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+}
+
 /** Merges grants with the same key (a table listed as Table and as TableWithColumns, say) into one. */
 export function mergeByKey<T extends Grant>(grants: T[]): Map<string, T> {
   const merged = new Map<string, T>()
