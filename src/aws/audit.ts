@@ -8,8 +8,6 @@
 import {DescribeTrailsCommand, GetTrailStatusCommand} from '@aws-sdk/client-cloudtrail'
 import {paginateGetCrawlers, paginateGetTables, type Table} from '@aws-sdk/client-glue'
 import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
   paginateGetAccountAuthorizationDetails,
   type AttachedPolicy,
   type GroupDetail,
@@ -27,6 +25,7 @@ import type {ObservedTrail} from '../core/lake/observed'
 import type {AssignmentState} from '../core/plan/objects'
 import {resolveEndpoint, type AwsClients} from './clients'
 import {callAws, callAwsOrAbsent} from './errors'
+import {IamAdapter} from './iam'
 
 /** Glue's and IAM's largest page sizes: fewer, bigger pages are fewer calls. */
 const GLUE_TABLES_PAGE = 100
@@ -161,7 +160,7 @@ export class AuditReader {
       ...('PermissionsBoundary' in entity && entity.PermissionsBoundary?.PermissionsBoundaryArn ? [entity.PermissionsBoundary.PermissionsBoundaryArn] : []),
     ])
     for (const arn of new Set(attachedArns)) {
-      if (arn && !managedByArn.has(arn)) managedByArn.set(arn, await this.readManagedPolicy(arn, endpoint, warnings).then((document) => parse(arn, document)))
+      if (arn && !managedByArn.has(arn)) managedByArn.set(arn, await this.readManagedPolicy(arn, warnings).then((document) => parse(arn, document)))
     }
 
     const managedOf = (attached: AttachedPolicy[] | undefined) => (attached ?? []).map((entry) => managedByArn.get(entry.PolicyArn ?? '')).filter((policy): policy is NamedPolicy => policy !== undefined)
@@ -190,16 +189,10 @@ export class AuditReader {
   }
 
   /** The default version of one managed policy, for the rare one the details walk did not list. */
-  private async readManagedPolicy(arn: string, endpoint: string | undefined, warnings: string[]): Promise<string | undefined> {
-    const iam = this.clients.iam
-    const policy = await callAwsOrAbsent('iam:GetPolicy', () => iam.send(new GetPolicyCommand({PolicyArn: arn})), ['NoSuchEntity', 'NoSuchEntityException'], endpoint)
-    const versionId = policy?.Policy?.DefaultVersionId
-    if (!versionId) {
-      warnings.push(`${arn}: the managed policy could not be read. It is left out of the evaluation.`)
-      return undefined
-    }
-    const version = await callAws('iam:GetPolicyVersion', () => iam.send(new GetPolicyVersionCommand({PolicyArn: arn, VersionId: versionId})), endpoint)
-    return version.PolicyVersion?.Document
+  private async readManagedPolicy(arn: string, warnings: string[]): Promise<string | undefined> {
+    const document = await new IamAdapter(this.clients).readManagedPolicyText(arn)
+    if (document === undefined) warnings.push(`${arn}: the managed policy could not be read. It is left out of the evaluation.`)
+    return document
   }
 
   /**

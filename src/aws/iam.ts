@@ -86,17 +86,16 @@ export class IamAdapter {
     )
   }
 
-  /** The default version of a managed policy. */
-  async readManagedPolicy(arn: string): Promise<PolicyDocument | undefined> {
-    return callAws(
-      'iam:GetPolicyVersion',
-      async () => {
-        const {Policy} = await this.clients.iam.send(new GetPolicyCommand({PolicyArn: arn}))
-        if (!Policy?.DefaultVersionId) return undefined
-        const {PolicyVersion} = await this.clients.iam.send(new GetPolicyVersionCommand({PolicyArn: arn, VersionId: Policy.DefaultVersionId}))
-        return PolicyVersion?.Document ? parsePolicyDocument(PolicyVersion.Document) : undefined
-      },
-      this.endpoint,
-    )
+  /**
+   * The default version of a managed policy, as IAM returns it (URL-encoded JSON); undefined when
+   * the policy does not exist.
+   */
+  async readManagedPolicyText(arn: string): Promise<string | undefined> {
+    const iam = this.clients.iam
+    const policy = await callAwsOrAbsent('iam:GetPolicy', () => iam.send(new GetPolicyCommand({PolicyArn: arn})), NO_SUCH_ENTITY, this.endpoint)
+    const versionId = policy?.Policy?.DefaultVersionId
+    if (!versionId) return undefined
+    const version = await callAws('iam:GetPolicyVersion', () => iam.send(new GetPolicyVersionCommand({PolicyArn: arn, VersionId: versionId})), this.endpoint)
+    return version.PolicyVersion?.Document
   }
 }

@@ -7,7 +7,7 @@ import {ExitCode} from '../core/exit-codes'
 import {locationArnOf, type CrawlerConfig, type LakeConfig} from '../core/lake/config'
 import {roleArnOf} from '../core/lake/documents'
 import type {ObservedCrawler} from '../core/lake/observed'
-import type {PolicyDocument} from '../core/lake/policy-document'
+import {parsePolicyDocument, type PolicyDocument} from '../core/lake/policy-document'
 import {isSamePrincipal} from '../core/model/principal'
 
 /** What `lakegov crawl` reports. */
@@ -61,8 +61,8 @@ export async function preflight(adapter: LakeAdapter, config: LakeConfig): Promi
   ])
   const rolePolicies: Record<string, PolicyDocument> = {...role.inlinePolicies}
   for (const arn of role.attachedPolicies) {
-    const document = await adapter.iam.readManagedPolicy(arn)
-    if (document) rolePolicies[arn] = document
+    const document = await adapter.iam.readManagedPolicyText(arn)
+    if (document) rolePolicies[arn] = parsePolicyDocument(document)
   }
   return preflightCrawl({
     crawlerName: crawlerConfig.name,
