@@ -6,12 +6,12 @@ import {ExitCode} from '../core/exit-codes'
 import type {LakeConfig} from '../core/lake/config'
 import {PolicyInvalidError} from '../core/policy/errors'
 import {parseLakeConfig} from '../core/policy/lake-parse'
+import {displayPath} from './policy-files'
 
 /** Reads and validates <policies>/lake.yaml; throws PolicyInvalidError (exit 3) listing every problem. */
 export async function loadLakeConfig(policiesDir: string): Promise<{config: LakeConfig; file: string}> {
   const absolute = path.join(policiesDir, 'lake.yaml')
-  const relative = path.relative(process.cwd(), absolute)
-  const file = relative.startsWith('..') ? path.resolve(absolute) : relative
+  const file = displayPath(absolute)
   let text: string
   try {
     text = await readFile(absolute, 'utf8')

@@ -8,6 +8,15 @@ import {parsePolicies} from '../core/policy/parse'
 import type {DesiredState, PolicySource} from '../core/policy/types'
 
 /**
+ * How a policy file is named in messages: relative to the working directory, so that editors and
+ * CI logs can link it; absolute when it lies outside it.
+ */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file)
+  return relative.startsWith('..') ? path.resolve(file) : relative
+}
+
+/**
  * Reads policies/grants/*.yaml (and .yml), sorted by name. Paths in messages are relative to the
  * working directory, so that editors and CI logs can link them.
  */
@@ -33,8 +42,7 @@ export async function readGrantFiles(policiesDir: string): Promise<PolicySource[
   return Promise.all(
     files.map(async (name) => {
       const file = path.join(dir, name)
-      const relative = path.relative(process.cwd(), file)
-      return {path: relative.startsWith('..') ? path.resolve(file) : relative, text: await readFile(file, 'utf8')}
+      return {path: displayPath(file), text: await readFile(file, 'utf8')}
     }),
   )
 }
