@@ -50,9 +50,9 @@ export async function preflight(adapter: LakeAdapter, config: LakeConfig): Promi
   const crawlerConfig = crawlerOf(config)
   const roleArn = roleArnOf(adapter.target, crawlerConfig.role)
   const locationArn = locationArnOf(config.bucket)
-  const [crawler, registration, locations, grants, settings, role, logObjects] = await Promise.all([
+  // ListResources gives the exact registration and its parents in one listing; no DescribeResource needed.
+  const [crawler, locations, grants, settings, role, logObjects] = await Promise.all([
     adapter.crawler.readCrawler(crawlerConfig.name),
-    adapter.lakeformation.describeRegistration(locationArn),
     adapter.lakeformation.listRegisteredLocations(),
     adapter.lakeformation.listGrants(),
     adapter.lakeformation.getDataLakeSettings(),
@@ -64,6 +64,7 @@ export async function preflight(adapter: LakeAdapter, config: LakeConfig): Promi
     const document = await adapter.iam.readManagedPolicyText(arn)
     if (document) rolePolicies[arn] = parsePolicyDocument(document)
   }
+  const registration = locations.find((location) => location.resourceArn === locationArn)
   return preflightCrawl({
     crawlerName: crawlerConfig.name,
     roleArn,

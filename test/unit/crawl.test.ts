@@ -12,7 +12,7 @@ function ready(): PreflightInput {
     locationArn: LOCATION,
     database: 'cloudtrail',
     crawler: {exists: true, s3Targets: [], classifiers: [], useLakeFormationCredentials: true},
-    registration: {resourceArn: LOCATION, roleArn: 'arn:aws:iam::123456789012:role/reg', useServiceLinkedRole: false, verificationStatus: 'VERIFIED'},
+    registration: {resourceArn: LOCATION, roleArn: 'arn:aws:iam::123456789012:role/reg', verificationStatus: 'VERIFIED'},
     parentRegistrations: [],
     roleGrants: [
       {principal: ROLE, resource: {type: 'dataLocation', path: LOCATION}, permissions: ['DATA_LOCATION_ACCESS'], grantable: []},

@@ -3,9 +3,10 @@
  * before a crawl is started, the wait for a crawl to finish, and what a failed crawl's message means.
  */
 import {evaluatePolicies, toNamedPolicy} from '../audit/iam-policy'
-import type {ObservedCrawler, ObservedRegistration} from '../lake/observed'
+import type {ObservedCrawler} from '../lake/observed'
 import type {PolicyDocument} from '../lake/policy-document'
 import type {Grant, Permission} from '../model/grant'
+import type {RegisteredLocation} from '../model/lake'
 import {isSamePrincipal} from '../model/principal'
 
 /** GetCrawlerMetrics for the last crawl. */
@@ -64,7 +65,7 @@ export interface PreflightInput {
   /** The crawler, as Glue reports it. */
   crawler: ObservedCrawler
   /** The registration of the location, if any. */
-  registration?: ObservedRegistration
+  registration?: RegisteredLocation
   /** Registered locations that contain it. */
   parentRegistrations: string[]
   /** Every grant the crawler role holds, canonical. */
@@ -98,7 +99,7 @@ export function preflightCrawl(input: PreflightInput): PreflightCheck[] {
         : {id: 'crawler', ok: true, message: `crawler ${input.crawlerName} uses Lake Formation credentials`},
   )
 
-  const registered = input.registration ?? (input.parentRegistrations[0] ? {resourceArn: input.parentRegistrations[0], useServiceLinkedRole: false, verificationStatus: 'VERIFIED'} : undefined)
+  const registered = input.registration ?? (input.parentRegistrations[0] ? {resourceArn: input.parentRegistrations[0], verificationStatus: 'VERIFIED'} : undefined)
   if (!registered) checks.push({id: 'registration', ok: false, message: `${input.locationArn} is not registered with Lake Formation`, fix: BOOTSTRAP})
   else if (registered.verificationStatus && registered.verificationStatus !== 'VERIFIED') {
     checks.push({
