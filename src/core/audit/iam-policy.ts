@@ -16,6 +16,7 @@
  * ignores them can only over-report access, never hide it.
  */
 import {isSamePrincipal} from '../model/principal'
+import {policyJsonOf} from '../lake/policy-document'
 
 /** A statement's Principal or NotPrincipal: "*", or principal type -> identifiers. */
 export type PrincipalSpec = '*' | Readonly<Record<string, readonly string[]>>
@@ -125,14 +126,9 @@ export type Truth = 'true' | 'false' | 'unknown'
 
 function parseJsonText(text: string): unknown {
   try {
-    return JSON.parse(text)
+    return policyJsonOf(text)
   } catch {
-    // IAM returns documents URL-encoded (RFC 3986); the SDK hands them over as is.
-    try {
-      return JSON.parse(decodeURIComponent(text))
-    } catch {
-      throw new PolicyDocumentError('The policy document is neither JSON nor URL-encoded JSON.')
-    }
+    throw new PolicyDocumentError('The policy document is neither JSON nor URL-encoded JSON.')
   }
 }
 

@@ -34,10 +34,18 @@ export interface PolicyDocument {
   Statement: PolicyStatement[]
 }
 
-/** Parses a policy document as IAM, S3 or KMS return it (IAM URL-encodes it); a single statement becomes a list. */
+/** The JSON of a policy document as IAM, S3 or KMS return it: plain, or URL-encoded (RFC 3986) as IAM sends it. Throws when it is neither. */
+export function policyJsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return JSON.parse(decodeURIComponent(text))
+  }
+}
+
+/** Parses a policy document as IAM, S3 or KMS return it; a single statement becomes a list. */
 export function parsePolicyDocument(text: string): PolicyDocument {
-  const trimmed = text.trim()
-  const json = JSON.parse(trimmed.startsWith('%7B') || trimmed.startsWith('%7b') ? decodeURIComponent(trimmed) : trimmed) as {Version?: string; Id?: string; Statement?: PolicyStatement | PolicyStatement[]}
+  const json = policyJsonOf(text.trim()) as {Version?: string; Id?: string; Statement?: PolicyStatement | PolicyStatement[]}
   const statements = json.Statement === undefined ? [] : Array.isArray(json.Statement) ? json.Statement : [json.Statement]
   return {Version: json.Version ?? '2012-10-17', ...(json.Id ? {Id: json.Id} : {}), Statement: statements}
 }
