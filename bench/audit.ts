@@ -9,7 +9,6 @@
  * once, and nothing the answer does not depend on. The pages real AWS would need (GetTables at
  * 100 per page; moto serves all tables in one) are printed alongside.
  */
-import {spawn} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -19,6 +18,7 @@ import {CreateRoleCommand, IAMClient, PutRolePolicyCommand, paginateGetAccountAu
 import {BatchGrantPermissionsCommand, LakeFormationClient, paginateListPermissions, type BatchPermissionsRequestEntry} from '@aws-sdk/client-lakeformation'
 
 import {sandboxEnv} from '../test/support/cli'
+import {timedCli, type TimedRun} from './timed-cli'
 import {startSandbox, type Sandbox} from '../test/support/sandbox'
 import {sandboxSdkConfig} from '../test/support/sandbox/client'
 
@@ -120,10 +120,7 @@ async function listingPages(endpoint: string): Promise<{permissions: number; per
   return {permissions, permissionEntries, tables, iam}
 }
 
-interface Run {
-  ms: number
-  maxRssMb: number
-  code: number | null
+interface Run extends TimedRun {
   calls: Record<string, number>
   total: number
 }
@@ -134,20 +131,10 @@ function flatten(stats: Awaited<ReturnType<Sandbox['stats']>>): Record<string, n
   return calls
 }
 
-/** Runs the CLI under /usr/bin/time; resolves with wall time, max RSS and the calls it made. */
-async function timedCli(sandbox: Sandbox, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
+/** Runs the CLI as timedCli does, and counts the calls it made. */
+async function timedCliCalls(sandbox: Sandbox, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
   const before = flatten(await sandbox.stats())
-  const result = await new Promise<{ms: number; maxRssMb: number; code: number | null}>((resolve, reject) => {
-    const start = process.hrtime.bigint()
-    let stderr = ''
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, path.join(ROOT, 'bin', 'run.js'), ...args], {env, cwd, stdio: ['ignore', 'ignore', 'pipe']})
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      if (code !== 0 && code !== 7) process.stderr.write(stderr)
-      resolve({ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssMb: Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024, code})
-    })
-  })
+  const result = await timedCli(args, env, {cwd, okCodes: [0, 7]})
   const after = flatten(await sandbox.stats())
   const calls: Record<string, number> = {}
   for (const [key, count] of Object.entries(after)) if (count - (before[key] ?? 0) > 0) calls[key] = count - (before[key] ?? 0)
@@ -165,7 +152,7 @@ export async function benchAudit(): Promise<string[]> {
     const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-bench-audit-'))
     writeFileSync(path.join(dir, 'lake.yaml'), LAKE_YAML)
     const env = sandboxEnv(sandbox.endpoint)
-    const bootstrap = await timedCli(sandbox, ['bootstrap', '--exact-admins', '--policies', dir], env, ROOT)
+    const bootstrap = await timedCliCalls(sandbox, ['bootstrap', '--exact-admins', '--policies', dir], env, ROOT)
     if (bootstrap.code !== 0) throw new Error(`bootstrap failed with exit ${bootstrap.code}`)
     const seedStart = process.hrtime.bigint()
     await seed(sandbox.endpoint)
@@ -173,8 +160,8 @@ export async function benchAudit(): Promise<string[]> {
     const pages = await listingPages(sandbox.endpoint)
 
     await sandbox.setFaults({latencyMs: LATENCY_MS})
-    const access = await timedCli(sandbox, ['audit', 'access', '--json', '--policies', dir], env, ROOT)
-    const findings = await timedCli(sandbox, ['audit', 'findings', '--fail-on', 'high', '--policies', dir], env, ROOT)
+    const access = await timedCliCalls(sandbox, ['audit', 'access', '--json', '--policies', dir], env, ROOT)
+    const findings = await timedCliCalls(sandbox, ['audit', 'findings', '--fail-on', 'high', '--policies', dir], env, ROOT)
     await sandbox.setFaults({latencyMs: 0})
     if (access.code !== 0 || findings.code !== 7) throw new Error(`lakegov failed: access exit ${access.code}, findings exit ${findings.code} (7 expected: the seeded bypass readers)`)
 

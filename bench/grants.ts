@@ -5,7 +5,6 @@
  * and against the one-call-per-grant approach terraform takes (refresh each grant with a filtered
  * ListPermissions, then one GrantPermissions per change, 10 at a time), measured in the same run.
  */
-import {spawn} from 'node:child_process'
 import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -13,6 +12,7 @@ import path from 'node:path'
 import {BatchGrantPermissionsCommand, GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, PutDataLakeSettingsCommand} from '@aws-sdk/client-lakeformation'
 
 import {sandboxEnv} from '../test/support/cli'
+import {timedCli} from './timed-cli'
 import {startSandbox, type Sandbox} from '../test/support/sandbox'
 import {sandboxSdkConfig} from '../test/support/sandbox/client'
 
@@ -68,21 +68,6 @@ async function stats(sandbox: Sandbox): Promise<{calls: number; pages: number}> 
   return {calls: current.total, pages: current.services.lakeformation?.ListPermissions ?? 0}
 }
 
-/** Runs the CLI under /usr/bin/time for its peak memory; resolves with wall time and max RSS. */
-function timedCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ms: number; maxRssMb: number; code: number | null}> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint()
-    let stderr = ''
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, path.join(ROOT, 'bin', 'run.js'), ...args], {env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe']})
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const kb = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? 0)
-      resolve({ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssMb: kb / 1024, code})
-    })
-  })
-}
-
 /** terraform's shape: refresh every declared grant with its own filtered call, then one write per change. */
 async function oneCallPerGrant(client: LakeFormationClient): Promise<number> {
   const start = process.hrtime.bigint()
@@ -111,11 +96,11 @@ export async function benchGrants(): Promise<string[]> {
     await sandbox.setFaults({latencyMs: LATENCY_MS})
 
     const before = await stats(sandbox)
-    const plan = await timedCli(['grants', 'plan', '--policies', dir, '--json'], env)
+    const plan = await timedCli(['grants', 'plan', '--policies', dir, '--json'], env, {cwd: ROOT})
     const afterPlan = await stats(sandbox)
-    const apply = await timedCli(['grants', 'apply', '--policies', dir, '--auto-approve', '--json'], env)
+    const apply = await timedCli(['grants', 'apply', '--policies', dir, '--auto-approve', '--json'], env, {cwd: ROOT})
     const afterApply = await stats(sandbox)
-    const check = await timedCli(['grants', 'plan', '--policies', dir, '--detailed-exitcode'], env)
+    const check = await timedCli(['grants', 'plan', '--policies', dir, '--detailed-exitcode'], env, {cwd: ROOT})
     if (plan.code !== 0 || apply.code !== 0 || check.code !== 0) throw new Error(`lakegov failed: plan ${plan.code}, apply ${apply.code}, re-plan ${check.code}`)
 
     const applyCalls = afterApply.calls - afterPlan.calls
