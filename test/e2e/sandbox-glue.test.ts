@@ -306,7 +306,8 @@ describe('sandbox Glue: a successful crawl of CloudTrail logs', () => {
     expect(CrawlerMetricsList).toEqual([
       expect.objectContaining({CrawlerName: CRAWLER, TablesCreated: 1, TablesUpdated: 0, TablesDeleted: 0, StillEstimating: false, TimeLeftSeconds: 0}),
     ])
-    expect(CrawlerMetricsList?.[0].LastRuntimeSeconds).toBeGreaterThanOrEqual(0.6)
+    // Two 300 ms phases, less a millisecond: Node's timers may fire a millisecond early against the wall clock.
+    expect(CrawlerMetricsList?.[0].LastRuntimeSeconds).toBeGreaterThanOrEqual(0.59)
     expect(CrawlerMetricsList?.[0].MedianRuntimeSeconds).toBe(CrawlerMetricsList?.[0].LastRuntimeSeconds)
   })
 
