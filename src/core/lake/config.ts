@@ -1,3 +1,4 @@
+import type {AlarmsConfig} from '../alarms/types'
 import type {SourceRef} from '../policy/source-map'
 
 /** How the log bucket encrypts objects by default. */
@@ -60,6 +61,8 @@ export interface LakeConfig {
   trail?: TrailConfig
   /** The crawler, when the logs are cataloged by crawling. */
   crawler?: CrawlerConfig
+  /** The alarms section; `alarms test` reads it, bootstrap does not act on it yet. */
+  alarms?: AlarmsConfig
   /** Where each field was declared, keyed by its path (bucket.encryption.kmsKeyArn), for errors found later in AWS. */
   sources: Record<string, SourceRef>
 }

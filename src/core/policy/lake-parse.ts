@@ -1,5 +1,9 @@
 import Ajv from 'ajv'
 
+import {FilterPatternError, parseFilterPattern} from '../alarms/filter-pattern'
+import {CIS_CONTROLS} from '../alarms/cis'
+import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmSet, type AlarmsConfig, type CustomAlarm} from '../alarms/types'
+
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
 import {LAKE_SCHEMA} from './lake-schema'
 import {schemaIssues} from './schema-issues'
@@ -50,6 +54,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
         ...(typeof doc.crawler.schedule === 'string' ? {schedule: doc.crawler.schedule} : {}),
       }
     : undefined
+  const alarms = isObject(doc.alarms) ? alarmsOf(doc.alarms, file, add) : undefined
   if (issues.length > 0) return {ok: false, issues}
 
   const sources: Record<string, SourceRef> = {}
@@ -70,6 +75,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
       database: String(doc.database),
       ...(trail ? {trail} : {}),
       ...(crawler ? {crawler} : {}),
+      ...(alarms ? {alarms} : {}),
       sources,
     },
   }
@@ -115,5 +121,42 @@ function trailOf(value: Json): TrailConfig {
     logFileValidation: value.logFileValidation !== false,
     ...(typeof value.cloudWatchLogGroup === 'string' ? {cloudWatchLogGroup: value.cloudWatchLogGroup} : {}),
     cloudWatchRole: typeof value.cloudWatchRole === 'string' ? value.cloudWatchRole : DEFAULT_CLOUDWATCH_ROLE,
+  }
+}
+
+/**
+ * The alarms section. Each custom pattern is parsed as AWS would (see core/alarms/filter-pattern),
+ * so that a malformed one is reported at its lake.yaml line before anything reads or changes AWS.
+ */
+function alarmsOf(value: Json, file: YamlFile, add: (path: YamlPath, message: string, hint?: string) => void): AlarmsConfig {
+  const custom: CustomAlarm[] = []
+  const names = new Set<string>(CIS_CONTROLS.map((control) => control.id))
+  const entries = Array.isArray(value.custom) ? (value.custom as Json[]) : []
+  entries.forEach((entry, index) => {
+    const path = ['alarms', 'custom', index]
+    const name = String(entry.name)
+    const pattern = String(entry.pattern)
+    if (names.has(name)) add([...path, 'name'], `the alarm name ${name} is already used${name.startsWith('CloudWatch.') ? ' by a cis control' : ''}`)
+    names.add(name)
+    try {
+      parseFilterPattern(pattern)
+    } catch (error) {
+      if (!(error instanceof FilterPatternError)) throw error
+      add([...path, 'pattern'], `invalid filter pattern: ${error.message}`, 'see "Filter pattern syntax" in the CloudWatch Logs user guide; lakegov alarms test evaluates the pattern offline')
+    }
+    custom.push({
+      name,
+      pattern,
+      threshold: typeof entry.threshold === 'number' ? entry.threshold : DEFAULT_CUSTOM_THRESHOLD,
+      period: typeof entry.period === 'number' ? entry.period : DEFAULT_CUSTOM_PERIOD,
+      source: file.locate([...path, 'pattern']),
+    })
+  })
+  return {
+    ...(typeof value.topic === 'string' ? {topic: value.topic} : {}),
+    email: (value.email as string[] | undefined) ?? [],
+    sets: (value.sets as AlarmSet[] | undefined) ?? [...ALARM_SETS],
+    ...(isObject(value.volume) ? {volume: {anomalyBand: Number(value.volume.anomalyBand)}} : {}),
+    custom,
   }
 }

@@ -80,5 +80,44 @@ export const LAKE_SCHEMA = {
         cloudWatchRole: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The role CloudTrail uses to write to the log group (default lakegov-cloudtrail-logs).'},
       },
     },
+    alarms: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'CloudWatch metric filters and alarms on the trail\'s log group. lakegov alarms test checks them offline; bootstrap does not create them yet.',
+      properties: {
+        topic: {
+          type: 'string',
+          pattern: '^([A-Za-z0-9_-]{1,256}|arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256})$',
+          description: 'The SNS topic the alarms notify: a topic name (letters, digits, "_" and "-", up to 256) or a topic ARN.',
+        },
+        email: {type: 'array', uniqueItems: true, items: {type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'}, description: 'Email addresses subscribed to the topic; each owner must confirm.'},
+        sets: {
+          type: 'array',
+          uniqueItems: true,
+          items: {type: 'string', enum: ['cis', 'lake']},
+          description: 'Built-in filters: cis (Security Hub CloudWatch.1 to CloudWatch.14) and lake (lakegov\'s filters for the log lake). Both when omitted.',
+        },
+        volume: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['anomalyBand'],
+          properties: {anomalyBand: {type: 'number', exclusiveMinimum: 0, description: 'The width of the ANOMALY_DETECTION_BAND, in standard deviations.'}},
+        },
+        custom: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'pattern'],
+            properties: {
+              name: {type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$', description: 'The alarm name: letters, digits, ".", "_" and "-", up to 128.'},
+              pattern: {type: 'string', description: 'A CloudWatch Logs JSON filter pattern, { ... }, up to 1,024 characters.'},
+              threshold: {type: 'number', minimum: 1, description: 'The alarm fires when the count over one period is at least this (default 1).'},
+              period: {type: 'integer', minimum: 60, multipleOf: 60, description: 'The period in seconds, a multiple of 60 (default 300).'},
+            },
+          },
+        },
+      },
+    },
   },
 } as const

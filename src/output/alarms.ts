@@ -1,0 +1,18 @@
+import type {PatternTestReport} from '../core/alarms/test-patterns'
+
+/** `alarms test` for a terminal: each pattern, the events it matches, its warnings, then a summary line. */
+export function renderPatternTest(report: PatternTestReport, files: string[]): string {
+  const lines: string[] = []
+  for (const result of report.patterns) {
+    const count = result.matches.length
+    lines.push(`${result.name}: ${count === 0 ? 'no match' : `${count} match${count === 1 ? '' : 'es'}`}`)
+    lines.push(`  pattern: ${result.pattern}`)
+    if (count > 0) lines.push(`  matches: ${result.matches.join(', ')}`)
+    for (const warning of result.warnings) lines.push(`  warning: ${warning}`)
+    lines.push('')
+  }
+  const warned = report.patterns.filter((result) => result.warnings.length > 0).length
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+  lines.push(`${plural(report.patterns.length, 'pattern')} against ${plural(report.events, 'event')} from ${plural(files.length, 'file')}: ${warned === 0 ? 'no warnings' : `${warned} with warnings`}.`)
+  return lines.join('\n')
+}
