@@ -58,4 +58,67 @@ describe('parseLakeConfig', () => {
   it('reports YAML syntax errors with their position', () => {
     expect(issuesOf('region: [us-east-1\n')[0]).toMatchObject({line: 2, message: expect.stringMatching(/^YAML syntax error/)})
   })
+
+  describe('alarms', () => {
+    const ALARMS = `${BASE}alarms:
+  topic: lake-alarms
+  email: [secops@example.com]
+  sets: [cis, lake]
+  volume: {anomalyBand: 2}
+  custom:
+    - name: lake-grant-by-non-admin
+      pattern: '{ ($.eventSource = "lakeformation.amazonaws.com") && ($.eventName = "Grant*") && ($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::123456789012:role/LakeAdmin") }'
+      threshold: 1
+`
+
+    it('reads the issue\'s example section, with the custom pattern\'s position and the default period', () => {
+      const result = parseLakeConfig({path: 'lake.yaml', text: ALARMS})
+      if (!result.ok) throw new Error(JSON.stringify(result.issues))
+      expect(result.config.alarms).toEqual({
+        topic: 'lake-alarms',
+        email: ['secops@example.com'],
+        sets: ['cis', 'lake'],
+        volume: {anomalyBand: 2},
+        custom: [
+          {
+            name: 'lake-grant-by-non-admin',
+            pattern: expect.stringContaining('$.eventName = "Grant*"'),
+            threshold: 1,
+            period: 300,
+            source: {file: 'lake.yaml', line: 14, column: 16, field: 'alarms.custom[0].pattern'},
+          },
+        ],
+      })
+    })
+
+    it('defaults to both sets, no subscriptions and no custom alarms; a lake.yaml without the section has none', () => {
+      const result = parseLakeConfig({path: 'lake.yaml', text: `${BASE}alarms: {topic: t}\n`})
+      expect(result.ok && result.config.alarms).toEqual({topic: 't', email: [], sets: ['cis', 'lake'], custom: []})
+      const bare = parseLakeConfig({path: 'lake.yaml', text: BASE})
+      expect(bare.ok && bare.config.alarms).toBeUndefined()
+    })
+
+    const custom = (pattern: string, extra = '') => `${BASE}alarms:\n  custom:\n    - name: mine\n      pattern: '${pattern}'\n${extra}`
+
+    it.each([
+      ['unbalanced parentheses', '{ ($.eventName = "A" }', 'invalid filter pattern: unbalanced parentheses: this "(" is never closed (at character 3)'],
+      ['IS NOT', '{ $.errorCode IS NOT NULL }', 'IS NOT is not supported'],
+      ['EXISTS', '{ $.errorCode EXISTS }', 'EXISTS is not supported'],
+      ['three regexes', '{ $.a = %x% || $.b = %y% || $.c = %z% }', 'more than 2 regexes in one pattern'],
+      ['a pattern over 1,024 characters', `{ $.eventName = "${'x'.repeat(1020)}" }`, 'the pattern has 1040 characters; AWS allows up to 1024'],
+      ['a term pattern', 'ERROR', 'lakegov evaluates JSON filter patterns only'],
+    ])('reports a custom pattern with %s at its line, as an error', (_name, pattern, message) => {
+      expect(issuesOf(custom(pattern))).toEqual([{line: 10, field: 'alarms.custom[0].pattern', message: expect.stringContaining(message)}])
+    })
+
+    it.each([
+      ['a period that is not a multiple of 60', custom('{ $.a = 1 }', '      period: 90\n'), {line: 11, field: 'alarms.custom[0].period'}],
+      ['a set lakegov does not have', `${BASE}alarms:\n  sets: [cis, pci]\n`, {line: 8, field: 'alarms.sets[1]'}],
+      ['a custom alarm without a pattern', `${BASE}alarms:\n  custom:\n    - name: mine\n`, {line: 9, field: 'alarms.custom[0].pattern'}],
+      ['a name taken by a cis control', custom('{ $.a = 1 }').replace('name: mine', 'name: CloudWatch.3'), {line: 9, field: 'alarms.custom[0].name'}],
+      ['a topic that is neither a name nor an ARN', `${BASE}alarms:\n  topic: my topic\n`, {line: 8, field: 'alarms.topic'}],
+    ])('reports %s with its line and field', (_name, text, expected) => {
+      expect(issuesOf(text)).toContainEqual(expect.objectContaining(expected))
+    })
+  })
 })
