@@ -34,7 +34,7 @@ ${describeExitCodes()}`
     const {config} = await loadLakeConfig(this.flags.policies)
     const {patterns, notes} = patternsForLake(config)
     const corpus = await readCloudTrailEvents(this.flags.events ?? BUILT_IN_EVENTS_DIR)
-    for (const note of notes) this.logToStderr(`note: ${note}`)
+    for (const note of notes) this.progress(`note: ${note}`)
     const report = testPatterns(patterns, distinctEvents(corpus.events))
     if (!this.jsonEnabled()) this.log(renderPatternTest(report, corpus.files))
     if (report.patterns.some((result) => result.warnings.length > 0)) this.setExitCode(ExitCode.Changes)
