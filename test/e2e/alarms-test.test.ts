@@ -30,8 +30,8 @@ describe('lakegov alarms test (e2e)', () => {
     const result = await lakegov('alarms', 'test', '--json')
     expect(result.code).toBe(2)
     const output = parseJson<AlarmsTestOutput>(result)
-    expect(output.events).toBe(12)
-    expect(output.files).toHaveLength(4)
+    expect(output.events).toBe(17)
+    expect(output.files).toHaveLength(6)
     const byName = new Map(output.patterns.map((pattern) => [pattern.name, pattern]))
     expect(output.patterns.map((pattern) => pattern.name)).toEqual([
       ...Array.from({length: 14}, (_, index) => `CloudWatch.${index + 1}`),
@@ -47,7 +47,10 @@ describe('lakegov alarms test (e2e)', () => {
     expect(byName.get('CloudWatch.3')).toMatchObject({matches: ['3fcfb182-98f8-4744-bd45-10a395ab61cb'], warnings: []})
     expect(byName.get('CloudWatch.5')).toMatchObject({matches: ['b7d4398e-b2f0-4faa-9c76-e2d316a8d67f'], warnings: []})
     expect(byName.get('CloudWatch.6')?.matches).toEqual(['d38ce1b3-4575-4cb8-a632-611b8243bfc3', 'a4fbbe77-91a0-4238-804a-64314184edb6', '11ea990b-4678-4bcd-8fbe-62509088b7cf'])
-    expect(byName.get('CloudWatch.2')).toMatchObject({matches: [], warnings: ['matches none of the 12 events']})
+    expect(byName.get('CloudWatch.7')?.matches).toEqual(['995c4653-3c53-4a06-a0f0-f5531997b741', '3c4226b0-1e81-48a8-a333-7fa5f3cbd118'])
+    expect(byName.get('CloudWatch.9')?.matches).toEqual(['6225a85d-1e49-41e9-bf43-3cfc5549e560'])
+    expect(byName.get('lake-key-changes')?.matches).toEqual(['995c4653-3c53-4a06-a0f0-f5531997b741', '3c4226b0-1e81-48a8-a333-7fa5f3cbd118', 'c217db1f-903f-4a2f-8f88-9580182d6313'])
+    expect(byName.get('CloudWatch.2')).toMatchObject({matches: [], warnings: ['matches none of the 17 events']})
     expect(byName.get('CloudWatch.3')?.pattern).toBe('{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }')
     expect(result.stderr).toContain('note: lake-key-changes watches every KMS key of the account')
     expect((await sandboxStats()).total).toBe(0)
@@ -59,8 +62,8 @@ describe('lakegov alarms test (e2e)', () => {
     expect(result.stdout).toContain('CloudWatch.3: 1 match\n  pattern: { ($.eventName = "ConsoleLogin")')
     expect(result.stdout).toContain('  matches: 3fcfb182-98f8-4744-bd45-10a395ab61cb\n')
     expect(result.stdout).toContain('CloudWatch.2: no match\n')
-    expect(result.stdout).toContain('  warning: matches none of the 12 events')
-    expect(result.stdout).toMatch(/21 patterns against 12 events from 4 files: \d+ with warnings\.\n$/)
+    expect(result.stdout).toContain('  warning: matches none of the 17 events')
+    expect(result.stdout).toMatch(/21 patterns against 17 events from 6 files: \d+ with warnings\.\n$/)
   })
 
   it('reads --events DIR recursively (.json and .json.gz, digest files skipped), and warns about the precedence trap and a pattern matching most events', async () => {
@@ -133,6 +136,6 @@ describe('lakegov alarms test (e2e)', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {files: string[]; oclif: {topics: Record<string, unknown>}}
     expect(pkg.files).toContain('samples')
     expect(pkg.oclif.topics).toHaveProperty('alarms')
-    expect(readdirSync(path.join(ROOT, 'samples', 'cloudtrail')).filter((name) => name.endsWith('.json'))).toHaveLength(4)
+    expect(readdirSync(path.join(ROOT, 'samples', 'cloudtrail')).filter((name) => name.endsWith('.json'))).toHaveLength(6)
   })
 })

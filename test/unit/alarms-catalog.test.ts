@@ -16,6 +16,7 @@ const SAMPLES = path.join(ROOT, 'samples', 'cloudtrail')
 const RECORDS = new Map<string, Record<string, unknown>>(
   readdirSync(SAMPLES)
     .filter((name) => name.endsWith('.json'))
+    .sort()
     .flatMap((name) => (JSON.parse(readFileSync(path.join(SAMPLES, name), 'utf8')) as {Records: Array<Record<string, unknown>>}).Records)
     .map((record) => [String(record.eventID), record]),
 )
@@ -40,6 +41,13 @@ const DELETE_BUCKET = 'dEXAMPLE-265a-41e0-9352-4401bEXAMPLE'
 const IAM_SIGN_IN_FAILED_2 = '11ea990b-4678-4bcd-8fbe-62509088b7cf'
 // AWS CloudTrail User Guide, "CloudTrail log file examples", "Error code and message log example".
 const UPDATE_TRAIL_NOT_FOUND = 'b7d4398e-b2f0-4faa-9c76-e2d316a8d67f'
+// AWS KMS Developer Guide, CloudTrail examples of DisableKey, ScheduleKeyDeletion and PutKeyPolicy.
+const DISABLE_KEY = '995c4653-3c53-4a06-a0f0-f5531997b741'
+const SCHEDULE_KEY_DELETION = '3c4226b0-1e81-48a8-a333-7fa5f3cbd118'
+const PUT_KEY_POLICY = 'c217db1f-903f-4a2f-8f88-9580182d6313'
+// AWS Config Developer Guide, "Example log files".
+const START_RECORDER = '55a5507f-f306-4896-afe3-196dc078a88d'
+const STOP_RECORDER = '6225a85d-1e49-41e9-bf43-3cfc5549e560'
 // aws/aws-lakeformation-best-practices, content/auditing/lake-formation-cloudtrail.md (Athena).
 const GET_DATA_ACCESS = '87658765-1111-2222-3333-876587658765'
 
@@ -103,13 +111,21 @@ describe('the cis set', () => {
     expect(matchesOf('CloudWatch.6')).toEqual([IAM_SIGN_IN_FAILED, ROOT_SIGN_IN_FAILED, IAM_SIGN_IN_FAILED_2])
   })
 
-  it.each(['CloudWatch.4', 'CloudWatch.7', 'CloudWatch.8', 'CloudWatch.9', 'CloudWatch.10', 'CloudWatch.11', 'CloudWatch.12', 'CloudWatch.13', 'CloudWatch.14'])('%s matches none of the sign-in, IAM, STS, S3 DeleteBucket and Lake Formation samples', (id) => {
+  it('CloudWatch.7 matches DisableKey and ScheduleKeyDeletion, not PutKeyPolicy', () => {
+    expect(matchesOf('CloudWatch.7')).toEqual([DISABLE_KEY, SCHEDULE_KEY_DELETION])
+  })
+
+  it('CloudWatch.9 matches StopConfigurationRecorder, not StartConfigurationRecorder', () => {
+    expect(matchesOf('CloudWatch.9')).toEqual([STOP_RECORDER])
+  })
+
+  it.each(['CloudWatch.4', 'CloudWatch.8', 'CloudWatch.10', 'CloudWatch.11', 'CloudWatch.12', 'CloudWatch.13', 'CloudWatch.14'])('%s matches none of the samples (none is an IAM policy, bucket policy or network change)', (id) => {
     expect(matchesOf(id)).toEqual([])
   })
 
   it('covers every sample: each one is named above', () => {
     expect([...RECORDS.keys()].sort()).toEqual(
-      [IAM_SIGN_IN_WITHOUT_MFA, IAM_SIGN_IN_WITH_MFA, IAM_SIGN_IN_FAILED, MFA_CHECK, ROOT_SIGN_IN, ROOT_SIGN_IN_FAILED, GET_USER_POLICY, ASSUME_ROLE, DELETE_BUCKET, IAM_SIGN_IN_FAILED_2, UPDATE_TRAIL_NOT_FOUND, GET_DATA_ACCESS].sort(),
+      [IAM_SIGN_IN_WITHOUT_MFA, IAM_SIGN_IN_WITH_MFA, IAM_SIGN_IN_FAILED, MFA_CHECK, ROOT_SIGN_IN, ROOT_SIGN_IN_FAILED, GET_USER_POLICY, ASSUME_ROLE, DELETE_BUCKET, IAM_SIGN_IN_FAILED_2, UPDATE_TRAIL_NOT_FOUND, GET_DATA_ACCESS, DISABLE_KEY, SCHEDULE_KEY_DELETION, PUT_KEY_POLICY, START_RECORDER, STOP_RECORDER].sort(),
     )
   })
 })
@@ -169,7 +185,7 @@ describe('the lake set', () => {
     }
   })
 
-  const ruleMatches = (name: string, event: unknown, input = {bucket: 'my-test-bucket-cross-account', trailName: 'myTrail2', kmsKey: KEY_ARN}) => {
+  const ruleMatches = (name: string, event: unknown, input: {bucket: string; trailName?: string; kmsKey?: string} = {bucket: 'my-test-bucket-cross-account', trailName: 'myTrail2', kmsKey: KEY_ARN}) => {
     const rule = buildLakeRules(input).rules.find((candidate) => candidate.name === name)!
     return matchesEvent(parseFilterPattern(rule.pattern), event)
   }
@@ -190,6 +206,14 @@ describe('the lake set', () => {
     for (const eventName of ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock']) {
       expect(ruleMatches('lake-bucket-changes', {...deleteBucket, eventName})).toBe(true)
       expect(ruleMatches('lake-bucket-changes', {...deleteBucket, eventName, requestParameters: {bucketName: 'another-bucket'}})).toBe(false)
+    }
+  })
+
+  it('lake-key-changes matches AWS\'s PutKeyPolicy, DisableKey and ScheduleKeyDeletion samples on their key, and not on another key', () => {
+    const input = {bucket: 'b-logs', kmsKey: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'}
+    for (const id of [DISABLE_KEY, SCHEDULE_KEY_DELETION, PUT_KEY_POLICY]) {
+      expect(ruleMatches('lake-key-changes', sample(id), input)).toBe(true)
+      expect(ruleMatches('lake-key-changes', sample(id), {...input, kmsKey: KEY_ARN})).toBe(false)
     }
   })
 
