@@ -1,3 +1,5 @@
+import fc from 'fast-check'
+
 import {FilterPatternError, matchesEvent, parseFilterPattern} from '../../src/core/alarms/filter-pattern'
 
 /**
@@ -303,5 +305,32 @@ describe('what AWS refuses, with the position', () => {
       expect(refusal(pattern).message).toMatch(/JSON filter patterns only|must be inside double quotes/)
     }
     expect(refusal('" "').message).toContain('JSON filter patterns only')
+  })
+})
+
+describe('precedence, as a property', () => {
+  // AWS's "() > && > ||" on any mix of conditions without parentheses: an OR of AND groups.
+  const chain = fc.record({
+    conditions: fc.array(fc.boolean(), {minLength: 1, maxLength: 8}),
+    operators: fc.array(fc.constantFrom('&&', '||'), {minLength: 7, maxLength: 7}),
+  })
+
+  it('evaluates an unparenthesised chain of && and || as an OR of AND groups, and a fully parenthesised left-to-right one accordingly', () => {
+    fc.assert(
+      fc.property(chain, ({conditions, operators}) => {
+        const event = Object.fromEntries(conditions.map((value, index) => [`f${index}`, value ? 'yes' : 'no']))
+        const terms = conditions.map((_, index) => `$.f${index} = "yes"`)
+        const joined = terms.reduce((text, term, index) => (index === 0 ? term : `${text} ${operators[index - 1]} ${term}`), '')
+        // The reference: split the chain at each ||, AND each group, OR the groups.
+        const groups: boolean[][] = [[conditions[0]]]
+        conditions.slice(1).forEach((value, index) => (operators[index] === '||' ? groups.push([value]) : groups[groups.length - 1].push(value)))
+        const reference = groups.some((group) => group.every(Boolean))
+        expect(matches(`{ ${joined} }`, event)).toBe(reference)
+        const leftToRight = terms.reduce((text, term, index) => (index === 0 ? term : `(${text}) ${operators[index - 1]} ${term}`), '')
+        const sequential = conditions.reduce((value, next, index) => (index === 0 ? next : operators[index - 1] === '&&' ? value && next : value || next), false)
+        expect(matches(`{ ${leftToRight} }`, event)).toBe(sequential)
+      }),
+      {numRuns: 300},
+    )
   })
 })
