@@ -4,7 +4,7 @@ import path from 'node:path'
 import {patternsForLake} from '../../src/core/alarms/catalog'
 import {CIS_ALARM, CIS_CONTROLS, CIS_METRIC} from '../../src/core/alarms/cis'
 import {matchesEvent, parseFilterPattern} from '../../src/core/alarms/filter-pattern'
-import {buildLakeRules, patternLengthProblem} from '../../src/core/alarms/lake-rules'
+import {LAKE_RULE_NAMES, buildLakeRules, patternLengthProblem} from '../../src/core/alarms/lake-rules'
 import {lintPattern} from '../../src/core/alarms/lint'
 import {distinctEvents, testPatterns} from '../../src/core/alarms/test-patterns'
 import {parseLakeConfig} from '../../src/core/policy/lake-parse'
@@ -178,7 +178,7 @@ describe('the lake set', () => {
   it('builds one rule per concern from the lake\'s bucket, trail and key, each under 1,024 characters', () => {
     const {rules, notes} = buildLakeRules({bucket: 'acme-cloudtrail-logs', trailName: 'myTrail2', kmsKey: KEY_ARN})
     expect(notes).toEqual([])
-    expect(rules.map((rule) => rule.name)).toEqual(['lake-permission-changes', 'lake-settings-changes', 'lake-registration-changes', 'lake-trail-changes', 'lake-bucket-changes', 'lake-key-changes'])
+    expect(rules.map((rule) => rule.name)).toEqual([...LAKE_RULE_NAMES])
     for (const rule of rules) {
       expect(patternLengthProblem(rule.pattern)).toBeUndefined()
       expect(lintPattern(parseFilterPattern(rule.pattern))).toEqual([])

@@ -115,7 +115,9 @@ describe('parseLakeConfig', () => {
       ['a period that is not a multiple of 60', custom('{ $.a = 1 }', '      period: 90\n'), {line: 11, field: 'alarms.custom[0].period'}],
       ['a set lakegov does not have', `${BASE}alarms:\n  sets: [cis, pci]\n`, {line: 8, field: 'alarms.sets[1]'}],
       ['a custom alarm without a pattern', `${BASE}alarms:\n  custom:\n    - name: mine\n`, {line: 9, field: 'alarms.custom[0].pattern'}],
-      ['a name taken by a cis control', custom('{ $.a = 1 }').replace('name: mine', 'name: CloudWatch.3'), {line: 9, field: 'alarms.custom[0].name'}],
+      ['a name taken by a cis control', custom('{ $.a = 1 }').replace('name: mine', 'name: CloudWatch.3'), {line: 9, field: 'alarms.custom[0].name', message: 'the alarm name CloudWatch.3 is already used by a built-in filter'}],
+      ['a name taken by a lake rule', custom('{ $.a = 1 }').replace('name: mine', 'name: lake-trail-changes'), {line: 9, field: 'alarms.custom[0].name'}],
+      ['a name used twice', `${custom('{ $.a = 1 }')}    - {name: mine, pattern: '{ $.b = 1 }'}\n`, {line: 11, field: 'alarms.custom[1].name', message: 'the alarm name mine is already used by another custom alarm'}],
       ['a topic that is neither a name nor an ARN', `${BASE}alarms:\n  topic: my topic\n`, {line: 8, field: 'alarms.topic'}],
     ])('reports %s with its line and field', (_name, text, expected) => {
       expect(issuesOf(text)).toContainEqual(expect.objectContaining(expected))

@@ -28,6 +28,9 @@ export interface LakeRules {
   notes: string[]
 }
 
+/** The names of the lake rules, which custom alarms may not take. */
+export const LAKE_RULE_NAMES = ['lake-permission-changes', 'lake-settings-changes', 'lake-registration-changes', 'lake-trail-changes', 'lake-bucket-changes', 'lake-key-changes'] as const
+
 const anyOf = (field: string, values: string[]) => `(${values.map((value) => `($.${field} = "${value}")`).join(' || ')})`
 
 /**

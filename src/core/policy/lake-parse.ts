@@ -2,6 +2,7 @@ import Ajv from 'ajv'
 
 import {FilterPatternError, parseFilterPattern} from '../alarms/filter-pattern'
 import {CIS_CONTROLS} from '../alarms/cis'
+import {LAKE_RULE_NAMES} from '../alarms/lake-rules'
 import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmSet, type AlarmsConfig, type CustomAlarm} from '../alarms/types'
 
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
@@ -130,13 +131,14 @@ function trailOf(value: Json): TrailConfig {
  */
 function alarmsOf(value: Json, file: YamlFile, add: (path: YamlPath, message: string, hint?: string) => void): AlarmsConfig {
   const custom: CustomAlarm[] = []
-  const names = new Set<string>(CIS_CONTROLS.map((control) => control.id))
+  const builtIn = new Set<string>([...CIS_CONTROLS.map((control) => control.id), ...LAKE_RULE_NAMES])
+  const names = new Set<string>(builtIn)
   const entries = Array.isArray(value.custom) ? (value.custom as Json[]) : []
   entries.forEach((entry, index) => {
     const path = ['alarms', 'custom', index]
     const name = String(entry.name)
     const pattern = String(entry.pattern)
-    if (names.has(name)) add([...path, 'name'], `the alarm name ${name} is already used${name.startsWith('CloudWatch.') ? ' by a cis control' : ''}`)
+    if (names.has(name)) add([...path, 'name'], `the alarm name ${name} is already used${builtIn.has(name) ? ' by a built-in filter' : ' by another custom alarm'}`)
     names.add(name)
     try {
       parseFilterPattern(pattern)
