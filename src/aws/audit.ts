@@ -20,7 +20,7 @@ import {GetResourceLFTagsCommand, type LFTagPair} from '@aws-sdk/client-lakeform
 import {GetBucketPolicyCommand} from '@aws-sdk/client-s3'
 
 import type {AuditTable, IamPrincipalState} from '../core/audit/access'
-import {parsePolicyDocument, type NamedPolicy} from '../core/audit/iam-policy'
+import {namedPolicy, policyProblems, type NamedPolicy} from '../core/iam'
 import type {ObservedTrail} from '../core/lake/observed'
 import type {AssignmentState} from '../core/plan/objects'
 import {resolveEndpoint, type AwsClients} from './clients'
@@ -143,12 +143,10 @@ export class AuditReader {
     const warnings: string[] = []
     const parse = (name: string, document: string | undefined): NamedPolicy | undefined => {
       if (document === undefined) return undefined
-      try {
-        return {name, document: parsePolicyDocument(document)}
-      } catch (error) {
-        warnings.push(`${name}: ${(error as Error).message} It is left out of the evaluation.`)
-        return undefined
-      }
+      const policy = namedPolicy(name, document)
+      // What cannot be read is kept: the evaluator makes access through it conditional, never hidden.
+      for (const problem of policyProblems(policy.document)) warnings.push(`${name}: ${problem} Access through it is shown as conditional.`)
+      return policy
     }
     const managedByArn = new Map<string, NamedPolicy | undefined>()
     for (const policy of managed) {
@@ -206,7 +204,7 @@ export class AuditReader {
       ['NoSuchBucketPolicy', 'NoSuchBucket'],
       resolveEndpoint(this.clients.context, 's3'),
     )
-    return out?.Policy ? {name: 'bucket-policy', document: parsePolicyDocument(out.Policy)} : undefined
+    return out?.Policy ? namedPolicy('bucket-policy', out.Policy) : undefined
   }
 
   /** The crawlers that write into the database or crawl the bucket: their roles touch the logs. */

@@ -13,7 +13,7 @@ import {S3Adapter} from '../aws/s3'
 import {StsIdentityReader} from '../aws/sts'
 import {findS3Readers, type AuditState, type ExpectedReader} from '../core/audit/access'
 import {findingsFromAccess, type DeclaredGrant, type Finding} from '../core/audit/findings'
-import {toNamedPolicy, type NamedPolicy} from '../core/audit/iam-policy'
+import {namedPolicy, type NamedPolicy} from '../core/iam'
 import {findingsFromLake, locateInLakeFile, sortFindings, type LakeObservation, type LakeRole, type LakeTrail} from '../core/audit/lake-findings'
 import {LakegovError} from '../core/errors'
 import {locationArnOf, type LakeConfig} from '../core/lake/config'
@@ -121,7 +121,7 @@ export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, op
   const readBucket = async (): Promise<{observed?: ObservedBucket; policy?: NamedPolicy}> => {
     if (!options.findings) return {policy: await reader.readBucketPolicy(config.bucket.name)}
     const observed = await new S3Adapter(clients).readBucket(config.bucket.name)
-    return {observed, ...(observed.policy ? {policy: toNamedPolicy('bucket-policy', observed.policy)} : {})}
+    return {observed, ...(observed.policy ? {policy: namedPolicy('bucket-policy', observed.policy)} : {})}
   }
   const [settings, rawGrants, tables, iam, bucket, registration, crawlers, trails] = await Promise.all([
     lakeformation.getDataLakeSettings(),
