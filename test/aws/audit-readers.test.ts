@@ -159,9 +159,19 @@ describe('AuditReader (wire)', () => {
       ])
     })
 
-    it('reads a missing database as no tables', async () => {
+    it('reads a missing database as undefined, which is not an empty one', async () => {
       const scope = nock(GLUE).post('/').reply(400, {__type: 'EntityNotFoundException', Message: 'Database cloudtrail not found.'}, glueJson)
-      await expect(new AuditReader(testClients()).listTables('cloudtrail')).resolves.toEqual([])
+      await expect(new AuditReader(testClients()).listTables('cloudtrail')).resolves.toBeUndefined()
+      scope.done()
+    })
+
+    it('lists the database names, lowercase and sorted, for an error about a missing one', async () => {
+      const scope = nock(GLUE)
+        .post('/', (body) => body.MaxResults === 100 && body.NextToken === undefined)
+        .reply(200, {DatabaseList: [{Name: 'Sales'}, {Name: 'cloudtrail'}], NextToken: 't'}, glueJson)
+        .post('/', (body) => body.NextToken === 't')
+        .reply(200, {DatabaseList: [{Name: 'audit'}]}, glueJson)
+      await expect(new AuditReader(testClients()).listDatabaseNames()).resolves.toEqual(['audit', 'cloudtrail', 'sales'])
       scope.done()
     })
 

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../../base-command'
 import {computeAccess} from '../../core/audit/access'
+import {resolveAccessQuery} from '../../core/audit/query'
 import {describeExitCodes} from '../../core/exit-codes'
 import {renderAccessCsv, renderAccessMarkdown, renderAccessTable, type AccessReport} from '../../output/audit'
 import {loadAuditInputs, readAudit} from '../../workflows/audit'
@@ -26,7 +27,7 @@ ${describeExitCodes()}`
     policies: policiesFlag,
     database: Flags.string({description: 'The log database (default: database in lake.yaml).'}),
     table: Flags.string({description: 'Only this table.'}),
-    principal: Flags.string({description: 'Only what this principal can read: its own rows, its account\'s, IAM_ALLOWED_PRINCIPALS and anyone\'s.'}),
+    principal: Flags.string({description: 'Only what this principal can read: its own rows, its account\'s, IAM_ALLOWED_PRINCIPALS and anyone\'s. An ARN, an account id, or a principal\'s name from the grants files.'}),
     format: Flags.option({options: ['table', 'csv', 'markdown'] as const, default: 'table' as const, description: 'Output format (--json for JSON).'})(),
   }
 
@@ -35,7 +36,11 @@ ${describeExitCodes()}`
     this.logToStderr(`Reading the account (${inputs.config.region})...`)
     const view = await readAudit(this.aws, inputs, {database: this.flags.database, flagRegion: this.flags.region})
     for (const warning of view.warnings) this.logToStderr(`warning: ${warning}`)
-    const rows = computeAccess(view.state, {database: view.database, table: this.flags.table, principal: this.flags.principal})
+    const query = resolveAccessQuery(
+      {database: view.database, tables: view.state.tables, declaredPrincipals: inputs.desired?.principals ?? {}},
+      {table: this.flags.table, principal: this.flags.principal},
+    )
+    const rows = computeAccess(view.state, query)
     const report: AccessReport = {account: view.account, region: view.region, database: view.database, tables: view.state.tables.length, rows, warnings: view.warnings}
     if (!this.jsonEnabled()) {
       const format = this.flags.format
