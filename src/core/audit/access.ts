@@ -505,9 +505,32 @@ function indexGrants(grants: readonly Grant[]): Map<string, Grant[]> {
 function selectTables(state: AuditState, query: AccessQuery): AuditTable[] {
   const database = query.database?.toLowerCase()
   const table = query.table?.toLowerCase()
-  return state.tables.filter(
-    (candidate) => state.databases.includes(candidate.database) && (!database || candidate.database === database) && (!table || candidate.table === table),
-  )
+  return state.tables
+    .filter((candidate) => state.databases.includes(candidate.database) && (!database || candidate.database === database) && (!table || candidate.table === table))
+    .sort((a, b) => compareText(a.database, b.database) || compareText(a.table, b.table))
+}
+
+/**
+ * The rows of each selected table, one table at a time, in the order computeAccess sorts them (by
+ * database, table, principal, path and evidence): a caller can write them out as they come and
+ * never hold the whole report (`audit access --json` over thousands of tables).
+ */
+export function* accessRowsByTable(state: AuditState, query: AccessQuery = {}): Generator<AccessRow[]> {
+  const index = indexTags(state.tagAssignments)
+  const filters = new Map(state.filters.map((filter) => [`${filter.database}.${filter.table}.${filter.name}`, filter]))
+  const grants = indexGrants(state.grants)
+  const readers = findS3Readers(state)
+  const admins = adminRows(state.settings)
+  const queried = query.principal
+  for (const table of selectTables(state, query)) {
+    const rows: AccessRow[] = []
+    for (const base of admins) rows.push(completeRow(state, table, base))
+    const candidates = [...(grants.get(`${table.database}.${table.table}`) ?? []), ...(grants.get(`${table.database}.*`) ?? []), ...(grants.get('') ?? [])]
+    for (const grant of candidates) for (const base of grantRows(grant, table, index, filters)) rows.push(completeRow(state, table, base))
+    if (isOverLogs(table, state.logs)) for (const reader of readers) for (const base of bypassRows(reader)) rows.push(completeRow(state, table, base, reader))
+    const selected = queried ? rows.filter((row) => rowReachesPrincipal(row.principal, queried, state.account)) : rows
+    yield selected.sort(compareRows)
+  }
 }
 
 /**
@@ -515,19 +538,5 @@ function selectTables(state: AuditState, query: AccessQuery): AuditTable[] {
  * database, table, principal, path and evidence. See the module comment for the semantics.
  */
 export function computeAccess(state: AuditState, query: AccessQuery = {}): AccessRow[] {
-  const index = indexTags(state.tagAssignments)
-  const filters = new Map(state.filters.map((filter) => [`${filter.database}.${filter.table}.${filter.name}`, filter]))
-  const grants = indexGrants(state.grants)
-  const readers = findS3Readers(state)
-  const admins = adminRows(state.settings)
-  const rows: AccessRow[] = []
-  for (const table of selectTables(state, query)) {
-    for (const base of admins) rows.push(completeRow(state, table, base))
-    const candidates = [...(grants.get(`${table.database}.${table.table}`) ?? []), ...(grants.get(`${table.database}.*`) ?? []), ...(grants.get('') ?? [])]
-    for (const grant of candidates) for (const base of grantRows(grant, table, index, filters)) rows.push(completeRow(state, table, base))
-    if (isOverLogs(table, state.logs)) for (const reader of readers) for (const base of bypassRows(reader)) rows.push(completeRow(state, table, base, reader))
-  }
-  const queried = query.principal
-  const selected = queried ? rows.filter((row) => rowReachesPrincipal(row.principal, queried, state.account)) : rows
-  return selected.sort(compareRows)
+  return [...accessRowsByTable(state, query)].flat()
 }
