@@ -219,6 +219,15 @@ describe('findingsFromAccess', () => {
     expect(found.fix).toBe(ruleById('LG011').fix)
   })
 
+  it('says what the evaluator could not decide for a conditional S3 reader', () => {
+    const bucketPolicy = namedPolicy('bucket-policy', {Statement: [{Sid: 'Org', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*', Condition: {StringEquals: {'aws:PrincipalOrgID': 'o-1'}}}]})
+    const [found] = findingsFromAccess(cleanState({logs: {bucket: 'logs', prefix: 'AWSLogs/', bucketPolicy}}))
+    expect(found).toMatchObject({ruleId: 'LG003', severity: 'medium', principal: '*'})
+    expect(found.evidence).toBe(
+      's3:GetObject on arn:aws:s3:::logs/AWSLogs/* via the bucket policy: Allow bucket-policy#Org (conditional). Undecided: StringEquals aws:PrincipalOrgID: the value of aws:PrincipalOrgID is not known.',
+    )
+  })
+
   it('uses precomputed S3 readers when given', () => {
     const readers = [{principal: ANALYST, path: 's3-bypass-iam' as const, conditional: false, crossAccount: false, evidence: []}]
     expect(summary(findingsFromAccess(cleanState(), {readers}))).toEqual([['LG003', 'high', 'arn:aws:s3:::logs/AWSLogs/*', ANALYST]])

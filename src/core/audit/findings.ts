@@ -315,7 +315,7 @@ function bypassFindings(state: AuditState, readers: readonly S3Reader[]): Findin
         title: `${anyone ? 'Anyone' : reader.principal} can read the log objects directly from S3${reader.conditional ? ' (under conditions)' : ''}`,
         resource,
         principal: reader.principal,
-        evidence: `s3:GetObject on ${resource} via ${reader.path === 's3-bypass-iam' ? 'IAM policies' : 'the bucket policy'}: ${statements}.`,
+        evidence: `s3:GetObject on ${resource} via ${reader.path === 's3-bypass-iam' ? 'IAM policies' : 'the bucket policy'}: ${statements}.${reader.reasons?.length ? ` Undecided: ${reader.reasons.join('; ')}.` : ''}`,
       })
     })
 }
