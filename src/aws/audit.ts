@@ -6,7 +6,7 @@
  * assignments only when a tag expression grant could use them.
  */
 import {DescribeTrailsCommand, GetTrailStatusCommand} from '@aws-sdk/client-cloudtrail'
-import {paginateGetCrawlers, paginateGetTables, type Table} from '@aws-sdk/client-glue'
+import {paginateGetCrawlers, paginateGetDatabases, paginateGetTables, type Table} from '@aws-sdk/client-glue'
 import {
   paginateGetAccountAuthorizationDetails,
   type AttachedPolicy,
@@ -20,7 +20,7 @@ import {GetResourceLFTagsCommand, type LFTagPair} from '@aws-sdk/client-lakeform
 import {GetBucketPolicyCommand} from '@aws-sdk/client-s3'
 
 import type {AuditTable, IamPrincipalState} from '../core/audit/access'
-import {parsePolicyDocument, type NamedPolicy} from '../core/audit/iam-policy'
+import {namedPolicy, policyProblems, type NamedPolicy} from '../core/iam'
 import type {ObservedTrail} from '../core/lake/observed'
 import type {AssignmentState} from '../core/plan/objects'
 import {resolveEndpoint, type AwsClients} from './clients'
@@ -30,6 +30,7 @@ import {IamAdapter} from './iam'
 /** Glue's and IAM's largest page sizes: fewer, bigger pages are fewer calls. */
 const GLUE_TABLES_PAGE = 100
 const GLUE_CRAWLERS_PAGE = 1000
+const GLUE_DATABASES_PAGE = 100
 const IAM_DETAILS_PAGE = 1000
 /** Parallel GetResourceLFTags calls: enough to hide latency, few enough not to be throttled. */
 const TAG_READ_CONCURRENCY = 8
@@ -99,8 +100,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
 export class AuditReader {
   constructor(private readonly clients: AwsClients) {}
 
-  /** Every table of a database with its columns (partition keys included) and location; none when the database is missing. */
-  async listTables(database: string): Promise<AuditTable[]> {
+  /** Every table of a database with its columns (partition keys included) and location; undefined when the database does not exist. */
+  async listTables(database: string): Promise<AuditTable[] | undefined> {
     const tables = await callAwsOrAbsent(
       'glue:GetTables',
       async () => {
@@ -113,7 +114,22 @@ export class AuditReader {
       ['EntityNotFoundException'],
       resolveEndpoint(this.clients.context, 'glue'),
     )
-    return (tables ?? []).sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))
+    return tables?.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))
+  }
+
+  /** The names of the catalog's databases, lowercase: what an error about a missing one lists. */
+  async listDatabaseNames(): Promise<string[]> {
+    return callAws(
+      'glue:GetDatabases',
+      async () => {
+        const names: string[] = []
+        for await (const page of paginateGetDatabases({client: this.clients.glue, pageSize: GLUE_DATABASES_PAGE}, {})) {
+          for (const database of page.DatabaseList ?? []) if (database.Name) names.push(database.Name.toLowerCase())
+        }
+        return names.sort()
+      },
+      resolveEndpoint(this.clients.context, 'glue'),
+    )
   }
 
   /**
@@ -143,12 +159,10 @@ export class AuditReader {
     const warnings: string[] = []
     const parse = (name: string, document: string | undefined): NamedPolicy | undefined => {
       if (document === undefined) return undefined
-      try {
-        return {name, document: parsePolicyDocument(document)}
-      } catch (error) {
-        warnings.push(`${name}: ${(error as Error).message} It is left out of the evaluation.`)
-        return undefined
-      }
+      const policy = namedPolicy(name, document)
+      // What cannot be read is kept: the evaluator makes access through it conditional, never hidden.
+      for (const problem of policyProblems(policy.document)) warnings.push(`${name}: ${problem} Access through it is shown as conditional.`)
+      return policy
     }
     const managedByArn = new Map<string, NamedPolicy | undefined>()
     for (const policy of managed) {
@@ -206,7 +220,7 @@ export class AuditReader {
       ['NoSuchBucketPolicy', 'NoSuchBucket'],
       resolveEndpoint(this.clients.context, 's3'),
     )
-    return out?.Policy ? {name: 'bucket-policy', document: parsePolicyDocument(out.Policy)} : undefined
+    return out?.Policy ? namedPolicy('bucket-policy', out.Policy) : undefined
   }
 
   /** The crawlers that write into the database or crawl the bucket: their roles touch the logs. */

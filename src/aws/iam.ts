@@ -13,7 +13,7 @@ import {
 import type {RoleSpec} from '../core/lake/bootstrap'
 import {MANAGED_POLICY_NAME} from '../core/lake/documents'
 import type {ObservedRole} from '../core/lake/observed'
-import {parsePolicyDocument, type PolicyDocument} from '../core/lake/policy-document'
+import {parsePolicyDocument, type PolicyDocument} from '../core/iam'
 import {resolveEndpoint, type AwsClients} from './clients'
 import {callAws, callAwsOrAbsent} from './errors'
 

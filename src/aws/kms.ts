@@ -3,7 +3,7 @@ import {DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand} from '@aws
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {ObservedKey} from '../core/lake/observed'
-import {parsePolicyDocument, type PolicyDocument} from '../core/lake/policy-document'
+import {parsePolicyDocument, type PolicyDocument} from '../core/iam'
 import type {SourceRef} from '../core/policy/source-map'
 import {resolveEndpoint, type AwsClients} from './clients'
 import {callAws, callAwsOrAbsent, errorNameOf, toLakegovError} from './errors'

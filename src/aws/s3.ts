@@ -20,7 +20,7 @@ import {
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {LifecycleRule, ObservedBucket} from '../core/lake/observed'
-import {parsePolicyDocument, type PolicyDocument} from '../core/lake/policy-document'
+import {parsePolicyDocument, type PolicyDocument} from '../core/iam'
 import {resolveEndpoint, type AwsClients} from './clients'
 import {callAws, callAwsOrAbsent, httpStatusOf, toLakegovError} from './errors'
 

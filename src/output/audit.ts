@@ -113,29 +113,57 @@ export function csvField(value: string): string {
 
 const CSV_HEADERS = ['database', 'table', 'principal', 'path', 'columns', 'row_filter', 'permissions', 'grantable', 'cross_account', 'conditional', 'ungoverned', 'reads_data', 'expected', 'via'] as const
 
+function csvLine(row: AccessRow): string {
+  const values = [
+    row.database,
+    row.table,
+    row.principal,
+    row.path,
+    row.columns === 'all' ? 'all' : row.columns.join(';'),
+    row.rowFilter ?? '',
+    row.permissions.join(';'),
+    String(row.grantable),
+    String(row.crossAccount),
+    String(row.conditional),
+    String(row.ungoverned),
+    String(row.readsData),
+    row.expected ?? '',
+    row.via,
+  ]
+  return values.map(csvField).join(',') + '\r\n'
+}
+
+/** Effective access as CSV, chunk by chunk as the rows come: the header line, then one line per access path. */
+export function* renderAccessCsvChunks(rowGroups: Iterable<readonly AccessRow[]>): Generator<string> {
+  yield CSV_HEADERS.join(',') + '\r\n'
+  for (const rows of rowGroups) for (const row of rows) yield csvLine(row)
+}
+
 /** Effective access as CSV, one row per access path, with a header line. */
 export function renderAccessCsv(rows: readonly AccessRow[]): string {
-  const lines = [CSV_HEADERS.join(',')]
-  for (const row of rows) {
-    const values = [
-      row.database,
-      row.table,
-      row.principal,
-      row.path,
-      row.columns === 'all' ? 'all' : row.columns.join(';'),
-      row.rowFilter ?? '',
-      row.permissions.join(';'),
-      String(row.grantable),
-      String(row.crossAccount),
-      String(row.conditional),
-      String(row.ungoverned),
-      String(row.readsData),
-      row.expected ?? '',
-      row.via,
-    ]
-    lines.push(values.map(csvField).join(','))
+  return [...renderAccessCsvChunks([rows])].join('')
+}
+
+function indented(json: string, indent: string): string {
+  return json.replaceAll('\n', `\n${indent}`)
+}
+
+/**
+ * The access report as JSON, chunk by chunk as the rows come: byte for byte what
+ * JSON.stringify(report, null, 2) gives (and oclif's --json prints), without holding the report.
+ */
+export function* renderAccessJsonChunks(header: Omit<AccessReport, 'rows'>, rowGroups: Iterable<readonly AccessRow[]>): Generator<string> {
+  const {warnings, ...fields} = header
+  const head = JSON.stringify(fields, null, 2)
+  yield `${head.slice(0, -2)},\n  "rows": [`
+  let first = true
+  for (const rows of rowGroups) {
+    for (const row of rows) {
+      yield `${first ? '' : ','}\n    ${indented(JSON.stringify(row, null, 2), '    ')}`
+      first = false
+    }
   }
-  return lines.join('\r\n') + '\r\n'
+  yield `${first ? '' : '\n  '}],\n  "warnings": ${indented(JSON.stringify(warnings, null, 2), '  ')}\n}\n`
 }
 
 function markdownCell(value: string): string {

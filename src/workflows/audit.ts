@@ -3,7 +3,7 @@
  * (aws), and the pure effective-access and findings computations (core). Every read that does not
  * depend on another runs in parallel.
  */
-import {AuditReader, type IamSnapshot} from '../aws/audit'
+import {AuditReader} from '../aws/audit'
 import type {AwsClients} from '../aws/clients'
 import {resolveEndpoint} from '../aws/clients'
 import {CloudTrailAdapter} from '../aws/cloudtrail'
@@ -11,17 +11,16 @@ import {LakeFormationAdapter} from '../aws/lakeformation'
 import {LakeFormationObjects} from '../aws/lakeformation-objects'
 import {S3Adapter} from '../aws/s3'
 import {StsIdentityReader} from '../aws/sts'
-import {findS3Readers, type AuditState, type ExpectedReader} from '../core/audit/access'
+import {findS3Readers, type AuditState} from '../core/audit/access'
+import {assembleAudit, catalogObjectsNeeded, distinctGrants, type AuditSnapshot} from '../core/audit/assemble'
 import {findingsFromAccess, type DeclaredGrant, type Finding} from '../core/audit/findings'
-import {toNamedPolicy, type NamedPolicy} from '../core/audit/iam-policy'
-import {findingsFromLake, locateInLakeFile, sortFindings, type LakeObservation, type LakeRole, type LakeTrail} from '../core/audit/lake-findings'
+import {namedPolicy} from '../core/iam'
+import {findingsFromLake, locateInLakeFile, sortFindings, type LakeObservation, type LakeTrail} from '../core/audit/lake-findings'
+import {noMatchError} from '../core/audit/query'
 import {LakegovError} from '../core/errors'
 import {locationArnOf, type LakeConfig} from '../core/lake/config'
-import type {ObservedBucket, ObservedRegistration} from '../core/lake/observed'
-import type {Grant} from '../core/model/grant'
+import type {ObservedRegistration} from '../core/lake/observed'
 import type {RegisteredLocation} from '../core/model/lake'
-import {parseIamIdentity} from '../core/model/principal'
-import {mergeByKey} from '../core/plan/diff'
 import type {DesiredState} from '../core/policy/types'
 import {loadLakeConfig} from '../io/lake-file'
 import {loadDesiredState} from '../io/policy-files'
@@ -76,16 +75,6 @@ export interface AuditReadOptions {
   flagRegion?: string
 }
 
-function roleNameOf(arn: string): string | undefined {
-  const identity = parseIamIdentity(arn)
-  return identity?.kind === 'role' ? identity.name : undefined
-}
-
-function lakeRole(arn: string, purpose: LakeRole['purpose'], iam: IamSnapshot): LakeRole {
-  const role = iam.roles.get(roleNameOf(arn) ?? '')
-  return {arn, purpose, exists: role !== undefined, policies: role?.policies ?? []}
-}
-
 async function readRegistration(lakeformation: LakeFormationAdapter, locationArn: string): Promise<{exact?: ObservedRegistration; parents: RegisteredLocation[]}> {
   const exact = await lakeformation.describeRegistration(locationArn)
   if (exact) return {exact, parents: []}
@@ -102,26 +91,27 @@ async function readTrails(clients: AwsClients, reader: AuditReader, config: Lake
 }
 
 /**
- * Reads everything the audit needs. The grants come in one unfiltered ListPermissions walk, IAM in
- * one GetAccountAuthorizationDetails walk, tables in GetTables pages; LF-tag assignments are read
- * only when a tag expression grant exists to use them.
+ * Reads everything the audit needs, and nothing more. The grants come in one unfiltered
+ * ListPermissions walk, IAM in one GetAccountAuthorizationDetails walk, tables in GetTables pages;
+ * filters and LF-tag assignments are read only when a grant could use them. A --database that does
+ * not exist is a usage error listing the databases that do.
  */
-export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, options: AuditReadOptions = {}): Promise<AuditView> {
-  const {config} = inputs
-  const clients = clientsForLake(baseClients, config, options.flagRegion)
-  const database = (options.database ?? config.database).toLowerCase()
+export async function readAuditSnapshot(clients: AwsClients, config: LakeConfig, options: {database: string; databaseFlag: boolean; findings: boolean}): Promise<AuditSnapshot> {
+  const {database} = options
   const identity = await new StsIdentityReader(clients).getCallerIdentity()
   const account = identity.account
   const reader = new AuditReader(clients)
   const lakeformation = new LakeFormationAdapter(clients, account)
   const objects = new LakeFormationObjects(clients.lakeformation, account, resolveEndpoint(clients.context, 'lakeformation'))
-  const locationArn = locationArnOf(config.bucket)
 
   // `audit access` needs only the bucket policy; the findings need every bucket setting.
-  const readBucket = async (): Promise<{observed?: ObservedBucket; policy?: NamedPolicy}> => {
-    if (!options.findings) return {policy: await reader.readBucketPolicy(config.bucket.name)}
+  const readBucket = async (): Promise<AuditSnapshot['bucket']> => {
+    if (!options.findings) {
+      const policy = await reader.readBucketPolicy(config.bucket.name)
+      return policy ? {policy} : {}
+    }
     const observed = await new S3Adapter(clients).readBucket(config.bucket.name)
-    return {observed, ...(observed.policy ? {policy: toNamedPolicy('bucket-policy', observed.policy)} : {})}
+    return {observed, ...(observed.policy ? {policy: namedPolicy('bucket-policy', observed.policy)} : {})}
   }
   const [settings, rawGrants, tables, iam, bucket, registration, crawlers, trails] = await Promise.all([
     lakeformation.getDataLakeSettings(),
@@ -129,53 +119,39 @@ export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, op
     reader.listTables(database),
     reader.readIam(),
     readBucket(),
-    readRegistration(lakeformation, locationArn),
+    readRegistration(lakeformation, locationArnOf(config.bucket)),
     reader.listCrawlers(database, config.bucket.name, account),
     options.findings ? readTrails(clients, reader, config) : Promise.resolve([]),
   ])
-  // A grant listed twice (Table and TableWithColumns) is one grant.
-  const grants: Grant[] = [...mergeByKey(rawGrants).values()]
-  // Filters and tags only matter to the grants that name them: without such grants, skip the reads.
-  const usesFilters = grants.some((grant) => grant.resource.type === 'dataCellsFilter')
-  const usesTags = grants.some((grant) => grant.resource.type === 'lfTagPolicy' && grant.resource.resourceType === 'TABLE')
-  const catalogObjects = usesFilters || usesTags ? await objects.readObjects([database], []) : {tags: [], filters: [], assignments: []}
-  const tagAssignments = usesTags && catalogObjects.tags.length > 0 ? await reader.readTagAssignments(tables) : []
-
-  const bucketPolicy = bucket.policy
-  const registered = registration.exact ?? registration.parents[0]
-  const configuredRole = 'role' in config.registration ? `arn:aws:iam::${account}:role/${config.registration.role}` : undefined
-  const registrationRoleArn = registered?.roleArn ?? configuredRole
-  const expectedReaders: ExpectedReader[] = [
-    ...(registrationRoleArn ? [{arn: registrationRoleArn, reason: 'registration-role'}] : []),
-    ...crawlers.map((crawler) => ({arn: crawler.roleArn, reason: `crawler-role:${crawler.name}`})),
-  ]
-  const roles: LakeRole[] = [
-    // The service-linked role is AWS's own, scoped by AWS (see lake-findings.ts).
-    ...(registrationRoleArn && !registrationRoleArn.includes('/aws-service-role/') ? [lakeRole(registrationRoleArn, 'registration', iam)] : []),
-    ...crawlers.map((crawler) => lakeRole(crawler.roleArn, `crawler ${crawler.name}`, iam)),
-  ]
-
-  const state: AuditState = {
+  if (tables === undefined && options.databaseFlag) throw noMatchError('--database', database, 'database', {label: 'Databases', names: await reader.listDatabaseNames()})
+  const needed = catalogObjectsNeeded(distinctGrants(rawGrants))
+  const catalogObjects = needed.filters || needed.tags ? await objects.readObjects([database], []) : {tags: [], filters: [], assignments: []}
+  const tagAssignments = needed.tags && catalogObjects.tags.length > 0 ? await reader.readTagAssignments(tables ?? []) : []
+  return {
     account,
+    database,
     settings,
-    databases: [database],
-    tables,
-    grants,
-    tagAssignments,
+    rawGrants,
+    tables: tables ?? [],
+    iam,
+    bucket,
+    registration,
+    crawlers,
+    trails,
     filters: catalogObjects.filters,
-    logs: {bucket: config.bucket.name, prefix: config.bucket.prefix, ...(bucketPolicy ? {bucketPolicy} : {})},
-    iamPrincipals: iam.principals,
-    expectedReaders,
+    tagAssignments,
   }
-  const lake: LakeObservation | undefined = options.findings
-    ? {
-        bucket: {name: config.bucket.name, prefix: config.bucket.prefix, observed: bucket.observed ?? {exists: false, lifecycleRules: []}, ...(bucketPolicy ? {policy: bucketPolicy} : {})},
-        registration: {locationArn, ...registration},
-        roles,
-        trails,
-      }
-    : undefined
-  return {account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: iam.warnings}
+}
+
+/** Reads the account (readAuditSnapshot) and assembles the audit's state from it (assembleAudit, pure). */
+export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, options: AuditReadOptions = {}): Promise<AuditView> {
+  const {config} = inputs
+  const clients = clientsForLake(baseClients, config, options.flagRegion)
+  const database = (options.database ?? config.database).toLowerCase()
+  const findings = options.findings ?? false
+  const snapshot = await readAuditSnapshot(clients, config, {database, databaseFlag: options.database !== undefined, findings})
+  const {state, lake} = assembleAudit(snapshot, config, locationArnOf(config.bucket), findings)
+  return {account: snapshot.account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: snapshot.iam.warnings}
 }
 
 /** Every finding, grant-side and infrastructure-side, placed at its policy file line where one exists, sorted. */

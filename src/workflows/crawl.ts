@@ -7,7 +7,7 @@ import {ExitCode} from '../core/exit-codes'
 import {locationArnOf, type CrawlerConfig, type LakeConfig} from '../core/lake/config'
 import {roleArnOf} from '../core/lake/documents'
 import type {ObservedCrawler} from '../core/lake/observed'
-import {parsePolicyDocument, type PolicyDocument} from '../core/lake/policy-document'
+import {parsePolicyDocument, type PolicyDocument} from '../core/iam'
 import {isSamePrincipal} from '../core/model/principal'
 
 /** What `lakegov crawl` reports. */

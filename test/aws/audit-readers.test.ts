@@ -114,7 +114,7 @@ describe('AuditReader (wire)', () => {
       expect(iam.roles.get('Hoarder')).toMatchObject({arn: `arn:aws:iam::${ACCOUNT}:role/apps/Hoarder`, name: 'Hoarder'})
     })
 
-    it('leaves out an unreadable policy with a warning, and evaluates the rest', async () => {
+    it('keeps an unreadable policy as an undecidable statement, with a warning (rule 7: never a denial)', async () => {
       const page = iamResponse(
         'GetAccountAuthorizationDetails',
         `<IsTruncated>false</IsTruncated><RoleDetailList><member><RoleName>Odd</RoleName><Arn>arn:aws:iam::${ACCOUNT}:role/Odd</Arn>
@@ -124,8 +124,9 @@ describe('AuditReader (wire)', () => {
       const scope = nock(IAM).post('/').reply(200, page, {'content-type': 'text/xml'})
       const iam = await new AuditReader(testClients()).readIam()
       scope.done()
-      expect(iam.principals[0].policies.map((policy) => policy.name)).toEqual(['role/Odd inline:ok'])
-      expect(iam.warnings).toEqual(['role/Odd inline:broken: The policy document is neither JSON nor URL-encoded JSON. It is left out of the evaluation.'])
+      expect(iam.principals[0].policies.map((policy) => policy.name)).toEqual(['role/Odd inline:broken', 'role/Odd inline:ok'])
+      expect(iam.principals[0].policies[0].document.statements[0].problem).toBe('The policy document is neither JSON nor URL-encoded JSON.')
+      expect(iam.warnings).toEqual(['role/Odd inline:broken: The policy document is neither JSON nor URL-encoded JSON. Access through it is shown as conditional.'])
     })
 
     it('maps AccessDenied to exit 4, naming the missing action', async () => {
@@ -158,9 +159,19 @@ describe('AuditReader (wire)', () => {
       ])
     })
 
-    it('reads a missing database as no tables', async () => {
+    it('reads a missing database as undefined, which is not an empty one', async () => {
       const scope = nock(GLUE).post('/').reply(400, {__type: 'EntityNotFoundException', Message: 'Database cloudtrail not found.'}, glueJson)
-      await expect(new AuditReader(testClients()).listTables('cloudtrail')).resolves.toEqual([])
+      await expect(new AuditReader(testClients()).listTables('cloudtrail')).resolves.toBeUndefined()
+      scope.done()
+    })
+
+    it('lists the database names, lowercase and sorted, for an error about a missing one', async () => {
+      const scope = nock(GLUE)
+        .post('/', (body) => body.MaxResults === 100 && body.NextToken === undefined)
+        .reply(200, {DatabaseList: [{Name: 'Sales'}, {Name: 'cloudtrail'}], NextToken: 't'}, glueJson)
+        .post('/', (body) => body.NextToken === 't')
+        .reply(200, {DatabaseList: [{Name: 'audit'}]}, glueJson)
+      await expect(new AuditReader(testClients()).listDatabaseNames()).resolves.toEqual(['audit', 'cloudtrail', 'sales'])
       scope.done()
     })
 

@@ -231,6 +231,53 @@ describe('audit (e2e, against the sandbox)', () => {
     expect(parseJson<FindingsReport>(json).counts).toEqual({critical: 0, high: 10, medium: 8, low: 2})
   })
 
+  it('lists a bucket-policy reader whose role has a narrow permissions boundary, and a role whose one session a Deny names', async () => {
+    const exporter = `arn:aws:sts::${ACCOUNT}:assumed-role/BoundedExporter/nightly`
+    const s3 = new S3Client({...sdk(), forcePathStyle: true})
+    await s3.send(new CreateBucketCommand({Bucket: BUCKET}))
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: BUCKET,
+        Policy: POLICY([
+          // Granted to the session itself: its role's boundary does not limit it (Permissions boundaries for IAM entities).
+          {Sid: 'NightlyExport', Effect: 'Allow', Principal: {AWS: exporter}, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/*`},
+          // Names one session of Reporter: the role's other sessions still read (IAM JSON policy elements: Principal).
+          {Sid: 'NotTheCiJob', Effect: 'Deny', Principal: {AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/Reporter/ci-job`}, Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*`},
+        ]),
+      }),
+    )
+    const iam = new IAMClient(sdk())
+    const boundary = await iam.send(new CreatePolicyCommand({PolicyName: 'OnlyWhoAmI', PolicyDocument: POLICY([{Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*'}])}))
+    await iam.send(new CreateRoleCommand({RoleName: 'BoundedExporter', AssumeRolePolicyDocument: TRUST('ec2.amazonaws.com'), PermissionsBoundary: boundary.Policy!.Arn!}))
+    await iam.send(new CreateRoleCommand({RoleName: 'Reporter', AssumeRolePolicyDocument: TRUST('ec2.amazonaws.com')}))
+    await iam.send(new PutRolePolicyCommand({RoleName: 'Reporter', PolicyName: 'read', PolicyDocument: POLICY([{Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`}])}))
+    const glue = new GlueClient(sdk())
+    await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail'}}))
+    await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: {Name: 'events', StorageDescriptor: {Columns: COLUMNS, Location: LOGS}}}))
+    const repo = seededRepository()
+
+    const access = await lakegov(repo, 'audit', 'access', '--json')
+    expect(access.code).toBe(0)
+    const bypass = parseJson<AccessReport>(access)
+      .rows.filter((row) => row.path.startsWith('s3-bypass'))
+      .map((row) => [row.principal, row.path, row.conditional])
+    expect(bypass).toEqual([
+      [arn('role', 'Reporter'), 's3-bypass-iam', false],
+      [exporter, 's3-bypass-bucket-policy', false],
+    ])
+
+    // A filter that matches nothing says what exists, with exit 64.
+    const typo = await lakegov(repo, 'audit', 'access', '--table', 'evnts')
+    expect(typo.code).toBe(64)
+    expect(typo.stderr.replaceAll(/\s*\n\s*›\s*/g, ' ')).toContain('--table evnts matches no table of database cloudtrail. Its tables: events.')
+    const nodb = await lakegov(repo, 'audit', 'access', '--database', 'nosuchdb', '--json')
+    expect(nodb.code).toBe(64)
+    expect(parseJson<{error: {message: string}}>(nodb).error.message).toBe('--database nosuchdb matches no database. Databases: cloudtrail.')
+    // --principal takes a name from the grants files.
+    const byName = parseJson<AccessReport>(await lakegov(repo, 'audit', 'access', '--principal', 'analyst', '--json'))
+    expect(byName.rows.map((row) => row.principal)).toEqual([])
+  })
+
   it('finds nothing on a lake bootstrap built, and passes --fail-on low', async () => {
     const bootstrap = await runCli(['bootstrap', '--exact-admins', '--policies', 'test/fixtures/policies/audit-clean', '--json'], sandboxEnv(sandboxEndpoint()), ROOT)
     expect(bootstrap.code).toBe(0)

@@ -1,5 +1,5 @@
 import {computeAccess, findS3Readers, rowReachesPrincipal, type AccessRow, type AuditState} from '../../src/core/audit/access'
-import {toNamedPolicy, type NamedPolicy} from '../../src/core/audit/iam-policy'
+import {namedPolicy, type NamedPolicy} from '../../src/core/iam'
 import {canonicalGrant, type Grant, type Permission, type Resource} from '../../src/core/model/grant'
 
 const ACCOUNT = '111122223333'
@@ -16,7 +16,7 @@ function grant(principal: string, resource: Resource, permissions: Permission[],
 }
 
 function document(statements: object[], name: string): NamedPolicy {
-  return toNamedPolicy(name, {Version: '2012-10-17', Statement: statements})
+  return namedPolicy(name, {Version: '2012-10-17', Statement: statements})
 }
 
 const READ_LOGS = {Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/AWSLogs/*'}

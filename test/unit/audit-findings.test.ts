@@ -1,6 +1,6 @@
 import type {AuditState} from '../../src/core/audit/access'
 import {findingsFromAccess, meetsThreshold, RULES, ruleById, type Finding, type Severity} from '../../src/core/audit/findings'
-import {toNamedPolicy} from '../../src/core/audit/iam-policy'
+import {namedPolicy} from '../../src/core/iam'
 import {canonicalGrant, grantKey, type Grant, type Permission, type Resource} from '../../src/core/model/grant'
 
 const ACCOUNT = '111122223333'
@@ -26,7 +26,7 @@ function cleanState(overrides: Partial<AuditState> = {}): AuditState {
     tagAssignments: [],
     filters: [],
     logs: {bucket: 'logs', prefix: 'AWSLogs/'},
-    iamPrincipals: [{arn: REGISTRATION, policies: [toNamedPolicy('inline', {Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/AWSLogs/*'}]})]}],
+    iamPrincipals: [{arn: REGISTRATION, policies: [namedPolicy('inline', {Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/AWSLogs/*'}]})]}],
     expectedReaders: [{arn: REGISTRATION, reason: 'registration-role'}],
     ...overrides,
   }
@@ -108,7 +108,7 @@ describe('findingsFromAccess', () => {
         logs: {
           bucket: 'logs',
           prefix: 'AWSLogs/',
-          bucketPolicy: toNamedPolicy('bucket-policy', {
+          bucketPolicy: namedPolicy('bucket-policy', {
             Statement: [
               {Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*', Condition: {StringEquals: {'aws:PrincipalOrgID': 'o-1'}}},
               {Sid: 'Partner', Effect: 'Allow', Principal: {AWS: '444455556666'}, Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*'},
@@ -116,8 +116,8 @@ describe('findingsFromAccess', () => {
           }),
         },
         iamPrincipals: [
-          {arn: REGISTRATION, policies: [toNamedPolicy('inline', {Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/AWSLogs/*'}]})]},
-          {arn: ANALYST, policies: [toNamedPolicy('AmazonS3ReadOnlyAccess', {Statement: [{Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*'}]})]},
+          {arn: REGISTRATION, policies: [namedPolicy('inline', {Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/AWSLogs/*'}]})]},
+          {arn: ANALYST, policies: [namedPolicy('AmazonS3ReadOnlyAccess', {Statement: [{Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*'}]})]},
         ],
       },
       [
@@ -132,7 +132,7 @@ describe('findingsFromAccess', () => {
         logs: {
           bucket: 'logs',
           prefix: 'AWSLogs/',
-          bucketPolicy: toNamedPolicy('bucket-policy', {Statement: [{Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*'}]}),
+          bucketPolicy: namedPolicy('bucket-policy', {Statement: [{Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*'}]}),
         },
       },
       [['LG003', 'critical', 'arn:aws:s3:::logs/AWSLogs/*', '*']],
@@ -217,6 +217,15 @@ describe('findingsFromAccess', () => {
     const [found] = findingsFromAccess(cleanState({grants: [declared]}), {declared: [{principal: ANALYST, resource: EVENTS, source: {file: 'policies/grants/analysts.yaml', line: 12}}]})
     expect(found).toMatchObject({ruleId: 'LG011', resource: grantKey(declared), location: {file: 'policies/grants/analysts.yaml', line: 12}})
     expect(found.fix).toBe(ruleById('LG011').fix)
+  })
+
+  it('says what the evaluator could not decide for a conditional S3 reader', () => {
+    const bucketPolicy = namedPolicy('bucket-policy', {Statement: [{Sid: 'Org', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*', Condition: {StringEquals: {'aws:PrincipalOrgID': 'o-1'}}}]})
+    const [found] = findingsFromAccess(cleanState({logs: {bucket: 'logs', prefix: 'AWSLogs/', bucketPolicy}}))
+    expect(found).toMatchObject({ruleId: 'LG003', severity: 'medium', principal: '*'})
+    expect(found.evidence).toBe(
+      's3:GetObject on arn:aws:s3:::logs/AWSLogs/* via the bucket policy: Allow bucket-policy#Org (conditional). Undecided: StringEquals aws:PrincipalOrgID: the value of aws:PrincipalOrgID is not known.',
+    )
   })
 
   it('uses precomputed S3 readers when given', () => {

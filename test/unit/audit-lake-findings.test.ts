@@ -1,5 +1,5 @@
 import type {Finding} from '../../src/core/audit/findings'
-import {toNamedPolicy} from '../../src/core/audit/iam-policy'
+import {namedPolicy} from '../../src/core/iam'
 import {findingsFromLake, locateInLakeFile, type LakeObservation, type LakeSources} from '../../src/core/audit/lake-findings'
 
 const ACCOUNT = '123456789012'
@@ -16,12 +16,12 @@ const SOURCES: LakeSources = {
   'trail.name': {file: LAKE, line: 14},
 }
 
-const TLS_ONLY = toNamedPolicy('bucket-policy', {
+const TLS_ONLY = namedPolicy('bucket-policy', {
   Version: '2012-10-17',
   Statement: [{Sid: 'DenyInsecure', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`], Condition: {Bool: {'aws:SecureTransport': 'false'}}}],
 })
 
-const SCOPED_ROLE_POLICY = toNamedPolicy('role/lakegov-registration inline:lakegov', {
+const SCOPED_ROLE_POLICY = namedPolicy('role/lakegov-registration inline:lakegov', {
   Version: '2012-10-17',
   Statement: [
     {Sid: 'ListLogPrefix', Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}`, Condition: {StringLike: {'s3:prefix': ['AWSLogs/', 'AWSLogs/*']}}},
@@ -91,22 +91,22 @@ describe('findingsFromLake', () => {
       ['no bucket policy', undefined, 'The bucket has no policy, so nothing denies requests over plain HTTP.'],
       [
         'a policy without a TLS statement',
-        toNamedPolicy('bucket-policy', {Statement: [{Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`}]}),
+        namedPolicy('bucket-policy', {Statement: [{Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`}]}),
         'The bucket policy does not deny s3:GetObject and s3:PutObject when aws:SecureTransport is false.',
       ],
       [
         'a TLS deny for one principal only',
-        toNamedPolicy('bucket-policy', {Statement: [{Effect: 'Deny', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:role/One`}, Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: {Bool: {'aws:SecureTransport': 'false'}}}]}),
+        namedPolicy('bucket-policy', {Statement: [{Effect: 'Deny', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:role/One`}, Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: {Bool: {'aws:SecureTransport': 'false'}}}]}),
         'The bucket policy does not deny s3:GetObject and s3:PutObject when aws:SecureTransport is false.',
       ],
       [
         'a TLS deny on writes only',
-        toNamedPolicy('bucket-policy', {Statement: [{Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: {Bool: {'aws:SecureTransport': 'false'}}}]}),
+        namedPolicy('bucket-policy', {Statement: [{Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: {Bool: {'aws:SecureTransport': 'false'}}}]}),
         'The bucket policy does not deny s3:GetObject when aws:SecureTransport is false.',
       ],
       [
         'a TLS deny that also needs a condition the audit cannot decide',
-        toNamedPolicy('bucket-policy', {
+        namedPolicy('bucket-policy', {
           Statement: [{Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: {Bool: {'aws:SecureTransport': 'false'}, StringEquals: {'aws:SourceVpc': 'vpc-1'}}}],
         }),
         'The bucket policy does not deny s3:GetObject and s3:PutObject when aws:SecureTransport is false.',
@@ -120,7 +120,7 @@ describe('findingsFromLake', () => {
     })
 
     it('accepts a TLS deny written as s3:Get*/s3:Put* with BoolIfExists on the prefix only', () => {
-      const policy = toNamedPolicy('bucket-policy', {
+      const policy = namedPolicy('bucket-policy', {
         Statement: [{Effect: 'Deny', Principal: {AWS: '*'}, Action: ['s3:Get*', 's3:Put*'], Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/*`, Condition: {BoolIfExists: {'aws:SecureTransport': 'false'}}}],
       })
       expect(ids(findingsFromLake(withLake((lake) => (lake.bucket.policy = policy)), SOURCES))).toEqual([])
@@ -177,7 +177,7 @@ describe('findingsFromLake', () => {
   })
 
   describe('roles broader than the prefix (LG010)', () => {
-    const broad = toNamedPolicy('role/lakegov-registration inline:extra', {
+    const broad = namedPolicy('role/lakegov-registration inline:extra', {
       Statement: [
         {Sid: 'Everything', Effect: 'Allow', Action: 's3:*', Resource: '*'},
         {Sid: 'OtherBucket', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other-bucket/*'},
@@ -207,7 +207,7 @@ describe('findingsFromLake', () => {
     })
 
     it('accepts the whole bucket when the prefix is empty', () => {
-      const whole = toNamedPolicy('p', {Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`}]})
+      const whole = namedPolicy('p', {Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`}]})
       const lake = withLake((candidate) => {
         candidate.bucket.prefix = ''
         candidate.roles[0].policies = [whole]

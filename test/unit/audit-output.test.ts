@@ -1,5 +1,5 @@
 import type {AccessRow} from '../../src/core/audit/access'
-import {csvField, renderAccessCsv, renderAccessMarkdown, renderAccessTable, type AccessReport} from '../../src/output/audit'
+import {csvField, renderAccessCsv, renderAccessCsvChunks, renderAccessJsonChunks, renderAccessMarkdown, renderAccessTable, type AccessReport} from '../../src/output/audit'
 
 function row(overrides: Partial<AccessRow>): AccessRow {
   return {
@@ -60,5 +60,27 @@ describe('audit access renderers', () => {
 
   it('says so when nobody can read the tables', () => {
     expect(renderAccessTable(report([]))).toBe('No principal can read the 1 table(s) of cloudtrail.')
+  })
+})
+
+describe('streamed renderers', () => {
+  const rows = [
+    row({}),
+    row({table: 'other', principal: '*', path: 's3-bypass-bucket-policy', conditional: true, reasons: ['StringEquals aws:SourceVpce: the value of aws:SourceVpce is not known'], evidence: [{policy: 'bucket-policy', index: 0, effect: 'Allow', conditional: true}]}),
+    row({table: 'other', columns: ['a', 'b'], rowFilter: 'x = "1"\nand y'}),
+  ]
+
+  it.each([
+    ['no rows', [] as AccessRow[][], []],
+    ['one table', [rows.slice(0, 1)], []],
+    ['several tables, one of them empty, and warnings', [rows.slice(0, 1), [], rows.slice(1)], ['role/x inline:y: broken', 'another']],
+  ])('JSON with %s is byte for byte JSON.stringify(report, null, 2)', (_name, groups, warnings) => {
+    const full: AccessReport = {...report(groups.flat()), warnings}
+    const {rows: _rows, ...header} = full
+    expect([...renderAccessJsonChunks(header, groups)].join('')).toBe(`${JSON.stringify(full, null, 2)}\n`)
+  })
+
+  it('CSV chunk by chunk is the whole CSV', () => {
+    expect([...renderAccessCsvChunks([rows.slice(0, 1), rows.slice(1)])].join('')).toBe(renderAccessCsv(rows))
   })
 })

@@ -1,6 +1,6 @@
 import {explainCrawlError, parseDuration, preflightCrawl, waitForCrawl, type PreflightInput} from '../../src/core/crawl/crawl'
 import type {ObservedCrawler} from '../../src/core/lake/observed'
-import {policyDocument} from '../../src/core/lake/policy-document'
+import {policyDocument} from '../../src/core/iam'
 
 const ROLE = 'arn:aws:iam::123456789012:role/lakegov-crawler'
 const LOCATION = 'arn:aws:s3:::logs/AWSLogs'

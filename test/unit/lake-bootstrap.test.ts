@@ -3,7 +3,7 @@ import {checkAdminSafety, mergeSettings, planBootstrap, type BootstrapChange, ty
 import type {LakeConfig} from '../../src/core/lake/config'
 import {bucketPolicyStatements, keyPolicyStatements, registrationRolePolicy, serviceTrustPolicy} from '../../src/core/lake/documents'
 import type {ObservedLake} from '../../src/core/lake/observed'
-import {mergeStatements, parsePolicyDocument, policyDocument, statementKey} from '../../src/core/lake/policy-document'
+import {mergeStatements, parsePolicyDocument, policyDocument, statementKey} from '../../src/core/iam'
 import {LakegovError} from '../../src/core/errors'
 
 const ACCOUNT = '123456789012'

@@ -4,7 +4,7 @@ describe('parseIamIdentity', () => {
   it.each([
     ['arn:aws:iam::111122223333:role/LakeAdmin', {account: '111122223333', kind: 'role', name: 'LakeAdmin'}],
     ['arn:aws:iam::111122223333:role/service/team/LakeAdmin', {account: '111122223333', kind: 'role', name: 'LakeAdmin'}],
-    ['arn:aws:sts::111122223333:assumed-role/LakeAdmin/alice@example.com', {account: '111122223333', kind: 'role', name: 'LakeAdmin'}],
+    ['arn:aws:sts::111122223333:assumed-role/LakeAdmin/alice@example.com', {account: '111122223333', kind: 'role', name: 'LakeAdmin', session: 'alice@example.com'}],
     ['arn:aws:iam::111122223333:user/ops/alice', {account: '111122223333', kind: 'user', name: 'alice'}],
     ['arn:aws:sts::123456789012:user/moto', {account: '123456789012', kind: 'user', name: 'moto'}],
     ['arn:aws:iam::111122223333:root', {account: '111122223333', kind: 'root', name: ''}],

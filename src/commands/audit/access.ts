@@ -1,9 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../../base-command'
-import {computeAccess} from '../../core/audit/access'
+import {accessRowsByTable, computeAccess} from '../../core/audit/access'
+import {resolveAccessQuery} from '../../core/audit/query'
 import {describeExitCodes} from '../../core/exit-codes'
-import {renderAccessCsv, renderAccessMarkdown, renderAccessTable, type AccessReport} from '../../output/audit'
+import {writeChunks} from '../../io/stdout'
+import {renderAccessCsvChunks, renderAccessJsonChunks, renderAccessMarkdown, renderAccessTable, type AccessReport} from '../../output/audit'
 import {loadAuditInputs, readAudit} from '../../workflows/audit'
 
 export default class AuditAccess extends BaseCommand<typeof AuditAccess> {
@@ -26,22 +28,32 @@ ${describeExitCodes()}`
     policies: policiesFlag,
     database: Flags.string({description: 'The log database (default: database in lake.yaml).'}),
     table: Flags.string({description: 'Only this table.'}),
-    principal: Flags.string({description: 'Only what this principal can read: its own rows, its account\'s, IAM_ALLOWED_PRINCIPALS and anyone\'s.'}),
+    principal: Flags.string({description: 'Only what this principal can read: its own rows, its account\'s, IAM_ALLOWED_PRINCIPALS and anyone\'s. An ARN, an account id, or a principal\'s name from the grants files.'}),
     format: Flags.option({options: ['table', 'csv', 'markdown'] as const, default: 'table' as const, description: 'Output format (--json for JSON).'})(),
   }
 
-  async run(): Promise<AccessReport> {
+  async run(): Promise<AccessReport | undefined> {
     const inputs = await loadAuditInputs(this.flags.policies)
     this.logToStderr(`Reading the account (${inputs.config.region})...`)
     const view = await readAudit(this.aws, inputs, {database: this.flags.database, flagRegion: this.flags.region})
     for (const warning of view.warnings) this.logToStderr(`warning: ${warning}`)
-    const rows = computeAccess(view.state, {database: view.database, table: this.flags.table, principal: this.flags.principal})
-    const report: AccessReport = {account: view.account, region: view.region, database: view.database, tables: view.state.tables.length, rows, warnings: view.warnings}
-    if (!this.jsonEnabled()) {
-      const format = this.flags.format
-      if (format === 'csv') process.stdout.write(renderAccessCsv(rows))
-      else this.log(format === 'markdown' ? renderAccessMarkdown(report) : renderAccessTable(report))
+    const query = resolveAccessQuery(
+      {database: view.database, tables: view.state.tables, declaredPrincipals: inputs.desired?.principals ?? {}},
+      {table: this.flags.table, principal: this.flags.principal},
+    )
+    const header = {account: view.account, region: view.region, database: view.database, tables: view.state.tables.length, warnings: view.warnings}
+    // JSON and CSV stream the rows out table by table, never holding the whole report; oclif prints
+    // a --json result only when run returns one, so these return none.
+    if (this.jsonEnabled()) {
+      await writeChunks(renderAccessJsonChunks(header, accessRowsByTable(view.state, query)))
+      return undefined
     }
+    if (this.flags.format === 'csv') {
+      await writeChunks(renderAccessCsvChunks(accessRowsByTable(view.state, query)))
+      return undefined
+    }
+    const report: AccessReport = {...header, rows: computeAccess(view.state, query), warnings: view.warnings}
+    this.log(this.flags.format === 'markdown' ? renderAccessMarkdown(report) : renderAccessTable(report))
     return report
   }
 }

@@ -3,7 +3,7 @@ import {writeFile} from 'node:fs/promises'
 import {stringify} from 'yaml'
 
 import {BaseCommand} from '../../base-command'
-import {exportPolicy, type PolicyDocument} from '../../core/export/export'
+import {exportPolicy, type GrantsFile} from '../../core/export/export'
 import {describeExitCodes} from '../../core/exit-codes'
 import {canonicalResource} from '../../core/model/grant'
 import {markImplicit} from '../../core/plan/diff'
@@ -27,7 +27,7 @@ ${describeExitCodes()}`
     out: Flags.file({description: 'Write the YAML to this file instead of stdout.'}),
   }
 
-  async run(): Promise<PolicyDocument> {
+  async run(): Promise<GrantsFile> {
     const account = await readAccount(this.aws)
     const grants = markImplicit(await account.lakeformation.listGrants(), account.admins)
     const scope = this.scopeFrom(grants)

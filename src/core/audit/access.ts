@@ -17,9 +17,11 @@
  *   table to whatever IAM allows. It is one row, `ungoverned: true`, not an expansion into IAM
  *   identities: which of them can also call glue:GetTable and reach the data is IAM's business.
  *   On the database alone it only seeds new tables, which the findings rules report.
- * - The S3 bypass reads the objects under the log prefix directly. Identity policies and the bucket
- *   policy are evaluated together (same-account: either may allow, any Deny wins; other accounts:
- *   only the bucket policy is known here). s3:GetObject is the read action.
+ * - The S3 bypass reads the objects under the log prefix directly. Identity policies, boundaries and
+ *   the bucket policy are combined as AWS documents (core/iam/combine.ts): in the account, either
+ *   may allow and any Deny wins, a boundary limits identity grants and grants to a role's ARN but
+ *   not grants to a user or session itself, and a grant to the account delegates to IAM; for other
+ *   accounts only the bucket policy is known here. s3:GetObject is the read action.
  */
 import {canonicalResource, grantKey, type ColumnSelection, type Grant, type Permission, type TagCondition} from '../model/grant'
 import {IAM_ALLOWED_PRINCIPALS, type DataLakeSettings} from '../model/lake'
@@ -27,16 +29,17 @@ import {isSamePrincipal, parseIamIdentity} from '../model/principal'
 import type {AssignmentState, FilterState} from '../plan/objects'
 import {accountOfPrincipal, principalKind} from '../policy/principals'
 import {
+  authorizeRegion,
   compareText,
-  evaluatePrefixAccess,
-  intersectEvaluations,
   objectArnPrefix,
+  prefixRegion,
+  reasonsOf,
   type ConditionContext,
   type Evaluation,
   type NamedPolicy,
   type PrincipalSpec,
   type StatementMatch,
-} from './iam-policy'
+} from '../iam'
 
 /** A table of the log database, with the columns access is computed for. */
 export interface AuditTable {
@@ -145,6 +148,8 @@ export interface AccessRow {
   expected?: string
   /** The policy statements behind an S3 bypass row. */
   evidence?: StatementMatch[]
+  /** Why the row is conditional: what the evaluator could not decide (an unknown key, operator or variable, an unreadable statement). */
+  reasons?: string[]
   /** A remark on how the row was derived, when it is not self-evident. */
   note?: string
 }
@@ -173,6 +178,8 @@ export interface S3Reader {
   expected?: string
   /** The statements behind the decision. */
   evidence: StatementMatch[]
+  /** Why the access is conditional: what the evaluator could not decide; absent when it is not conditional. */
+  reasons?: string[]
 }
 
 const READ_ACTION = 's3:GetObject'
@@ -323,15 +330,23 @@ function adminRows(settings: DataLakeSettings): RowBase[] {
 // ---------------------------------------------------------------------------------------------
 // The S3 bypass
 
-/** The condition keys known for a reader: it can always choose TLS, and its own identity is known. */
-function contextFor(principal: string): ConditionContext {
-  const context: Record<string, string> = {'aws:SecureTransport': 'true'}
+/**
+ * The condition keys known for a reader (see "AWS global condition context keys" and the table of
+ * aws:username values in "IAM policy elements: Variables and tags"): it can always choose TLS, its
+ * account and ARN are known, and a role's sessions have no aws:username. Anything else (tags,
+ * source IP, VPC endpoint, organization) is unknown, so conditions on it are undecidable.
+ */
+export function contextFor(principal: string, iamArn?: string): ConditionContext {
+  const context: Record<string, string | null> = {'aws:SecureTransport': 'true'}
   const identity = parseIamIdentity(principal)
-  if (identity) {
+  if (identity && identity.kind !== 'root') {
     context['aws:PrincipalAccount'] = identity.account
-    if (identity.kind !== 'root') context['aws:PrincipalArn'] = `arn:aws:iam::${identity.account}:${identity.kind}/${identity.name}`
-  } else if (/^\d{12}$/.test(principal)) {
-    context['aws:PrincipalAccount'] = principal
+    // aws:PrincipalArn of a session is its role's ARN; the IAM listing gives it with its path.
+    context['aws:PrincipalArn'] = iamArn ?? `arn:aws:iam::${identity.account}:${identity.kind}/${identity.name}`
+    context['aws:PrincipalType'] = identity.kind === 'user' ? 'User' : 'AssumedRole'
+    context['aws:username'] = identity.kind === 'user' ? identity.name : null
+  } else if (identity || /^\d{12}$/.test(principal)) {
+    context['aws:PrincipalAccount'] = identity?.account ?? principal
   }
   return context
 }
@@ -341,13 +356,19 @@ function principalsIn(spec: PrincipalSpec): string[] {
   return Object.values(spec).flat()
 }
 
-/** The principals a bucket policy's Allow statements name for reading, "*" standing for NotPrincipal's "everyone else". */
+/**
+ * The principals a bucket policy names, in Principal or NotPrincipal, of any effect: each may be a
+ * reader in its own right (a session a Deny spares, another account, a service); "*" stands for
+ * NotPrincipal's "everyone else".
+ */
 function bucketPolicyCandidates(policy: NamedPolicy): string[] {
   const names = new Set<string>()
   for (const statement of policy.document.statements) {
-    if (statement.effect !== 'Allow') continue
     if (statement.principal) for (const principal of principalsIn(statement.principal)) names.add(principal)
-    if (statement.notPrincipal) names.add('*')
+    if (statement.notPrincipal) {
+      for (const principal of principalsIn(statement.notPrincipal)) names.add(principal)
+      if (statement.effect === 'Allow') names.add('*')
+    }
   }
   return [...names]
 }
@@ -356,43 +377,61 @@ function isOwnAccount(principal: string, account: string): boolean {
   return principal === account || principal === `arn:aws:iam::${account}:root`
 }
 
-function evaluateReader(state: AuditState, principal: string, policies: NamedPolicy[], boundary?: NamedPolicy): Evaluation {
-  const request = {action: READ_ACTION, bucket: state.logs.bucket, prefix: state.logs.prefix, principal, context: contextFor(principal)}
-  const combined = evaluatePrefixAccess(request, state.logs.bucketPolicy ? [...policies, state.logs.bucketPolicy] : policies)
-  return boundary ? intersectEvaluations(combined, evaluatePrefixAccess(request, [boundary])) : combined
+function evaluateReader(state: AuditState, principal: string, iam: IamPrincipalState | undefined, sameAccountIam: boolean): Evaluation {
+  const request = {action: READ_ACTION, principal, context: contextFor(principal, iam?.arn)}
+  return authorizeRegion(request, prefixRegion(state.logs.bucket, state.logs.prefix), {
+    resourceAccount: state.account,
+    // A principal of the account that IAM does not list (a deleted role's session) has no identity policies.
+    ...(sameAccountIam ? {identity: iam?.policies ?? []} : {}),
+    ...(iam?.boundary ? {boundary: iam.boundary} : {}),
+    ...(state.logs.bucketPolicy ? {resource: state.logs.bucketPolicy} : {}),
+  })
 }
 
 function readerFrom(state: AuditState, principal: string, evaluation: Evaluation): S3Reader | undefined {
   if (evaluation.decision !== 'allowed' && evaluation.decision !== 'conditional') return undefined
   const bucketPolicy = state.logs.bucketPolicy?.name
   const viaIam = evaluation.matched.some((match) => match.effect === 'Allow' && match.policy !== bucketPolicy)
+  const conditional = evaluation.decision === 'conditional'
   return {
     principal,
     path: viaIam ? 's3-bypass-iam' : 's3-bypass-bucket-policy',
-    conditional: evaluation.decision === 'conditional',
+    conditional,
     crossAccount: isCrossAccount(principal, state.account),
     expected: state.expectedReaders.find((reader) => isSamePrincipal(reader.arn, principal))?.reason,
     evidence: evaluation.matched,
+    ...(conditional ? {reasons: reasonsOf(evaluation)} : {}),
   }
 }
 
 /**
  * Every principal that can s3:GetObject some object under the log prefix, sorted by principal.
- * IAM roles and users are evaluated with their policies, boundary and the bucket policy; other
+ * IAM roles (standing for any session of theirs) and users are evaluated with their policies,
+ * boundary and the bucket policy; sessions the bucket policy names with their role's; other
  * principals the bucket policy names (anyone, other accounts, services) with the bucket policy
- * alone. A grant to the account itself adds nothing IAM does not already decide, so it is skipped.
+ * alone. A grant to the account itself only delegates to IAM, so it is not a reader of its own.
  */
 export function findS3Readers(state: AuditState): S3Reader[] {
   const readers: S3Reader[] = []
+  const byArn = new Map(state.iamPrincipals.map((identity) => [identity.arn, identity]))
+  const roleOf = (principal: string): IamPrincipalState | undefined => {
+    const identity = parseIamIdentity(principal)
+    return identity ? state.iamPrincipals.find((candidate) => isSamePrincipal(candidate.arn, `arn:aws:iam::${identity.account}:${identity.kind}/${identity.name}`)) : undefined
+  }
   for (const identity of state.iamPrincipals) {
-    const reader = readerFrom(state, identity.arn, evaluateReader(state, identity.arn, identity.policies, identity.boundary))
+    const reader = readerFrom(state, identity.arn, evaluateReader(state, identity.arn, identity, true))
     if (reader) readers.push(reader)
   }
   const policy = state.logs.bucketPolicy
   if (policy) {
     for (const principal of bucketPolicyCandidates(policy)) {
-      if (isOwnAccount(principal, state.account) || state.iamPrincipals.some((identity) => isSamePrincipal(identity.arn, principal))) continue
-      const reader = readerFrom(state, principal, evaluateReader(state, principal, []))
+      if (isOwnAccount(principal, state.account) || byArn.has(principal)) continue
+      const identity = parseIamIdentity(principal)
+      const sameAccountIam = identity !== undefined && identity.kind !== 'root' && identity.account === state.account
+      const iam = sameAccountIam ? roleOf(principal) : undefined
+      // The same user or role under another spelling (a path) is already evaluated.
+      if (iam && identity?.session === undefined) continue
+      const reader = readerFrom(state, principal, evaluateReader(state, principal, iam, sameAccountIam))
       if (reader) readers.push(reader)
     }
   }
@@ -442,6 +481,7 @@ function completeRow(state: AuditState, table: AuditTable, base: RowBase, reader
     readsData: base.path !== 'read-only-admin',
     expected: reader?.expected ?? state.expectedReaders.find((expected) => isSamePrincipal(expected.arn, base.principal))?.reason,
     evidence: reader?.evidence,
+    ...(reader?.reasons ? {reasons: reader.reasons} : {}),
   }
 }
 
@@ -465,9 +505,32 @@ function indexGrants(grants: readonly Grant[]): Map<string, Grant[]> {
 function selectTables(state: AuditState, query: AccessQuery): AuditTable[] {
   const database = query.database?.toLowerCase()
   const table = query.table?.toLowerCase()
-  return state.tables.filter(
-    (candidate) => state.databases.includes(candidate.database) && (!database || candidate.database === database) && (!table || candidate.table === table),
-  )
+  return state.tables
+    .filter((candidate) => state.databases.includes(candidate.database) && (!database || candidate.database === database) && (!table || candidate.table === table))
+    .sort((a, b) => compareText(a.database, b.database) || compareText(a.table, b.table))
+}
+
+/**
+ * The rows of each selected table, one table at a time, in the order computeAccess sorts them (by
+ * database, table, principal, path and evidence): a caller can write them out as they come and
+ * never hold the whole report (`audit access --json` over thousands of tables).
+ */
+export function* accessRowsByTable(state: AuditState, query: AccessQuery = {}): Generator<AccessRow[]> {
+  const index = indexTags(state.tagAssignments)
+  const filters = new Map(state.filters.map((filter) => [`${filter.database}.${filter.table}.${filter.name}`, filter]))
+  const grants = indexGrants(state.grants)
+  const readers = findS3Readers(state)
+  const admins = adminRows(state.settings)
+  const queried = query.principal
+  for (const table of selectTables(state, query)) {
+    const rows: AccessRow[] = []
+    for (const base of admins) rows.push(completeRow(state, table, base))
+    const candidates = [...(grants.get(`${table.database}.${table.table}`) ?? []), ...(grants.get(`${table.database}.*`) ?? []), ...(grants.get('') ?? [])]
+    for (const grant of candidates) for (const base of grantRows(grant, table, index, filters)) rows.push(completeRow(state, table, base))
+    if (isOverLogs(table, state.logs)) for (const reader of readers) for (const base of bypassRows(reader)) rows.push(completeRow(state, table, base, reader))
+    const selected = queried ? rows.filter((row) => rowReachesPrincipal(row.principal, queried, state.account)) : rows
+    yield selected.sort(compareRows)
+  }
 }
 
 /**
@@ -475,19 +538,5 @@ function selectTables(state: AuditState, query: AccessQuery): AuditTable[] {
  * database, table, principal, path and evidence. See the module comment for the semantics.
  */
 export function computeAccess(state: AuditState, query: AccessQuery = {}): AccessRow[] {
-  const index = indexTags(state.tagAssignments)
-  const filters = new Map(state.filters.map((filter) => [`${filter.database}.${filter.table}.${filter.name}`, filter]))
-  const grants = indexGrants(state.grants)
-  const readers = findS3Readers(state)
-  const admins = adminRows(state.settings)
-  const rows: AccessRow[] = []
-  for (const table of selectTables(state, query)) {
-    for (const base of admins) rows.push(completeRow(state, table, base))
-    const candidates = [...(grants.get(`${table.database}.${table.table}`) ?? []), ...(grants.get(`${table.database}.*`) ?? []), ...(grants.get('') ?? [])]
-    for (const grant of candidates) for (const base of grantRows(grant, table, index, filters)) rows.push(completeRow(state, table, base))
-    if (isOverLogs(table, state.logs)) for (const reader of readers) for (const base of bypassRows(reader)) rows.push(completeRow(state, table, base, reader))
-  }
-  const queried = query.principal
-  const selected = queried ? rows.filter((row) => rowReachesPrincipal(row.principal, queried, state.account)) : rows
-  return selected.sort(compareRows)
+  return [...accessRowsByTable(state, query)].flat()
 }

@@ -12,7 +12,7 @@ import {IAM_ALLOWED_PRINCIPALS} from '../model/lake'
 import {isSamePrincipal, parseIamIdentity} from '../model/principal'
 import {accountOfPrincipal} from '../policy/principals'
 import {findS3Readers, isCrossAccount, type AuditState, type S3Reader} from './access'
-import {compareText, objectArnPrefix} from './iam-policy'
+import {compareText, objectArnPrefix} from '../iam'
 
 /** How bad a finding is. */
 export type Severity = 'low' | 'medium' | 'high' | 'critical'
@@ -315,7 +315,7 @@ function bypassFindings(state: AuditState, readers: readonly S3Reader[]): Findin
         title: `${anyone ? 'Anyone' : reader.principal} can read the log objects directly from S3${reader.conditional ? ' (under conditions)' : ''}`,
         resource,
         principal: reader.principal,
-        evidence: `s3:GetObject on ${resource} via ${reader.path === 's3-bypass-iam' ? 'IAM policies' : 'the bucket policy'}: ${statements}.`,
+        evidence: `s3:GetObject on ${resource} via ${reader.path === 's3-bypass-iam' ? 'IAM policies' : 'the bucket policy'}: ${statements}.${reader.reasons?.length ? ` Undecided: ${reader.reasons.join('; ')}.` : ''}`,
       })
     })
 }

@@ -2,9 +2,9 @@
  * `lakegov crawl`, the pure part: the preflight checks that catch the documented crawl failures
  * before a crawl is started, the wait for a crawl to finish, and what a failed crawl's message means.
  */
-import {evaluatePolicies, toNamedPolicy} from '../audit/iam-policy'
+import {evaluatePolicies, namedPolicy} from '../iam'
 import type {ObservedCrawler} from '../lake/observed'
-import type {PolicyDocument} from '../lake/policy-document'
+import type {PolicyDocument} from '../iam'
 import type {Grant, Permission} from '../model/grant'
 import type {RegisteredLocation} from '../model/lake'
 import {isSamePrincipal} from '../model/principal'
@@ -125,7 +125,7 @@ export function preflightCrawl(input: PreflightInput): PreflightCheck[] {
       : {id: 'database-permissions', ok: true, message: `the crawler role has CREATE_TABLE, ALTER and DESCRIBE on ${input.database}`},
   )
 
-  const policies = Object.entries(input.rolePolicies).map(([name, document]) => toNamedPolicy(name, document))
+  const policies = Object.entries(input.rolePolicies).map(([name, document]) => namedPolicy(name, document))
   const decision = input.roleExists ? evaluatePolicies({action: 'lakeformation:GetDataAccess', resource: '*'}, policies).decision : 'implicit-deny'
   checks.push(
     decision === 'allowed' || decision === 'conditional'

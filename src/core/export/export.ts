@@ -5,7 +5,7 @@ import type {FilterState, TagState} from '../plan/objects'
 import type {Scope} from '../policy/types'
 
 /** A grants file as plain data, in the shape policies/grants/*.yaml takes. */
-export interface PolicyDocument {
+export interface GrantsFile {
   principals: Record<string, string>
   scope: {databases?: string[]; locations?: string[]; catalog?: boolean; tags?: boolean}
   grants: Record<string, unknown>[]
@@ -69,7 +69,7 @@ function selector(grant: Grant): Record<string, unknown> {
  * zero changes: how users adopt an existing lake. Implicit admin grants are left out; the filters
  * and LF-tags the grants use are declared; broad principals get allowBroad.
  */
-export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; filters: FilterState[]; tags: TagState[]}): PolicyDocument {
+export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; filters: FilterState[]; tags: TagState[]}): GrantsFile {
   const grants = [...mergeByKey(current.filter((grant) => !grant.implicit && inScope(grant.resource, context.scope))).values()].sort(
     (a, b) => a.principal.localeCompare(b.principal) || JSON.stringify(a.resource).localeCompare(JSON.stringify(b.resource)),
   )

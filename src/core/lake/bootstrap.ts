@@ -22,7 +22,7 @@ import {
   type LakeTarget,
 } from './documents'
 import type {LifecycleRule, ObservedCrawlerSetup, ObservedLake, ObservedRole, PublicAccessBlock, RawDataLakeSettings} from './observed'
-import {mergeStatements, sameDocument, type PolicyDocument, type PolicyStatement} from './policy-document'
+import {mergeStatements, sameDocument, type PolicyDocument, type PolicyStatement} from '../iam'
 
 /** The steps, in the order they run: each may rely on the ones before it. */
 export const STEPS = ['bucket', 'role', 'key', 'settings', 'registration', 'database', 'crawler', 'trail'] as const

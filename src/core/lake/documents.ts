@@ -3,7 +3,7 @@
  * its user needs, on the bucket and prefix of the logs: no `*` resources.
  */
 import {trailKeyPrefixOf, type LakeConfig, type TrailConfig} from './config'
-import {policyDocument, type PolicyDocument, type PolicyStatement} from './policy-document'
+import {policyDocument, type PolicyDocument, type PolicyStatement} from '../iam'
 
 /** Where the lake lives: the account and region the names below are built from. */
 export interface LakeTarget {

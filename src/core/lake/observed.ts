@@ -1,7 +1,7 @@
 /** The account's state as bootstrap reads it: plain data, filled in by src/aws, compared by the core. */
 import type {Grant} from '../model/grant'
 import type {LakeTarget} from './documents'
-import type {PolicyDocument} from './policy-document'
+import type {PolicyDocument} from '../iam'
 
 /** The four Block Public Access settings. */
 export interface PublicAccessBlock {

@@ -6,6 +6,8 @@ export interface IamIdentity {
   kind: 'role' | 'user' | 'root'
   /** The role or user name, without its path; empty for root. */
   name: string
+  /** The role session name, for an assumed-role session ARN; a session is one caller of its role. */
+  session?: string
 }
 
 /**
@@ -19,7 +21,7 @@ export function parseIamIdentity(arn: string): IamIdentity | undefined {
   const [, service, account, resource] = match
   if (resource === 'root') return {account, kind: 'root', name: ''}
   const parts = resource.split('/')
-  if (service === 'sts' && parts[0] === 'assumed-role' && parts.length >= 3) return {account, kind: 'role', name: parts[1]}
+  if (service === 'sts' && parts[0] === 'assumed-role' && parts.length >= 3) return {account, kind: 'role', name: parts[1], session: parts.slice(2).join('/')}
   if (parts[0] === 'role' && parts.length >= 2) return {account, kind: 'role', name: parts.at(-1)!}
   if (parts[0] === 'user' && parts.length >= 2) return {account, kind: 'user', name: parts.at(-1)!}
   return undefined

@@ -1,6 +1,7 @@
 /**
- * IAM-style policy documents (bucket, key, role and trust policies) as plain data, and the merge
- * bootstrap uses on them: lakegov's statements are added or replaced by Sid, and every other
+ * The wire document: IAM-style policy documents (bucket, key, role and trust policies) in AWS's own
+ * shape, for writing them, and the merge and equality bootstrap uses on them (reading them for
+ * evaluation is policy.ts's parsePolicy): lakegov's statements are added or replaced by Sid, and every other
  * statement is kept as it is, so that bootstrap never drops what someone else put there.
  */
 
