@@ -1,4 +1,4 @@
-import type {Grant, Permission, Resource} from './model/grant'
+import type {ListedGrant, Permission, Resource} from './model/grant'
 import type {CallerIdentity, DataLakeSettings, RegisteredLocation} from './model/lake'
 import type {ObjectChange, ObjectsState, TagTarget} from './plan/objects'
 
@@ -17,9 +17,9 @@ export interface LocationReader {
   listRegisteredLocations(): Promise<RegisteredLocation[]>
 }
 
-/** Reads every grant in the account that the caller may see, canonical. */
+/** Reads every grant in the account that the caller may see, canonical, with what was listed. */
 export interface GrantReader {
-  listGrants(): Promise<Grant[]>
+  listGrants(): Promise<ListedGrant[]>
 }
 
 /** One entry of a batch grant or revoke call. */

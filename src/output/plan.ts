@@ -2,6 +2,7 @@ import {resourceKey, type Grant, type Permission} from '../core/model/grant'
 import type {GrantChange} from '../core/plan/diff'
 import {objectKey, type ObjectChange} from '../core/plan/objects'
 import type {Plan} from '../core/plan/plan'
+import {compareText} from '../core/order'
 
 const SIGN: Record<GrantChange['action'], string> = {grant: '+', revoke: '-', change: '~'}
 
@@ -29,7 +30,7 @@ export function principalLabels(principals: Record<string, string>): (id: string
 
 function groupByPrincipal<T extends {principal: string}>(items: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>()
-  for (const item of [...items].sort((a, b) => a.principal.localeCompare(b.principal))) {
+  for (const item of [...items].sort((a, b) => compareText(a.principal, b.principal))) {
     groups.set(item.principal, [...(groups.get(item.principal) ?? []), item])
   }
   return groups

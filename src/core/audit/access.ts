@@ -26,8 +26,8 @@ import {IAM_ALLOWED_PRINCIPALS, type DataLakeSettings} from '../model/lake'
 import {isSamePrincipal, parseIamIdentity} from '../model/principal'
 import type {AssignmentState, FilterState} from '../plan/objects'
 import {accountOfPrincipal, principalKind} from '../policy/principals'
+import {compareText} from '../order'
 import {
-  compareText,
   evaluatePrefixAccess,
   intersectEvaluations,
   objectArnPrefix,

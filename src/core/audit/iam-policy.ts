@@ -16,6 +16,7 @@
  * ignores them can only over-report access, never hide it.
  */
 import {isSamePrincipal} from '../model/principal'
+import {compareText} from '../order'
 import {policyJsonOf} from '../lake/policy-document'
 
 /** A statement's Principal or NotPrincipal: "*", or principal type -> identifiers. */
@@ -454,11 +455,6 @@ function applicableStatements(request: Omit<PolicyRequest, 'resource'>, policies
     })
   }
   return candidates
-}
-
-/** Code-unit order: the same on every machine, which localeCompare is not. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function compareMatches(a: StatementMatch, b: StatementMatch): number {

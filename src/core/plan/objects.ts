@@ -1,5 +1,6 @@
 import type {ColumnSelection} from '../model/grant'
 import type {DesiredState} from '../policy/types'
+import {compareText} from '../order'
 
 /** An LF-tag as the account holds it. */
 export interface TagState {
@@ -117,7 +118,7 @@ export function diffObjects(desired: Pick<DesiredState, 'tags' | 'filters' | 'as
   }
   // Tags first: assignments need them. Filters next; then assignments.
   const order = {tag: 0, filter: 1, assignment: 2}
-  return changes.sort((a, b) => order[a.kind] - order[b.kind] || objectKey(a).localeCompare(objectKey(b)))
+  return changes.sort((a, b) => order[a.kind] - order[b.kind] || compareText(objectKey(a), objectKey(b)))
 }
 
 /** The targets whose assignments plan must read: those the files assign to. */

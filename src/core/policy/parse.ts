@@ -15,6 +15,7 @@ import {YamlFile, type SourceRef, type YamlPath} from './source-map'
 import {schemaIssues} from './schema-issues'
 import {hintFor} from './suggest'
 import type {DesiredAssignment, DesiredFilter, DesiredGrant, DesiredTag, ParseResult, PolicyIssue, PolicySource, Scope} from './types'
+import {compareText} from '../order'
 
 type Json = Record<string, unknown>
 
@@ -213,7 +214,7 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
   const collect = new Collector()
   const files: {file: YamlFile; doc: Json}[] = []
 
-  for (const source of [...sources].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const source of [...sources].sort((a, b) => compareText(a.path, b.path))) {
     const file = new YamlFile(source.path, source.text)
     if (file.document.errors.length > 0) {
       for (const error of file.document.errors) collect.add(file.at(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
@@ -308,17 +309,17 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
 
   const scope = scopeOf(files, [...grants.values()], collect)
   if (collect.issues.length > 0) {
-    const issues = collect.issues.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message))
+    const issues = collect.issues.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.message, b.message))
     return {ok: false, issues}
   }
   return {
     ok: true,
     state: {
-      principals: Object.fromEntries([...principals].map(([name, {id}]) => [name, id]).sort(([a], [b]) => a.localeCompare(b))),
+      principals: Object.fromEntries([...principals].map(([name, {id}]) => [name, id]).sort(([a], [b]) => compareText(a, b))),
       scope,
-      grants: [...grants.values()].sort((a, b) => grantKey(a).localeCompare(grantKey(b))),
-      filters: [...filters.values()].sort((a, b) => `${a.database}.${a.table}.${a.name}`.localeCompare(`${b.database}.${b.table}.${b.name}`)),
-      tags: [...tags.values()].sort((a, b) => a.key.localeCompare(b.key)),
+      grants: [...grants.values()].sort((a, b) => compareText(grantKey(a), grantKey(b))),
+      filters: [...filters.values()].sort((a, b) => compareText(`${a.database}.${a.table}.${a.name}`, `${b.database}.${b.table}.${b.name}`)),
+      tags: [...tags.values()].sort((a, b) => compareText(a.key, b.key)),
       assignments,
     },
   }
