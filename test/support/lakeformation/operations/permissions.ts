@@ -2,6 +2,7 @@ import type {OperationContext} from '../context'
 import {LakeFormationError, invalidInput} from '../errors'
 import {DEFAULT_PAGE_SIZE, paginate} from '../pagination'
 import {
+  ALL_TABLES,
   type CanonicalResource,
   type ParsedResource,
   allowedPermissions,
@@ -176,6 +177,9 @@ function revoke(context: OperationContext, request: PermissionRequest): void {
     stored.grantable.delete(permission)
   }
   for (const permission of optionsTaken) stored.grantable.delete(permission)
+  // ALL is listed only while the whole of it is held: taking any part of it takes ALL too.
+  if (taken.length > 0) stored.permissions.delete('ALL')
+  if (taken.length > 0 || optionsTaken.length > 0) stored.grantable.delete('ALL')
   stored.lastUpdated = context.now()
   if (stored.permissions.size === 0) context.state.grants.delete(grantKey(principal, key))
 }
@@ -232,41 +236,53 @@ export function batchRevokePermissions(context: OperationContext, input: Input) 
 interface Listed {
   key: string
   principal: string
+  /** The stored grant's resource: what the Resource and ResourceType filters match. */
   resource: CanonicalResource
+  /** The Resource as the line shows it. */
+  wire: Record<string, unknown>
   permissions: string[]
   grantable: string[]
   lastUpdated: Date
 }
 
+function sorted(values: Iterable<string>): string[] {
+  return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
 /**
- * How a stored grant is listed. A principal holding SELECT on a whole table is listed twice: the
- * Table entry with everything held, SELECT included, and a TableWithColumns entry with a bare
- * ColumnWildcard carrying SELECT (and its grant option). That duplicate is what gives declarative
- * tools their perpetual diffs, so the model must produce it.
+ * How a stored grant is listed. A grant on a table, or on every table of a database, is split:
+ * - the Table entry carries every permission but SELECT (ALL included, next to its expansion);
+ * - SELECT, with its grant option, is listed only on a TableWithColumns twin with a bare
+ *   ColumnWildcard: the table's name for a table, `ALL_TABLES` for the TableWildcard.
+ * Sources: the AWS CLI's `lakeformation list-permissions` example 2 (Table [ALL, ALTER, DELETE,
+ * DESCRIBE, DROP, INSERT] and TableWithColumns{ColumnWildcard: {}} [SELECT]); terraform-provider-aws
+ * internal/service/lakeformation/filter.go, filterTablePermissions, which documents both splits,
+ * and its issue #46245, a real listing of TableWithColumns{Name: "ALL_TABLES", ColumnWildcard: {}}.
+ * An entry left with no permission is not listed. This split is what gives declarative tools their
+ * perpetual diffs, so the model must produce it.
  */
-function listedOf(grant: StoredGrant): Listed[] {
-  const key = resourceKey(grant.resource)
-  const listed: Listed[] = [
-    {
-      key: grantKey(grant.principal, key),
-      principal: grant.principal,
-      resource: grant.resource,
-      permissions: [...grant.permissions].sort(),
-      grantable: [...grant.grantable].sort(),
-      lastUpdated: grant.lastUpdated,
-    },
-  ]
+function listedOf(grant: StoredGrant, catalogId: string): Listed[] {
   const {resource} = grant
-  if (resource.kind === 'table' && grant.permissions.has('SELECT')) {
-    const columns: CanonicalResource = {kind: 'columns', database: resource.database, table: resource.table, exclude: []}
-    listed.push({
-      key: grantKey(grant.principal, resourceKey(columns)),
-      principal: grant.principal,
-      resource: columns,
-      permissions: ['SELECT'],
-      grantable: grant.grantable.has('SELECT') ? ['SELECT'] : [],
-      lastUpdated: grant.lastUpdated,
-    })
+  const line = (key: string, wire: Record<string, unknown>, permissions: Iterable<string>, grantable: Iterable<string>): Listed => ({
+    key: grantKey(grant.principal, key),
+    principal: grant.principal,
+    resource,
+    wire,
+    permissions: sorted(permissions),
+    grantable: sorted(grantable),
+    lastUpdated: grant.lastUpdated,
+  })
+  const key = resourceKey(resource)
+  if (resource.kind !== 'table' && resource.kind !== 'tableWildcard') return [line(key, toWireResource(resource, catalogId), grant.permissions, grant.grantable)]
+
+  const listed: Listed[] = []
+  const rest = [...grant.permissions].filter((permission) => permission !== 'SELECT')
+  if (rest.length > 0) listed.push(line(key, toWireResource(resource, catalogId), rest, [...grant.grantable].filter((permission) => permission !== 'SELECT')))
+  if (grant.permissions.has('SELECT')) {
+    const name = resource.kind === 'table' ? resource.table : ALL_TABLES
+    const twin = {TableWithColumns: {CatalogId: catalogId, DatabaseName: resource.database, Name: name, ColumnWildcard: {}}}
+    // \u0001 sorts the twin right after its Table entry, before anything else on the table.
+    listed.push(line(`${key}\u0001`, twin, ['SELECT'], grant.grantable.has('SELECT') ? ['SELECT'] : []))
   }
   return listed
 }
@@ -341,7 +357,7 @@ export function listPermissions(context: OperationContext, input: Input) {
 
   const listed = [...context.state.grants.values()]
     .filter((stored) => principal === undefined || stored.principal === principal)
-    .flatMap(listedOf)
+    .flatMap((stored) => listedOf(stored, context.accountId))
     .filter((entry) => matchesResource(entry.resource) && matchesType(entry.resource))
   const page = paginate(listed, (entry) => entry.key, {
     maxResults,
@@ -351,7 +367,7 @@ export function listPermissions(context: OperationContext, input: Input) {
   return {
     PrincipalResourcePermissions: page.items.map((entry) => ({
       Principal: {DataLakePrincipalIdentifier: entry.principal},
-      Resource: toWireResource(entry.resource, context.accountId),
+      Resource: structuredClone(entry.wire),
       Permissions: entry.permissions,
       PermissionsWithGrantOption: entry.grantable,
       LastUpdated: new Date(entry.lastUpdated.getTime()),
