@@ -71,13 +71,15 @@ const EMPTY: PermissionDelta = {permissions: [], grantable: []}
 
 /**
  * What a revoke sends: the concrete permissions that go, plus ALL itself when the account lists ALL
- * and the grant does not keep it. Without a listing (a grant built in memory), its canonical form
+ * and nothing of its expansion stays. Narrowing ALL sends only the permissions that go: taking any
+ * part of ALL's expansion takes ALL with it, while revoking ALL would take the whole expansion, the
+ * part meant to stay included. Without a listing (a grant built in memory), its canonical form
  * stands for it.
  */
 function revokeNames(resource: Resource, removed: Set<Permission>, listed: Permission[], keep: Set<Permission>): Permission[] {
   const names = new Set(removed)
   const expansion = expansionOfAll(resource)
-  if (expansion && listed.includes('ALL') && !expansion.every((permission) => keep.has(permission))) names.add('ALL')
+  if (expansion && listed.includes('ALL') && !expansion.some((permission) => keep.has(permission))) names.add('ALL')
   return sorted(names)
 }
 
