@@ -1,6 +1,6 @@
-import {resourceKey, type Grant, type Permission} from '../core/model/grant'
+import {resourceKey, type ColumnSelection, type Grant, type Permission} from '../core/model/grant'
 import type {GrantChange} from '../core/plan/diff'
-import {objectKey, type ObjectChange} from '../core/plan/objects'
+import {objectKey, type FilterState, type ObjectChange} from '../core/plan/objects'
 import type {Plan} from '../core/plan/plan'
 import {compareText} from '../core/order'
 
@@ -49,13 +49,28 @@ export function hasChanges(plan: Plan): boolean {
   return plan.changes.length + plan.objects.length > 0
 }
 
+function columnsText(columns: ColumnSelection | undefined): string {
+  if (!columns || ('exclude' in columns && columns.exclude.length === 0)) return 'all'
+  return 'include' in columns ? columns.include.join(', ') : `all but ${columns.exclude.join(', ')}`
+}
+
+/** A filter's detail: everything for a new one; for an update, only what differs, before -> after. */
+function filterDetail(change: Extract<ObjectChange, {kind: 'filter'}>): string {
+  const rows = (filter: FilterState) => filter.rows ?? 'all'
+  if (change.action === 'create') return `rows: ${rows(change.filter)}; columns: ${columnsText(change.filter.columns)}`
+  const parts: string[] = []
+  if (change.differs.includes('rows')) parts.push(`rows: ${rows(change.before)} -> ${rows(change.filter)}`)
+  if (change.differs.includes('columns')) parts.push(`columns: ${columnsText(change.before.columns)} -> ${columnsText(change.filter.columns)}`)
+  return parts.join('; ')
+}
+
 function objectLine(change: ObjectChange): string {
   const sign = change.action === 'create' ? '+' : '~'
   const detail =
     change.kind === 'tag'
       ? `${change.action === 'add-values' ? 'add values ' : ''}${change.values.join(', ')}`
       : change.kind === 'filter'
-        ? `rows: ${change.filter.rows ?? 'all'}; columns: ${change.filter.columns ? JSON.stringify(change.filter.columns) : 'all'}`
+        ? filterDetail(change)
         : Object.entries(change.tags)
             .map(([key, value]) => `${key}=${value}`)
             .join(', ')

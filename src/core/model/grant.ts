@@ -93,6 +93,17 @@ export const PERMISSIONS_BY_RESOURCE: Record<ResourceType, readonly Permission[]
   lfTagPolicy: ['ALL', 'ALTER', 'CREATE_TABLE', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
 }
 
+/**
+ * The permissions a grant on this resource accepts. An LF-tag expression takes those of the
+ * resources it matches: on databases, a database's; on tables, a table's. (Lake Formation developer
+ * guide, "Granting data lake permissions using the LF-TBAC method": database permissions for
+ * ResourceType DATABASE, table permissions for TABLE.)
+ */
+export function permissionsFor(resource: Resource): readonly Permission[] {
+  if (resource.type === 'lfTagPolicy') return resource.resourceType === 'DATABASE' ? PERMISSIONS_BY_RESOURCE.database : PERMISSIONS_BY_RESOURCE.table
+  return PERMISSIONS_BY_RESOURCE[resource.type]
+}
+
 /** What ALL expands to, where Lake Formation lists it back expanded. */
 const ALL_EXPANDS_TO: Partial<Record<ResourceType, readonly Permission[]>> = {
   database: ['ALTER', 'CREATE_TABLE', 'DESCRIBE', 'DROP'],
@@ -137,6 +148,11 @@ export function canonicalPermissions(resource: Resource, permissions: Iterable<P
 
 function sortedLower(values: string[]): string[] {
   return sortedUnique(values.map((value) => value.toLowerCase()))
+}
+
+/** A column selection in canonical form: names lowercase (Glue stores them so), deduplicated, sorted. */
+export function canonicalColumns(columns: ColumnSelection): ColumnSelection {
+  return 'include' in columns ? {include: sortedLower(columns.include)} : {exclude: sortedLower(columns.exclude)}
 }
 
 /**

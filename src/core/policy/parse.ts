@@ -1,10 +1,11 @@
 import Ajv from 'ajv'
 
 import {
-  PERMISSIONS_BY_RESOURCE,
+  canonicalColumns,
   canonicalGrant,
   canonicalResource,
   grantKey,
+  permissionsFor,
   type ColumnSelection,
   type Permission,
   type Resource,
@@ -73,6 +74,12 @@ function columnSelection(value: unknown): ColumnSelection | undefined {
   if (Array.isArray(value.include)) return {include: value.include.map(String)}
   if (Array.isArray(value.exclude)) return {exclude: value.exclude.map(String)}
   return undefined
+}
+
+/** A filter's columns, canonical: the account lists them lowercase and sorted, so the file side must be too. */
+function canonicalSelection(value: unknown): ColumnSelection | undefined {
+  const selection = columnSelection(value)
+  return selection && canonicalColumns(selection)
 }
 
 /** Reads the resource a grant entry selects, reporting combinations that make no sense. */
@@ -147,16 +154,21 @@ const RESOURCE_NAMES: Record<Resource['type'], string> = {
   tableWildcard: 'every table ("*")',
 }
 
+function resourceName(resource: Resource): string {
+  if (resource.type === 'lfTagPolicy') return `${RESOURCE_NAMES.lfTagPolicy} on ${resource.resourceType === 'DATABASE' ? 'databases' : 'tables'}`
+  return RESOURCE_NAMES[resource.type]
+}
+
 function checkPermissions(grant: GrantEntry, resource: Resource, collect: Collector): {permissions: Permission[]; grantable: Permission[]} | undefined {
   const {entry, file, path} = grant
-  const valid = new Set<Permission>(PERMISSIONS_BY_RESOURCE[resource.type])
+  const valid = new Set<Permission>(permissionsFor(resource))
   const permissions = asArray(entry.permissions).map(String) as Permission[]
   const grantable = asArray(entry.grantable).map(String) as Permission[]
   let ok = true
   permissions.forEach((permission, index) => {
     if (!valid.has(permission)) {
       ok = false
-      collect.add(file.locate([...path, 'permissions', index]), `${permission} is not a permission on ${RESOURCE_NAMES[resource.type]}`, `allowed: ${[...valid].join(', ')}`)
+      collect.add(file.locate([...path, 'permissions', index]), `${permission} is not a permission on ${resourceName(resource)}`, `allowed: ${[...valid].join(', ')}`)
     }
   })
   const held = new Set(permissions)
@@ -250,7 +262,7 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
         database: String(spec.database).toLowerCase(),
         table: String(spec.table).toLowerCase(),
         ...(spec.rows === undefined ? {} : {rows: String(spec.rows)}),
-        ...(spec.columns === undefined ? {} : {columns: columnSelection(spec.columns)}),
+        ...(spec.columns === undefined ? {} : {columns: canonicalSelection(spec.columns)}),
         source: file.locate(['filters', name]),
       }
       collect.declare(filters, name, filter, `data cells filter "${name}"`)
