@@ -39,14 +39,25 @@ function groupByPrincipal<T extends {principal: string}>(items: T[]): Map<string
 /** The one-line summary. */
 export function summaryLine(plan: Plan): string {
   const {grant, change, revoke, unmanaged, objects} = plan.summary
+  // Plans saved before `dangerous` existed have none.
+  const dangerous = plan.dangerous?.length ?? 0
   const grants = grant + change + revoke === 0 && objects === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
   const objectPart = objects > 0 ? ` ${objects} LF-tag, filter or assignment change${objects === 1 ? '' : 's'}.` : ''
-  return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).` : ''}`
+  const dangerPart = dangerous > 0 ? ` ${dangerous} of them dangerous (another account, or every identity).` : ''
+  return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).${dangerPart}` : ''}`
 }
 
 /** Whether applying the plan would change anything. */
 export function hasChanges(plan: Plan): boolean {
   return plan.changes.length + plan.objects.length > 0
+}
+
+/**
+ * Whether `--detailed-exitcode` exits 2: changes to apply, or dangerous unmanaged grants (an
+ * undeclared cross-account or IAM_ALLOWED_PRINCIPALS grant is drift worth failing a check over).
+ */
+export function hasDrift(plan: Plan): boolean {
+  return hasChanges(plan) || (plan.dangerous?.length ?? 0) > 0
 }
 
 function columnsText(columns: ColumnSelection | undefined): string {
@@ -95,8 +106,18 @@ export function renderPlanText(plan: Plan, label: (id: string) => string): strin
     lines.push('', 'Unmanaged: in scope but not in the files (run with --prune to revoke):')
     for (const [principal, grants] of groupByPrincipal(plan.unmanaged)) lines.push(`  ${label(principal)}`, ...grantLines(grants))
   }
-  if (plan.implicit.length > 0) {
-    lines.push('', `Implicit: ${plan.implicit.length} grant(s) held by data lake administrators; never changed.`)
+  if ((plan.dangerous?.length ?? 0) > 0) {
+    lines.push('', `! ${plan.dangerous.length} unmanaged grant(s) are dangerous:`)
+    for (const entry of plan.dangerous) lines.push(`  ${entry.key}: ${entry.reasons.join(', ')}`)
+  }
+  const bootstrap = plan.implicit.filter((grant) => grant.implicit === 'bootstrap')
+  if (bootstrap.length > 0) {
+    lines.push('', 'Managed by bootstrap (lake.yaml implies them; never changed or pruned here):')
+    for (const [principal, grants] of groupByPrincipal(bootstrap)) lines.push(`  ${label(principal)}`, ...grantLines(grants))
+  }
+  const admins = plan.implicit.length - bootstrap.length
+  if (admins > 0) {
+    lines.push('', `Implicit: ${admins} grant(s) held by data lake administrators; never changed.`)
   }
   if (plan.broadening.length > 0) {
     lines.push('', `! ${plan.broadening.length} change(s) broaden access:`)
@@ -111,6 +132,9 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
   const lines = [`### lakegov grants plan (${plan.account}, ${plan.region})`, '', `**${summaryLine(plan)}**`, '']
   if (plan.broadening.length > 0) {
     lines.push(`> [!WARNING]`, `> ${plan.broadening.length} change(s) broaden access: ${[...new Set(plan.broadening.flatMap((entry) => entry.reasons))].join(', ')}.`, '')
+  }
+  if ((plan.dangerous?.length ?? 0) > 0) {
+    lines.push(`> [!CAUTION]`, `> ${plan.dangerous.length} unmanaged grant(s) are dangerous: ${plan.dangerous.map((entry) => `\`${entry.key}\` (${entry.reasons.join(', ')})`).join('; ')}.`, '')
   }
   if (plan.objects.length > 0) {
     lines.push('```diff', ...plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), '```', '')

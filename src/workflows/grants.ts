@@ -11,6 +11,9 @@ import {applyChanges, applyObjects, type ApplyOptions, type ApplyResult} from '.
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {CallerIdentity} from '../core/model/lake'
+import type {Grant} from '../core/model/grant'
+import {bootstrapGrantsOf} from '../core/lake/bootstrap'
+import type {LakeConfig} from '../core/lake/config'
 import {isSamePrincipal} from '../core/model/principal'
 import {markImplicit} from '../core/plan/diff'
 import {assignmentTargets} from '../core/plan/objects'
@@ -39,8 +42,15 @@ export async function readAccount(clients: AwsClients): Promise<AccountView> {
   return {identity, region: await clients.region(), admins: settings.admins, lakeformation, objects}
 }
 
-/** Plans the grants against an account already read. */
-export async function planGrants(account: AccountView, state: DesiredState, options: {prune: boolean}): Promise<Plan> {
+/** The grants lake.yaml implies (bootstrap's), for this account; none without lake.yaml. */
+export function managedGrants(account: AccountView, lake: LakeConfig | undefined): Grant[] {
+  if (!lake) return []
+  const partition = /^arn:([^:]+):/.exec(account.identity.arn)?.[1] ?? 'aws'
+  return bootstrapGrantsOf(lake, {account: account.identity.account, region: account.region, partition})
+}
+
+/** Plans the grants against an account already read; `lake` is lake.yaml, when there is one. */
+export async function planGrants(account: AccountView, state: DesiredState, options: {prune: boolean; lake?: LakeConfig}): Promise<Plan> {
   const current = markImplicit(await account.lakeformation.listGrants(), account.admins)
   const objects = await account.objects.readObjects(state.scope.databases, assignmentTargets(state))
   return buildPlan({
@@ -51,6 +61,7 @@ export async function planGrants(account: AccountView, state: DesiredState, opti
     account: account.identity.account,
     region: account.region,
     objects: {desired: state, current: objects},
+    managed: managedGrants(account, options.lake),
   })
 }
 

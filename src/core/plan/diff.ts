@@ -144,6 +144,47 @@ export function markImplicit(grants: ListedGrant[], admins: string[]): CurrentGr
 }
 
 /**
+ * Takes the grants bootstrap manages (those lake.yaml implies: the crawler role's) out of the
+ * grants engine's hands. For each managed grant's key, the managed permissions held become an
+ * implicit grant marked `bootstrap` (shown, never revoked, even with --prune), and are taken out
+ * of both the current and the desired grant, so that neither a declaration nor its absence fights
+ * bootstrap. Anything else held on that key stays the grants engine's business.
+ */
+export function separateManaged<D extends Grant>(desired: D[], current: CurrentGrant[], managed: Grant[]): {desired: D[]; current: CurrentGrant[]} {
+  if (managed.length === 0) return {desired, current}
+  const byKey = mergeByKey(managed)
+  const without = <T extends Grant>(grant: T, taken: Set<Permission>): T | undefined => {
+    const permissions = minus(concretePermissions(grant.resource, grant.permissions), taken)
+    if (permissions.size === 0) return undefined
+    const grantable = minus(concretePermissions(grant.resource, grant.grantable), taken)
+    return {...grant, permissions: canonicalPermissions(grant.resource, permissions), grantable: canonicalPermissions(grant.resource, grantable)}
+  }
+  const outCurrent: CurrentGrant[] = []
+  for (const grant of current) {
+    const own = byKey.get(grantKey(grant))
+    if (!own || grant.implicit) {
+      outCurrent.push(grant)
+      continue
+    }
+    const mine = concretePermissions(grant.resource, own.permissions)
+    const held = concretePermissions(grant.resource, grant.permissions)
+    const shared = new Set([...held].filter((permission) => mine.has(permission)))
+    if (shared.size > 0) {
+      outCurrent.push({principal: grant.principal, resource: grant.resource, permissions: canonicalPermissions(grant.resource, shared), grantable: [], implicit: 'bootstrap'})
+    }
+    const rest = without(grant, mine)
+    if (rest) outCurrent.push(grant.listed ? {...rest, listed: {permissions: grant.listed.permissions.filter((p) => !mine.has(p) && p !== 'ALL'), grantable: grant.listed.grantable.filter((p) => !mine.has(p) && p !== 'ALL')}} : rest)
+  }
+  const outDesired = desired.flatMap((grant) => {
+    const own = byKey.get(grantKey(grant))
+    if (!own) return [grant]
+    const rest = without(grant, concretePermissions(grant.resource, own.permissions))
+    return rest ? [rest] : []
+  })
+  return {desired: outDesired, current: outCurrent}
+}
+
+/**
  * The revokes that take every one of these grants away, merged by key first (Lake Formation may
  * list one grant as both Table and TableWithColumns), sorted by key.
  */
@@ -195,18 +236,22 @@ export function mergeByKey<T extends ListedGrant>(grants: T[]): Map<string, T> {
  */
 export function diffGrants(desired: Grant[], current: CurrentGrant[], options: {scope: Scope; prune: boolean}): GrantDiff {
   const wanted = mergeByKey(desired)
-  const inAccount = mergeByKey(current.filter((grant) => inScope(grant.resource, options.scope) || wanted.has(grantKey(grant))))
+  const relevant = current.filter((grant) => inScope(grant.resource, options.scope) || wanted.has(grantKey(grant)))
+  const held = mergeByKey(relevant.filter((grant) => grant.implicit))
+  const inAccount = mergeByKey(relevant.filter((grant) => !grant.implicit))
   const changes: GrantChange[] = []
   const unmanaged: CurrentGrant[] = []
   const implicit: CurrentGrant[] = []
 
-  for (const key of sortedUnique([...wanted.keys(), ...inAccount.keys()])) {
+  for (const key of sortedUnique([...wanted.keys(), ...inAccount.keys(), ...held.keys()])) {
+    const implied = held.get(key)
+    if (implied) implicit.push(implied)
+    // An admin's grant is all implied; bootstrap's covers only its own permissions, and whatever
+    // else the key holds or declares is compared as usual.
+    if (implied?.implicit === 'data-lake-admin') continue
     const want = wanted.get(key)
     const have = inAccount.get(key)
-    if (have?.implicit) {
-      implicit.push(have)
-      continue
-    }
+    if (!want && !have) continue
     if (!want && have && !options.prune) {
       unmanaged.push(have)
       continue
