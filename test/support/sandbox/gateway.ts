@@ -2,7 +2,7 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
 import type {LakeFormationModel} from '../lakeformation/model'
-import {handleRestJson, nextRequestId} from '../lakeformation/rest-json'
+import {handleRestJson, nextRequestId, signedRegionOf} from '../lakeformation/rest-json'
 import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fault-responses'
 import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
@@ -153,7 +153,8 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
 
     if (service === 'lakeformation') {
-      const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8')})
+      const region = signedRegionOf(String(request.headers.authorization ?? ''))
+      const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8'), region})
       return send(response, method, answer)
     }
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))

@@ -4,6 +4,7 @@ import {close, createGateway, listen} from './gateway'
 import {GlueExtension} from './glue/glue-extension'
 import {BucketPolicies} from './s3-policies'
 import {startMoto} from './moto'
+import {createMotoCatalog} from './moto-catalog'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
 import type {FaultOptions, Sandbox, SandboxOptions} from './types'
@@ -28,7 +29,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   const moto = await startMoto({log})
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID
-  const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint)})
+  const catalog = createMotoCatalog(moto.endpoint)
+  const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint), catalog})
   const bucketPolicies = new BucketPolicies(moto.endpoint)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
@@ -49,6 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port = await listen(gateway, options.port ?? 0)
   } catch (error) {
     glue.close()
+    catalog.close()
     await moto.stop()
     throw error
   }
@@ -69,6 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stop() {
       // Idempotent: teardown code and signal handlers may both call it.
       glue.close()
+      catalog.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })

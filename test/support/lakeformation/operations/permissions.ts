@@ -12,7 +12,8 @@ import {
   resourceKey,
   toWireResource,
 } from '../resource-shapes'
-import {type LakeFormationState, type StoredGrant, dataCellsFilterKey, grantKey} from '../state'
+import {checkCatalogResource} from '../catalog-checks'
+import {IAM_ALLOWED_PRINCIPALS, type LakeFormationState, type StoredGrant, dataCellsFilterKey, grantKey} from '../state'
 import {type Input, asInput, optionalInteger, optionalList, optionalObject, optionalString} from '../validate'
 import {checkDeclaredTag} from './lf-tags'
 
@@ -102,9 +103,8 @@ function isRegistered(state: LakeFormationState, resourceArn: string): boolean {
 
 /**
  * The existence checks Lake Formation makes on a grant, for the objects Lake Formation itself owns:
- * registered locations, data cells filters and LF-tags. Databases and tables are deliberately not
- * checked: the Glue catalog lives in moto, not in this model, and a model that guessed at it would
- * refuse grants the real service accepts.
+ * registered locations, data cells filters and LF-tags. Databases, tables and columns are the Glue
+ * catalog's: checkCatalogResource asks the catalog the model was given.
  */
 function checkGrantable(state: LakeFormationState, resource: CanonicalResource): void {
   switch (resource.kind) {
@@ -131,20 +131,44 @@ function checkGrantable(state: LakeFormationState, resource: CanonicalResource):
   }
 }
 
+/**
+ * Whether IAM_ALLOWED_PRINCIPALS still holds the table (a grant on it, or on every table of its
+ * database): the table is still in "Use only IAM access control" mode.
+ */
+function iamStillHolds(state: LakeFormationState, database: string, table: string): boolean {
+  const onTable = state.grants.get(grantKey(IAM_ALLOWED_PRINCIPALS, resourceKey({kind: 'table', database, table})))
+  const onEvery = state.grants.get(grantKey(IAM_ALLOWED_PRINCIPALS, resourceKey({kind: 'tableWildcard', database})))
+  return onTable !== undefined || onEvery !== undefined
+}
+
+/**
+ * The resource a grant is stored on. A column grant (ColumnNames or ExcludedColumnNames) on a table
+ * that IAM_ALLOWED_PRINCIPALS still holds is stored as SELECT on every column: Lake Formation does
+ * not mix IAMAllowedPrincipals with fine-grained grants, and the narrower grant silently becomes a
+ * ColumnWildcard (Lake Formation developer guide, "Changing the default settings for your data
+ * lake"; AWS-FACTS.md "Don't mix IAMAllowedPrincipals grants with fine-grained ones").
+ */
+function storedResourceOf(state: LakeFormationState, resource: CanonicalResource): CanonicalResource {
+  if (resource.kind === 'columns' && iamStillHolds(state, resource.database, resource.table)) return {kind: 'table', database: resource.database, table: resource.table}
+  return resource
+}
+
 /** Adds permissions and grant options to what the principal holds; granting what is held already is a no-op. */
-function grant(context: OperationContext, request: PermissionRequest): void {
+async function grant(context: OperationContext, request: PermissionRequest): Promise<void> {
   const {principal, parsed, permissions, grantable} = request
   if (permissions.size === 0) throw invalidInput('Permissions must name at least one permission.')
   for (const permission of grantable) {
     if (!permissions.has(permission)) throw invalidInput(`PermissionsWithGrantOption must be a subset of Permissions; ${permission} is not in Permissions.`)
   }
   checkGrantable(context.state, parsed.resource)
+  await checkCatalogResource(context, parsed.resource)
 
-  const key = resourceKey(parsed.resource)
-  context.writes.admit(key, describeResource(parsed.resource))
+  const resource = storedResourceOf(context.state, parsed.resource)
+  const key = resourceKey(resource)
+  context.writes.admit(key, describeResource(resource))
   const stored = context.state.grants.get(grantKey(principal, key)) ?? {
     principal,
-    resource: parsed.resource,
+    resource,
     permissions: new Set<string>(),
     grantable: new Set<string>(),
     lastUpdated: context.now(),
@@ -161,9 +185,10 @@ function grant(context: OperationContext, request: PermissionRequest): void {
  * SELECT. Revoking ALL takes whatever part of its expansion is held. A grant left with no permission
  * disappears.
  */
-function revoke(context: OperationContext, request: PermissionRequest): void {
+async function revoke(context: OperationContext, request: PermissionRequest): Promise<void> {
   const {principal, parsed, permissions, grantable} = request
   if (permissions.size === 0 && grantable.size === 0) throw invalidInput('Permissions and PermissionsWithGrantOption are both empty: there is nothing to revoke.')
+  await checkCatalogResource(context, parsed.resource)
 
   const key = resourceKey(parsed.resource)
   const stored = context.state.grants.get(grantKey(principal, key))
@@ -184,13 +209,13 @@ function revoke(context: OperationContext, request: PermissionRequest): void {
   if (stored.permissions.size === 0) context.state.grants.delete(grantKey(principal, key))
 }
 
-export function grantPermissions(context: OperationContext, input: Input) {
-  grant(context, requestOf(input))
+export async function grantPermissions(context: OperationContext, input: Input) {
+  await grant(context, requestOf(input))
   return {}
 }
 
-export function revokePermissions(context: OperationContext, input: Input) {
-  revoke(context, requestOf(input))
+export async function revokePermissions(context: OperationContext, input: Input) {
+  await revoke(context, requestOf(input))
   return {}
 }
 
@@ -200,7 +225,7 @@ export function revokePermissions(context: OperationContext, input: Input) {
  * included, becomes a Failures[] entry and the others still apply. That is why callers must read
  * Failures: the HTTP status says 200 either way.
  */
-function batch(context: OperationContext, input: Input, apply: (context: OperationContext, request: PermissionRequest) => void) {
+async function batch(context: OperationContext, input: Input, apply: (context: OperationContext, request: PermissionRequest) => Promise<void>) {
   const entries = optionalList(input, 'Entries')
   if (entries === undefined || entries.length === 0) throw invalidInput(`Entries must hold 1 to ${MAX_BATCH_ENTRIES} entries.`)
   if (entries.length > MAX_BATCH_ENTRIES) throw invalidInput(`Entries holds ${entries.length} entries; a batch takes at most ${MAX_BATCH_ENTRIES}.`)
@@ -215,7 +240,7 @@ function batch(context: OperationContext, input: Input, apply: (context: Operati
   const failures: object[] = []
   for (const entry of entries.map(asInput)) {
     try {
-      apply(context, requestOf(entry))
+      await apply(context, requestOf(entry))
     } catch (error) {
       if (!(error instanceof LakeFormationError)) throw error
       failures.push({RequestEntry: structuredClone(entry), Error: {ErrorCode: error.code, ErrorMessage: error.message}})

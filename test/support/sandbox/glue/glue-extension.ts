@@ -70,7 +70,6 @@ export class GlueExtension {
   private readonly phaseMs: number
   private readonly now: () => Date
   private readonly log: (line: string) => void
-  private readonly lakeFormation: LakeFormationAccess
   private readonly clients = new Map<string, {s3: S3Client; glue: GlueClient; iam: IAMClient}>()
   private crawlCounter = 0
 
@@ -106,7 +105,6 @@ export class GlueExtension {
     this.moto = new URL(options.motoEndpoint)
     this.phaseMs = options.crawlPhaseMs ?? DEFAULT_CRAWL_PHASE_MS
     this.log = options.log ?? (() => undefined)
-    this.lakeFormation = new LakeFormationAccess(options.model)
   }
 
   /** Whether the gateway must hand this Glue operation over instead of forwarding it to moto. */
@@ -219,7 +217,8 @@ export class GlueExtension {
     }
     extras.run = run
     const clients = this.clientsFor(regionOf(call.headers))
-    const work = runCrawl(definition, {...clients, lakeFormation: this.lakeFormation, accountId: this.options.accountId, cancelled: () => run.cancelled, counts: run.counts})
+    const lakeFormation = new LakeFormationAccess(this.options.model, regionOf(call.headers))
+    const work = runCrawl(definition, {...clients, lakeFormation, accountId: this.options.accountId, cancelled: () => run.cancelled, counts: run.counts})
 
     // RUNNING lasts at least one phase and until the work is done, then STOPPING one phase, then READY.
     let phaseOver = false

@@ -6,14 +6,18 @@ import {IAM_ALLOWED_PRINCIPALS} from '../../lakeformation/state'
  * public operations (the same ones the API serves), so the answers agree with what clients see.
  */
 export class LakeFormationAccess {
-  constructor(private readonly model: LakeFormationModel) {}
+  /** `region`: the crawl's region, whose Lake Formation state decides (it is kept per region). */
+  constructor(
+    private readonly model: LakeFormationModel,
+    private readonly region = 'us-east-1',
+  ) {}
 
   /** The registered location that covers an S3 ARN (itself or a parent), if any. */
   async registrationCovering(s3Arn: string): Promise<string | undefined> {
     const registered: string[] = []
     let NextToken: string | undefined
     do {
-      const page = (await this.model.handle('ListResources', {MaxResults: 1000, ...(NextToken ? {NextToken} : {})})) as {ResourceInfoList?: {ResourceArn?: string}[]; NextToken?: string}
+      const page = (await this.model.handle('ListResources', {MaxResults: 1000, ...(NextToken ? {NextToken} : {})}, {region: this.region})) as {ResourceInfoList?: {ResourceArn?: string}[]; NextToken?: string}
       for (const info of page.ResourceInfoList ?? []) if (info.ResourceArn) registered.push(info.ResourceArn)
       NextToken = page.NextToken
     } while (NextToken)
@@ -23,13 +27,13 @@ export class LakeFormationAccess {
 
   /** Whether the principal (any of its ARN spellings) is a data lake admin, who holds every permission implicitly. */
   async isDataLakeAdmin(principals: readonly string[]): Promise<boolean> {
-    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {})) as {DataLakeSettings?: {DataLakeAdmins?: {DataLakePrincipalIdentifier?: string}[]}}
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {DataLakeSettings?: {DataLakeAdmins?: {DataLakePrincipalIdentifier?: string}[]}}
     return (DataLakeSettings?.DataLakeAdmins ?? []).some((admin) => principals.includes(admin.DataLakePrincipalIdentifier ?? ''))
   }
 
   /** Whether new databases still grant ALL to IAM_ALLOWED_PRINCIPALS, which leaves them to IAM. */
   async newDatabasesLeftToIam(): Promise<boolean> {
-    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {})) as {
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {
       DataLakeSettings?: {CreateDatabaseDefaultPermissions?: {Principal?: {DataLakePrincipalIdentifier?: string}}[]}
     }
     return (DataLakeSettings?.CreateDatabaseDefaultPermissions ?? []).some((entry) => entry.Principal?.DataLakePrincipalIdentifier === IAM_ALLOWED_PRINCIPALS)
@@ -61,7 +65,7 @@ export class LakeFormationAccess {
     let NextToken: string | undefined
     do {
       const input = {ResourceType: resourceType, MaxResults: 1000, ...(principal ? {Principal: {DataLakePrincipalIdentifier: principal}} : {}), ...(NextToken ? {NextToken} : {})}
-      const page = (await this.model.handle('ListPermissions', input)) as {PrincipalResourcePermissions?: ListedGrant[]; NextToken?: string}
+      const page = (await this.model.handle('ListPermissions', input, {region: this.region})) as {PrincipalResourcePermissions?: ListedGrant[]; NextToken?: string}
       grants.push(...(page.PrincipalResourcePermissions ?? []))
       NextToken = page.NextToken
     } while (NextToken)
