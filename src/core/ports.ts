@@ -1,6 +1,7 @@
 import type {ListedGrant, Permission, Resource} from './model/grant'
 import type {CallerIdentity, DataLakeSettings, RegisteredLocation} from './model/lake'
 import type {ObjectChange, ObjectsState, TagTarget} from './plan/objects'
+import type {CatalogSnapshot} from './policy/references'
 
 /** Reads who the caller is. */
 export interface IdentityReader {
@@ -60,4 +61,9 @@ export interface ObjectReader {
 /** Makes one catalog object change (create an LF-tag, update a filter, assign tags...). */
 export interface ObjectWriter {
   applyObjectChange(change: ObjectChange): Promise<void>
+}
+
+/** Reads the Glue catalog: every database's name, and the tables (with columns) of the given ones. */
+export interface CatalogReader {
+  readCatalog(databases: string[]): Promise<CatalogSnapshot>
 }
