@@ -2,6 +2,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {GetResourceLFTagsCommand, GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
@@ -20,9 +21,22 @@ function lakegov(...args: string[]): Promise<CliResult> {
   return runCli([...args, '--policies', POLICIES], sandboxEnv(sandboxEndpoint()), ROOT)
 }
 
+/**
+ * The Glue catalog the grants name, made as a user (or bootstrap and `lakegov table`) would before
+ * granting on it: Lake Formation refuses grants on missing databases and tables, and plan checks
+ * them first. The database gives new tables no IAM_ALLOWED_PRINCIPALS grant, as bootstrap's does.
+ */
+async function createCatalog(): Promise<void> {
+  const glue = new GlueClient(sdk())
+  await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail', CreateTableDefaultPermissions: []}}))
+  const columns = ['eventversion', 'useridentity', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'sourceipaddress'].map((Name) => ({Name, Type: 'string'}))
+  await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: {Name: 'cloudtrail_logs', StorageDescriptor: {Columns: columns}}}))
+}
+
 async function prepareLake(): Promise<void> {
   await new S3Client({...sdk(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: 'acme-cloudtrail-logs'}))
   await new LakeFormationClient(sdk()).send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
+  await createCatalog()
 }
 
 async function grantCount(): Promise<number> {
@@ -41,7 +55,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 
     const first = await lakegov('grants', 'plan', '--json', '--detailed-exitcode')
     expect(first.code).toBe(2)
-    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0, dangerous: 0, objects: 0})
     expect(parseJson<Plan>(first).broadening.map((entry) => entry.key)).toContain('444455556666 table:cloudtrail.cloudtrail_logs')
 
     const applied = await lakegov('grants', 'apply', '--auto-approve', '--json')
@@ -70,7 +84,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 
     const final = await lakegov('grants', 'plan', '--prune', '--detailed-exitcode', '--json')
     expect(final.code).toBe(0)
-    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, dangerous: 0, objects: 0})
   })
 
   it('refuses a saved plan once the grants have changed, with exit 5', async () => {
@@ -145,7 +159,10 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 })
 
 describe('the example policies in the repository (e2e)', () => {
-  beforeEach(resetSandbox)
+  beforeEach(async () => {
+    await resetSandbox()
+    await createCatalog()
+  })
 
   it('creates the LF-tag, the data cells filter and the assignment before the grants, and converges', async () => {
     const run = (...args: string[]) => runCli(args, sandboxEnv(sandboxEndpoint()), ROOT)
