@@ -172,3 +172,38 @@ describe('LakeFormationModel: column grants while IAM_ALLOWED_PRINCIPALS holds t
     expect(await listed(lf)).toEqual([[ALICE, {TableWithColumns: {CatalogId: ACCOUNT, DatabaseName: 'trail', Name: 'events', ColumnNames: ['awsregion']}}, ['SELECT']]])
   })
 })
+
+// The Lake Formation developer guide, "PartiQL support in row filter expressions":
+// https://docs.aws.amazon.com/lake-formation/latest/dg/partiql-support.html
+describe('LakeFormationModel: data cells filter row expressions', () => {
+  const create = (lf: LakeFormationModel, expression: string, name = 'f') =>
+    lf.handle('CreateDataCellsFilter', {
+      TableData: {TableCatalogId: ACCOUNT, DatabaseName: 'trail', TableName: 'events', Name: name, RowFilter: {FilterExpression: expression}, ColumnWildcard: {}},
+    })
+
+  it.each([
+    "awsregion = 'eu-west-1'",
+    "awsregion LIKE 'eu-%' AND eventname <> 'ConsoleLogin'",
+    "(awsregion = 'US' or eventname != 'x') and not (sourceipaddress IS NULL)",
+    "awsregion BETWEEN 'a' AND 'f'",
+    "eventname NOT IN ('GetObject', 'PutObject')",
+    "sourceipaddress IS NOT NULL",
+    '"eventname" = \'x\'',
+    'AWSREGION = 1.5',
+  ])('accepts the documented subset: %s', async (expression) => {
+    await expect(create(model(), expression)).resolves.toEqual({})
+  })
+
+  it.each([
+    ['a column the table does not have', "region = 'eu-west-1'"],
+    ['a function', "lower(awsregion) = 'eu-west-1'"],
+    ['a function on the value side', "awsregion = upper('x')"],
+    ['a column compared with another column', 'awsregion = eventname'],
+    ['a dangling operator', "awsregion = 'x' AND"],
+    ['an expression of 2048 characters', `awsregion IN (${Array.from({length: 400}, () => "'abc'").join(',')})`.slice(0, 2040) + "'x')".padEnd(8, ' ')],
+    ['an empty expression', '   '],
+    ['an unterminated string', "awsregion = 'eu"],
+  ])('refuses %s with InvalidInputException', async (_, expression) => {
+    expect(await rejection(create(model(), expression))).toMatchObject({code: 'InvalidInputException'})
+  })
+})

@@ -1,8 +1,9 @@
-import {checkColumnsExist} from '../catalog-checks'
+import {checkColumnsExist, checkTableExists} from '../catalog-checks'
 import type {OperationContext} from '../context'
 import {alreadyExists, concurrentModification, entityNotFound, invalidInput} from '../errors'
 import {DEFAULT_PAGE_SIZE, paginate} from '../pagination'
 import {parseResource, requiredName} from '../resource-shapes'
+import {checkRowFilter} from '../row-filter'
 import {type StoredDataCellsFilter, dataCellsFilterKey} from '../state'
 import {type Input, optionalInteger, optionalList, optionalObject, optionalString} from '../validate'
 import {dropGrantsOn} from './permissions'
@@ -23,7 +24,6 @@ function rowFilterOf(tableData: Input): StoredDataCellsFilter['rowFilter'] {
   const allRows = optionalObject(rowFilter, 'AllRowsWildcard')
   if ((expression === undefined) === (allRows === undefined)) throw invalidInput('TableData.RowFilter needs exactly one of FilterExpression and AllRowsWildcard.')
   if (expression !== undefined) {
-    if (expression.length > 2048) throw invalidInput('TableData.RowFilter.FilterExpression must be at most 2048 characters.')
     return {FilterExpression: expression}
   }
   return {AllRowsWildcard: {}}
@@ -81,6 +81,7 @@ function notFound(database: string, table: string, name: string) {
 /** The filter's table must exist (EntityNotFoundException, API reference) and its columns too (InvalidInputException, see catalog-checks.ts). */
 async function checkTableOf(context: OperationContext, filter: StoredDataCellsFilter): Promise<void> {
   await checkColumnsExist(context, filter.database, filter.table, [...(filter.columnNames ?? []), ...(filter.excludedColumnNames ?? [])])
+  if ('FilterExpression' in filter.rowFilter) checkRowFilter(filter.rowFilter.FilterExpression, await checkTableExists(context, filter.database, filter.table))
 }
 
 export async function createDataCellsFilter(context: OperationContext, input: Input) {

@@ -97,6 +97,8 @@ export class GlueExtension {
     StartCrawler: (input, call) => this.startCrawler(input, call),
     StopCrawler: (input, call) => this.stopCrawler(input, call),
     GetCrawlerMetrics: (input, call) => this.crawlerMetrics(input, call),
+    CreateDatabase: (input, call) => this.createDatabase(input, call),
+    CreateTable: (input, call) => this.createTable(input, call),
   }
 
   constructor(private readonly options: GlueExtensionOptions) {
@@ -156,6 +158,35 @@ export class GlueExtension {
       this.crawlers.set(name, extras)
     }
     return extras
+  }
+
+  /**
+   * CreateDatabase goes to moto, with Lake Formation's part added: a DatabaseInput without
+   * CreateTableDefaultPermissions gets the region's setting (so GetDatabase shows it, as on AWS), and
+   * the database gets IAM_ALLOWED_PRINCIPALS ALL while CreateDatabaseDefaultPermissions hold it.
+   */
+  private async createDatabase(input: JsonObject, call: GlueCall): Promise<unknown> {
+    const lakeFormation = new LakeFormationAccess(this.options.model, regionOf(call.headers))
+    const databaseInput = isObject(input.DatabaseInput) ? input.DatabaseInput : undefined
+    const withDefaults =
+      databaseInput === undefined || databaseInput.CreateTableDefaultPermissions !== undefined
+        ? input
+        : {...input, DatabaseInput: {...databaseInput, CreateTableDefaultPermissions: await lakeFormation.tableDefaultsForNewDatabase()}}
+    const output = await this.motoCall('CreateDatabase', withDefaults, call)
+    if (databaseInput !== undefined && typeof databaseInput.Name === 'string') await lakeFormation.databaseCreated(databaseInput.Name)
+    return output
+  }
+
+  /** CreateTable goes to moto; the new table gets IAM_ALLOWED_PRINCIPALS ALL while its database's CreateTableDefaultPermissions hold it. */
+  private async createTable(input: JsonObject, call: GlueCall): Promise<unknown> {
+    const output = await this.motoCall('CreateTable', input, call)
+    const database = requiredString(input, 'DatabaseName')
+    const name = isObject(input.TableInput) && typeof input.TableInput.Name === 'string' ? input.TableInput.Name : undefined
+    if (name !== undefined) {
+      const {Database} = (await this.motoCall('GetDatabase', {Name: database}, call)) as {Database?: JsonObject}
+      await new LakeFormationAccess(this.options.model, regionOf(call.headers)).tableCreated(database, name, Database?.CreateTableDefaultPermissions)
+    }
+    return output
   }
 
   private async createCrawler(input: JsonObject, call: GlueCall): Promise<unknown> {

@@ -39,6 +39,32 @@ export class LakeFormationAccess {
     return (DataLakeSettings?.CreateDatabaseDefaultPermissions ?? []).some((entry) => entry.Principal?.DataLakePrincipalIdentifier === IAM_ALLOWED_PRINCIPALS)
   }
 
+  /**
+   * The CreateTableDefaultPermissions a new Glue database gets when its DatabaseInput names none:
+   * the region's data lake setting, which in "Use only IAM access control" mode (the default until
+   * changed) grants ALL to IAM_ALLOWED_PRINCIPALS (Lake Formation developer guide, "Changing the
+   * default settings for your data lake"; Glue API, DatabaseInput.CreateTableDefaultPermissions).
+   */
+  async tableDefaultsForNewDatabase(): Promise<unknown[]> {
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {DataLakeSettings?: {CreateTableDefaultPermissions?: unknown[]}}
+    return structuredClone(DataLakeSettings?.CreateTableDefaultPermissions ?? [])
+  }
+
+  /** A new database gets IAM_ALLOWED_PRINCIPALS ALL when the region's CreateDatabaseDefaultPermissions hold it (same source). */
+  async databaseCreated(database: string): Promise<void> {
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {DataLakeSettings?: {CreateDatabaseDefaultPermissions?: unknown[]}}
+    if (holdsIamAll(DataLakeSettings?.CreateDatabaseDefaultPermissions)) await this.grantIamAll({Database: {Name: database}})
+  }
+
+  /** A new table gets IAM_ALLOWED_PRINCIPALS ALL when its database's CreateTableDefaultPermissions hold it (same source). */
+  async tableCreated(database: string, table: string, databaseDefaults: unknown): Promise<void> {
+    if (holdsIamAll(databaseDefaults)) await this.grantIamAll({Table: {DatabaseName: database, Name: table}})
+  }
+
+  private async grantIamAll(resource: object): Promise<void> {
+    await this.model.handle('GrantPermissions', {Principal: {DataLakePrincipalIdentifier: IAM_ALLOWED_PRINCIPALS}, Resource: resource, Permissions: ['ALL']}, {region: this.region})
+  }
+
   /** Whether any of the principals holds DATA_LOCATION_ACCESS on a location covering the S3 ARN. */
   async hasDataLocationAccess(principals: readonly string[], s3Arn: string): Promise<boolean> {
     for (const principal of principals) {
@@ -77,6 +103,14 @@ interface ListedGrant {
   Principal?: {DataLakePrincipalIdentifier?: string}
   Resource?: {DataLocation?: {ResourceArn?: string}; Database?: {Name?: string}}
   Permissions?: string[]
+}
+
+/** Whether default permissions (a PrincipalPermissions list) grant ALL to IAM_ALLOWED_PRINCIPALS. */
+function holdsIamAll(defaults: unknown): boolean {
+  if (!Array.isArray(defaults)) return false
+  return defaults.some((entry: {Principal?: {DataLakePrincipalIdentifier?: string}; Permissions?: unknown}) => {
+    return entry?.Principal?.DataLakePrincipalIdentifier === IAM_ALLOWED_PRINCIPALS && Array.isArray(entry.Permissions) && entry.Permissions.includes('ALL')
+  })
 }
 
 /** Whether a location ARN is the ARN itself or one of its parent folders. */
