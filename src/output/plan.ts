@@ -122,6 +122,9 @@ export function renderPlanText(plan: Plan, label: (id: string) => string): strin
   if (plan.broadening.length > 0) {
     lines.push('', `! ${plan.broadening.length} change(s) broaden access:`)
     for (const entry of plan.broadening) lines.push(`  ${entry.key}: ${entry.reasons.join(', ')}`)
+    if (plan.broadening.some((entry) => entry.reasons.includes('all-columns'))) {
+      lines.push('  all-columns: IAM_ALLOWED_PRINCIPALS still holds the table, so Lake Formation would store the column grant as SELECT on every column; revoke that grant first.')
+    }
   }
   lines.push('', summaryLine(plan))
   return lines.join('\n')

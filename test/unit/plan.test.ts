@@ -142,3 +142,14 @@ describe('dangerous unmanaged grants', () => {
     expect(hasDrift(plan([], [grant(AUDITOR, logs, ['SELECT'])]))).toBe(false)
   })
 })
+
+describe('a column grant on a table IAM_ALLOWED_PRINCIPALS still holds', () => {
+  it('is flagged before apply: Lake Formation would store it as SELECT on every column', () => {
+    const columns: Resource = {type: 'columns', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}}
+    const current = [grant('IAM_ALLOWED_PRINCIPALS', logs, ['ALL'])]
+    const result = plan([grant(ANALYST, columns, ['SELECT'])], current)
+    expect(result.broadening).toEqual([{key: `${ANALYST} columns:cloudtrail.logs[+eventname]`, reasons: ['new-principal', 'wider-columns', 'all-columns']}])
+    expect(renderPlanText(result, (id) => id)).toContain('so Lake Formation would store the column grant as SELECT on every column')
+    expect(plan([grant(ANALYST, columns, ['SELECT'])], []).broadening[0].reasons).not.toContain('all-columns')
+  })
+})

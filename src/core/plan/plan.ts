@@ -10,8 +10,14 @@ import type {DesiredState} from '../policy/types'
 /** The version of the saved plan format; apply refuses other versions. */
 export const PLAN_VERSION = 1
 
-/** Why a change widens who can read what. */
-export type BroadeningReason = 'new-principal' | 'wider-columns' | 'grant-option' | 'cross-account' | 'broad-principal'
+/**
+ * Why a change widens who can read what. `all-columns`: a column grant on a table that
+ * IAM_ALLOWED_PRINCIPALS still holds, which Lake Formation stores as SELECT on every column (AWS
+ * Lake Formation developer guide; AWS-FACTS "Don't mix IAMAllowedPrincipals grants with fine-grained
+ * ones").
+ */
+export type BroadeningReason = 'new-principal' | 'wider-columns' | 'all-columns' | 'grant-option' | 'cross-account' | 'broad-principal'
+
 
 /** A change that broadens access, for the approval prompt and the PR comment. */
 export interface Broadening {
@@ -91,6 +97,11 @@ function broadeningOf(change: GrantChange, current: Grant[], account: string): B
   // Any new SELECT on table data lets the principal read columns (or rows) it could not read before.
   const readsData = ['table', 'tableWildcard', 'columns', 'dataCellsFilter', 'lfTagPolicy'].includes(change.resource.type)
   if (readsData && (change.add.permissions.includes('SELECT') || change.add.permissions.includes('ALL'))) reasons.push('wider-columns')
+  if (change.resource.type === 'columns' && change.add.permissions.includes('SELECT')) {
+    const {database, table} = change.resource
+    const held = current.some((grant) => grant.principal === 'IAM_ALLOWED_PRINCIPALS' && grant.resource.type === 'table' && grant.resource.database === database && grant.resource.table === table)
+    if (held) reasons.push('all-columns')
+  }
   if (change.add.grantable.length > 0) reasons.push('grant-option')
   reasons.push(...dangerOf(change.principal, account))
   return reasons
