@@ -83,7 +83,12 @@ async function seedMisconfiguredAccount(): Promise<void> {
   await s3.send(
     new PutBucketPolicyCommand({
       Bucket: BUCKET,
-      Policy: POLICY([{Sid: 'PartnerReads', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${PARTNER}:root`}, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/*`}]),
+      // CloudTrail's two statements (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail"): CreateTrail refuses the bucket without them.
+      Policy: POLICY([
+        {Sid: 'PartnerReads', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${PARTNER}:root`}, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/*`},
+        {Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${BUCKET}`},
+        {Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/${ACCOUNT}/*`},
+      ]),
     }),
   )
 
