@@ -7,6 +7,7 @@ import {GetResourceLFTagsCommand, GrantPermissionsCommand, LakeFormationClient, 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
+import {CLOUDTRAIL_COLUMNS, createGlueCatalog} from '../support/catalog-fixtures'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
 
@@ -34,6 +35,8 @@ async function createCatalog(): Promise<void> {
 }
 
 async function prepareLake(): Promise<void> {
+  // The Glue catalog the grants are on, as a user has it before granting: Lake Formation refuses grants on missing tables.
+  await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
   await new S3Client({...sdk(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: 'acme-cloudtrail-logs'}))
   await new LakeFormationClient(sdk()).send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
   await createCatalog()
@@ -165,6 +168,7 @@ describe('the example policies in the repository (e2e)', () => {
   })
 
   it('creates the LF-tag, the data cells filter and the assignment before the grants, and converges', async () => {
+    await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
     const run = (...args: string[]) => runCli(args, sandboxEnv(sandboxEndpoint()), ROOT)
     const first = parseJson<Plan>(await run('grants', 'plan', '--json'))
     expect(first.objects.map((change) => `${change.kind}:${change.action}`)).toEqual(['tag:create', 'filter:create', 'assignment:assign'])

@@ -7,6 +7,7 @@ import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fa
 import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
 import type {GlueExtension} from './glue/glue-extension'
+import type {CloudTrailChecks} from './cloudtrail-checks'
 import type {BucketPolicies} from './s3-policies'
 import type {CallStats} from './stats'
 
@@ -20,6 +21,8 @@ export interface GatewayParts {
   glue: GlueExtension
   /** Serves bucket policies, which moto evaluates without their conditions. */
   bucketPolicies: BucketPolicies
+  /** Refuses the trails CloudTrail refuses and moto accepts. */
+  cloudTrail: CloudTrailChecks
   /** Decides latency and faults per call. */
   faults: FaultInjector
   /** Counts calls. */
@@ -136,6 +139,8 @@ export function createGateway(parts: GatewayParts): http.Server {
     if (glueCall) body ??= await readBody(request)
     const policyCall = service === 's3' && parts.bucketPolicies.handles(operation)
     if (policyCall) body ??= await readBody(request)
+    const trailCall = service === 'cloudtrail' && parts.cloudTrail.handles(operation)
+    if (trailCall) body ??= await readBody(request)
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
 
@@ -158,6 +163,10 @@ export function createGateway(parts: GatewayParts): http.Server {
       return send(response, method, answer)
     }
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
+    if (trailCall) {
+      const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1')
+      if (refused !== undefined) return send(response, method, refused)
+    }
     if (policyCall) {
       const answer = await parts.bucketPolicies.handle({operation, url, body: body ?? Buffer.alloc(0)})
       if (answer !== 'forward') return send(response, method, answer)

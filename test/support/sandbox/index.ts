@@ -2,6 +2,7 @@ import {LakeFormationModel} from '../lakeformation/model'
 import {FaultInjector} from './faults'
 import {close, createGateway, listen} from './gateway'
 import {GlueExtension} from './glue/glue-extension'
+import {CloudTrailChecks} from './cloudtrail-checks'
 import {BucketPolicies} from './s3-policies'
 import {startMoto} from './moto'
 import {createMotoCatalog} from './moto-catalog'
@@ -32,6 +33,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const catalog = createMotoCatalog(moto.endpoint)
   const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint), catalog})
   const bucketPolicies = new BucketPolicies(moto.endpoint)
+  const cloudTrail = new CloudTrailChecks(moto.endpoint, bucketPolicies, accountId)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
 
@@ -44,7 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, faults, stats, reset, log})
 
   let port: number
   try {
@@ -52,6 +54,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (error) {
     glue.close()
     catalog.close()
+    cloudTrail.close()
     await moto.stop()
     throw error
   }
@@ -73,6 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Idempotent: teardown code and signal handlers may both call it.
       glue.close()
       catalog.close()
+      cloudTrail.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })

@@ -70,6 +70,11 @@ export class BucketPolicies {
     }
   }
 
+  /** The policy of a bucket as it was put (conditions included), or undefined when none was put through the gateway. */
+  policyOf(bucket: string): string | undefined {
+    return this.policies.get(bucket)
+  }
+
   reset(): void {
     this.policies.clear()
   }

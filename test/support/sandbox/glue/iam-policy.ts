@@ -76,6 +76,24 @@ export function policiesAllowOn(policies: readonly unknown[], action: string, re
   return matching.some((statement) => statement.Effect === 'Allow')
 }
 
+/**
+ * Whether a resource policy (a bucket or key policy) lets an AWS service principal do an action on
+ * a resource: the statements whose Principal names the service (or everyone) are evaluated as
+ * policiesAllowOn evaluates identity policies. A policy that does not parse allows nothing.
+ */
+export function resourcePolicyAllowsService(policy: unknown, service: string, action: string, resource: string): boolean {
+  const forService = statementsOf([policy]).filter((statement) => {
+    const principal = statement.Principal
+    if (principal === '*') return true
+    if (typeof principal !== 'object' || principal === null) return false
+    const {Service, AWS} = principal as {Service?: unknown; AWS?: unknown}
+    return asList(Service).includes(service) || asList(AWS).includes('*')
+  })
+  // A trust policy has no Resource: its statements are about the role itself.
+  const withResource = forService.map((statement) => (statement.Resource === undefined && statement.NotResource === undefined ? {...statement, Resource: '*'} : statement))
+  return policiesAllowOn([{Statement: withResource}], action, resource)
+}
+
 /** IAM returns policy documents URL-encoded (moto too); a document that does not parse grants nothing. */
 function parseDocument(document: string | undefined): unknown {
   if (!document) return {}

@@ -1,0 +1,93 @@
+import {CloudTrailClient, CreateTrailCommand, UpdateTrailCommand} from '@aws-sdk/client-cloudtrail'
+import {CloudWatchLogsClient, CreateLogGroupCommand} from '@aws-sdk/client-cloudwatch-logs'
+import {CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
+import {CreateKeyCommand, KMSClient} from '@aws-sdk/client-kms'
+import {CreateBucketCommand, PutBucketPolicyCommand, S3Client} from '@aws-sdk/client-s3'
+
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
+
+jest.setTimeout(30_000)
+
+const ACCOUNT = '123456789012'
+const BUCKET = 'trail-logs'
+
+function config() {
+  return sandboxSdkConfig(sandboxEndpoint(), 1)
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected the call to fail, but it succeeded')
+}
+
+// The bucket policy of the CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail".
+const CLOUDTRAIL_BUCKET_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {Sid: 'AclCheck', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${BUCKET}`},
+    {
+      Sid: 'Write',
+      Effect: 'Allow',
+      Principal: {Service: 'cloudtrail.amazonaws.com'},
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/${ACCOUNT}/*`,
+      Condition: {StringEquals: {'s3:x-amz-acl': 'bucket-owner-full-control'}},
+    },
+  ],
+})
+
+const keyPolicy = (statements: object[]) =>
+  JSON.stringify({Version: '2012-10-17', Statement: [{Sid: 'Root', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}, Action: 'kms:*', Resource: '*'}, ...statements]})
+
+beforeEach(async () => {
+  await resetSandbox()
+  await new S3Client({...config(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: BUCKET}))
+})
+
+// CloudTrail API reference, CreateTrail and UpdateTrail "Errors"; moto 5.2.1 checks none of these.
+describe('sandbox CloudTrail: what CreateTrail and UpdateTrail refuse', () => {
+  it('refuses a bucket whose policy does not let CloudTrail write, with InsufficientS3BucketPolicyException', async () => {
+    const cloudtrail = new CloudTrailClient(config())
+    expect((await failure(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET})))).name).toBe('InsufficientS3BucketPolicyException')
+    await new S3Client({...config(), forcePathStyle: true}).send(new PutBucketPolicyCommand({Bucket: BUCKET, Policy: CLOUDTRAIL_BUCKET_POLICY}))
+    // The policy covers AWSLogs/ACCOUNT/ at the bucket root, not under another prefix.
+    expect((await failure(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, S3KeyPrefix: 'other'})))).name).toBe('InsufficientS3BucketPolicyException')
+    await expect(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET}))).resolves.toMatchObject({Name: 't'})
+  })
+
+  it('refuses a KMS key CloudTrail may not use, with InsufficientEncryptionPolicyException, and takes one it may', async () => {
+    const s3 = new S3Client({...config(), forcePathStyle: true})
+    await s3.send(new PutBucketPolicyCommand({Bucket: BUCKET, Policy: CLOUDTRAIL_BUCKET_POLICY}))
+    const kms = new KMSClient(config())
+    const closed = await kms.send(new CreateKeyCommand({Policy: keyPolicy([])}))
+    const cloudtrail = new CloudTrailClient(config())
+    const error = await failure(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, KmsKeyId: closed.KeyMetadata?.Arn})))
+    expect(error.name).toBe('InsufficientEncryptionPolicyException')
+    const open = await kms.send(
+      new CreateKeyCommand({Policy: keyPolicy([{Sid: 'CloudTrail', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 'kms:GenerateDataKey*', Resource: '*'}])}),
+    )
+    await expect(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, KmsKeyId: open.KeyMetadata?.Arn}))).resolves.toBeDefined()
+    expect((await failure(cloudtrail.send(new UpdateTrailCommand({Name: 't', KmsKeyId: closed.KeyMetadata?.Arn})))).name).toBe('InsufficientEncryptionPolicyException')
+  })
+
+  it('refuses a CloudWatch Logs group that does not exist, and a role that does not exist or does not trust CloudTrail', async () => {
+    await new S3Client({...config(), forcePathStyle: true}).send(new PutBucketPolicyCommand({Bucket: BUCKET, Policy: CLOUDTRAIL_BUCKET_POLICY}))
+    const cloudtrail = new CloudTrailClient(config())
+    const iam = new IAMClient(config())
+    const trust = (service: string) => JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: service}, Action: 'sts:AssumeRole'}]})
+    const groupArn = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail:*`
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/TrailToLogs`
+    const create = () => cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: roleArn}))
+    expect((await failure(create())).name).toBe('InvalidCloudWatchLogsLogGroupArnException')
+    await new CloudWatchLogsClient(config()).send(new CreateLogGroupCommand({logGroupName: 'trail'}))
+    expect((await failure(create())).name).toBe('InvalidCloudWatchLogsRoleArnException')
+    await iam.send(new CreateRoleCommand({RoleName: 'TrailToLogs', AssumeRolePolicyDocument: trust('ec2.amazonaws.com')}))
+    expect((await failure(create())).name).toBe('InvalidCloudWatchLogsRoleArnException')
+    await iam.send(new CreateRoleCommand({RoleName: 'TrailToLogs2', AssumeRolePolicyDocument: trust('cloudtrail.amazonaws.com')}))
+    await expect(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/TrailToLogs2`}))).resolves.toBeDefined()
+  })
+})
