@@ -2,7 +2,6 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {GetResourceLFTagsCommand, GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
@@ -22,24 +21,11 @@ function lakegov(...args: string[]): Promise<CliResult> {
   return runCli([...args, '--policies', POLICIES], sandboxEnv(sandboxEndpoint()), ROOT)
 }
 
-/**
- * The Glue catalog the grants name, made as a user (or bootstrap and `lakegov table`) would before
- * granting on it: Lake Formation refuses grants on missing databases and tables, and plan checks
- * them first. The database gives new tables no IAM_ALLOWED_PRINCIPALS grant, as bootstrap's does.
- */
-async function createCatalog(): Promise<void> {
-  const glue = new GlueClient(sdk())
-  await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail', CreateTableDefaultPermissions: []}}))
-  const columns = ['eventversion', 'useridentity', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'sourceipaddress'].map((Name) => ({Name, Type: 'string'}))
-  await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: {Name: 'cloudtrail_logs', StorageDescriptor: {Columns: columns}}}))
-}
-
 async function prepareLake(): Promise<void> {
   // The Glue catalog the grants are on, as a user has it before granting: Lake Formation refuses grants on missing tables.
   await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
   await new S3Client({...sdk(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: 'acme-cloudtrail-logs'}))
   await new LakeFormationClient(sdk()).send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
-  await createCatalog()
 }
 
 async function grantCount(): Promise<number> {
@@ -162,10 +148,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 })
 
 describe('the example policies in the repository (e2e)', () => {
-  beforeEach(async () => {
-    await resetSandbox()
-    await createCatalog()
-  })
+  beforeEach(resetSandbox)
 
   it('creates the LF-tag, the data cells filter and the assignment before the grants, and converges', async () => {
     await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})

@@ -2,11 +2,11 @@ import {cpSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {BatchGrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
+import {CLOUDTRAIL_COLUMNS, createGlueCatalog} from '../support/catalog-fixtures'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats} from '../support/sandbox/client'
 
@@ -38,10 +38,8 @@ beforeEach(async () => {
   await resetSandbox()
   await new S3Client({...sdk(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: 'acme-cloudtrail-logs'}))
   await new LakeFormationClient(sdk()).send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
-  const glue = new GlueClient(sdk())
-  await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail', CreateTableDefaultPermissions: []}}))
-  const columns = ['eventname', 'awsregion', 'sourceipaddress', 'useridentity'].map((Name) => ({Name, Type: 'string'}))
-  await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: {Name: 'cloudtrail_logs', StorageDescriptor: {Columns: columns}}}))
+  // The Glue catalog the grants name, as a user has it before granting on it.
+  await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
 })
 
 describe('grants on objects that do not exist (e2e)', () => {
