@@ -68,7 +68,7 @@ describe('grants export (e2e)', () => {
     expect((await run('grants', 'validate', '--policies', dir)).code).toBe(0)
     const plan = await run('grants', 'plan', '--prune', '--json', '--detailed-exitcode', '--policies', dir)
     expect(plan.code).toBe(0)
-    expect(parseJson<Plan>(plan).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+    expect(parseJson<Plan>(plan).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, dangerous: 0, objects: 0})
   })
 
   it('round-trips the example policies, with their data cells filter and LF-tag expression', async () => {
