@@ -52,11 +52,11 @@ beforeEach(async () => {
 describe('sandbox CloudTrail: what CreateTrail and UpdateTrail refuse', () => {
   it('refuses a bucket whose policy does not let CloudTrail write, with InsufficientS3BucketPolicyException', async () => {
     const cloudtrail = new CloudTrailClient(config())
-    expect((await failure(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET})))).name).toBe('InsufficientS3BucketPolicyException')
+    expect((await failure(cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET})))).name).toBe('InsufficientS3BucketPolicyException')
     await new S3Client({...config(), forcePathStyle: true}).send(new PutBucketPolicyCommand({Bucket: BUCKET, Policy: CLOUDTRAIL_BUCKET_POLICY}))
     // The policy covers AWSLogs/ACCOUNT/ at the bucket root, not under another prefix.
-    expect((await failure(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, S3KeyPrefix: 'other'})))).name).toBe('InsufficientS3BucketPolicyException')
-    await expect(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET}))).resolves.toMatchObject({Name: 't'})
+    expect((await failure(cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET, S3KeyPrefix: 'other'})))).name).toBe('InsufficientS3BucketPolicyException')
+    await expect(cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET}))).resolves.toMatchObject({Name: 'lake-trail'})
   })
 
   it('refuses a KMS key CloudTrail may not use, with InsufficientEncryptionPolicyException, and takes one it may', async () => {
@@ -65,13 +65,13 @@ describe('sandbox CloudTrail: what CreateTrail and UpdateTrail refuse', () => {
     const kms = new KMSClient(config())
     const closed = await kms.send(new CreateKeyCommand({Policy: keyPolicy([])}))
     const cloudtrail = new CloudTrailClient(config())
-    const error = await failure(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, KmsKeyId: closed.KeyMetadata?.Arn})))
+    const error = await failure(cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET, KmsKeyId: closed.KeyMetadata?.Arn})))
     expect(error.name).toBe('InsufficientEncryptionPolicyException')
     const open = await kms.send(
       new CreateKeyCommand({Policy: keyPolicy([{Sid: 'CloudTrail', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 'kms:GenerateDataKey*', Resource: '*'}])}),
     )
-    await expect(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, KmsKeyId: open.KeyMetadata?.Arn}))).resolves.toBeDefined()
-    expect((await failure(cloudtrail.send(new UpdateTrailCommand({Name: 't', KmsKeyId: closed.KeyMetadata?.Arn})))).name).toBe('InsufficientEncryptionPolicyException')
+    await expect(cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET, KmsKeyId: open.KeyMetadata?.Arn}))).resolves.toBeDefined()
+    expect((await failure(cloudtrail.send(new UpdateTrailCommand({Name: 'lake-trail', KmsKeyId: closed.KeyMetadata?.Arn})))).name).toBe('InsufficientEncryptionPolicyException')
   })
 
   it('refuses a CloudWatch Logs group that does not exist, and a role that does not exist or does not trust CloudTrail', async () => {
@@ -81,13 +81,13 @@ describe('sandbox CloudTrail: what CreateTrail and UpdateTrail refuse', () => {
     const trust = (service: string) => JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: service}, Action: 'sts:AssumeRole'}]})
     const groupArn = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail:*`
     const roleArn = `arn:aws:iam::${ACCOUNT}:role/TrailToLogs`
-    const create = () => cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: roleArn}))
+    const create = () => cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET, CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: roleArn}))
     expect((await failure(create())).name).toBe('InvalidCloudWatchLogsLogGroupArnException')
     await new CloudWatchLogsClient(config()).send(new CreateLogGroupCommand({logGroupName: 'trail'}))
     expect((await failure(create())).name).toBe('InvalidCloudWatchLogsRoleArnException')
     await iam.send(new CreateRoleCommand({RoleName: 'TrailToLogs', AssumeRolePolicyDocument: trust('ec2.amazonaws.com')}))
     expect((await failure(create())).name).toBe('InvalidCloudWatchLogsRoleArnException')
     await iam.send(new CreateRoleCommand({RoleName: 'TrailToLogs2', AssumeRolePolicyDocument: trust('cloudtrail.amazonaws.com')}))
-    await expect(cloudtrail.send(new CreateTrailCommand({Name: 't', S3BucketName: BUCKET, CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/TrailToLogs2`}))).resolves.toBeDefined()
+    await expect(cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET, CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/TrailToLogs2`}))).resolves.toBeDefined()
   })
 })
