@@ -8,6 +8,7 @@ import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
 import type {GlueExtension} from './glue/glue-extension'
 import type {CloudTrailChecks} from './cloudtrail-checks'
+import type {KmsChecks} from './kms-checks'
 import type {BucketPolicies} from './s3-policies'
 import type {CallStats} from './stats'
 
@@ -23,6 +24,8 @@ export interface GatewayParts {
   bucketPolicies: BucketPolicies
   /** Refuses the trails CloudTrail refuses and moto accepts. */
   cloudTrail: CloudTrailChecks
+  /** Refuses the key policies KMS refuses and moto accepts. */
+  kms: KmsChecks
   /** Decides latency and faults per call. */
   faults: FaultInjector
   /** Counts calls. */
@@ -141,6 +144,8 @@ export function createGateway(parts: GatewayParts): http.Server {
     if (policyCall) body ??= await readBody(request)
     const trailCall = service === 'cloudtrail' && parts.cloudTrail.handles(operation)
     if (trailCall) body ??= await readBody(request)
+    const keyPolicyCall = service === 'kms' && parts.kms.handles(operation)
+    if (keyPolicyCall) body ??= await readBody(request)
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
 
@@ -165,6 +170,10 @@ export function createGateway(parts: GatewayParts): http.Server {
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
     if (trailCall) {
       const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1')
+      if (refused !== undefined) return send(response, method, refused)
+    }
+    if (keyPolicyCall) {
+      const refused = await parts.kms.check(body ?? Buffer.alloc(0))
       if (refused !== undefined) return send(response, method, refused)
     }
     if (policyCall) {

@@ -3,6 +3,7 @@ import {FaultInjector} from './faults'
 import {close, createGateway, listen} from './gateway'
 import {GlueExtension} from './glue/glue-extension'
 import {CloudTrailChecks} from './cloudtrail-checks'
+import {KmsChecks} from './kms-checks'
 import {BucketPolicies} from './s3-policies'
 import {startMoto} from './moto'
 import {createMotoCatalog} from './moto-catalog'
@@ -34,6 +35,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint), catalog})
   const bucketPolicies = new BucketPolicies(moto.endpoint)
   const cloudTrail = new CloudTrailChecks(moto.endpoint, bucketPolicies, accountId)
+  const kms = new KmsChecks(moto.endpoint)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
 
@@ -46,7 +48,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, kms, faults, stats, reset, log})
 
   let port: number
   try {
@@ -55,6 +57,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     glue.close()
     catalog.close()
     cloudTrail.close()
+    kms.close()
     await moto.stop()
     throw error
   }
@@ -77,6 +80,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       glue.close()
       catalog.close()
       cloudTrail.close()
+      kms.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })
