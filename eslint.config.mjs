@@ -14,6 +14,24 @@ export default tseslint.config(
     },
   },
   {
+    // One string order everywhere (src/core/order.ts compareText): localeCompare follows the
+    // machine's locale, so a plan saved on one machine would be stale on another.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='localeCompare']",
+          message: 'localeCompare depends on the locale; use compareText from src/core/order.ts.',
+        },
+        {
+          selector: "MemberExpression[property.value='localeCompare']",
+          message: 'localeCompare depends on the locale; use compareText from src/core/order.ts.',
+        },
+      ],
+    },
+  },
+  {
     // The core is pure: no AWS SDK values, no file system, no console.
     files: ['src/core/**/*.ts'],
     rules: {

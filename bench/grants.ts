@@ -9,6 +9,7 @@ import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {BatchGrantPermissionsCommand, GrantPermissionsCommand, LakeFormationClient, ListPermissionsCommand, PutDataLakeSettingsCommand} from '@aws-sdk/client-lakeformation'
 
 import {sandboxEnv} from '../test/support/cli'
@@ -48,6 +49,14 @@ function policyYaml(): string {
   return ['principals:', ...[...principals].map(([name, arn]) => `  ${name}: ${arn}`), 'scope:', '  databases: [cloudtrail]', ...lines, ''].join('\n')
 }
 
+/** The Glue catalog the grants name: Lake Formation refuses grants on missing tables, and plan checks them first. */
+async function createCatalog(glue: GlueClient): Promise<void> {
+  await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail', CreateTableDefaultPermissions: []}}))
+  for (const name of new Set(Array.from({length: GRANTS}, (_, i) => table(i)))) {
+    await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: {Name: name, StorageDescriptor: {Columns: [{Name: 'eventname', Type: 'string'}]}}}))
+  }
+}
+
 async function seed(client: LakeFormationClient): Promise<void> {
   await client.send(
     new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:user/moto`}], CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: []}}),
@@ -65,7 +74,9 @@ async function seed(client: LakeFormationClient): Promise<void> {
 
 async function stats(sandbox: Sandbox): Promise<{calls: number; pages: number}> {
   const current = await sandbox.stats()
-  return {calls: current.total, pages: current.services.lakeformation?.ListPermissions ?? 0}
+  // The pages a plan cannot do without: ListPermissions, and the Glue catalog check (GetDatabases, GetTables).
+  const glue = current.services.glue ?? {}
+  return {calls: current.total, pages: (current.services.lakeformation?.ListPermissions ?? 0) + (glue.GetDatabases ?? 0) + (glue.GetTables ?? 0)}
 }
 
 /** terraform's shape: refresh every declared grant with its own filtered call, then one write per change. */
@@ -92,6 +103,7 @@ export async function benchGrants(): Promise<string[]> {
     const client = new LakeFormationClient(sandboxSdkConfig(sandbox.endpoint))
     const env = sandboxEnv(sandbox.endpoint)
 
+    await createCatalog(new GlueClient(sandboxSdkConfig(sandbox.endpoint)))
     await seed(client)
     await sandbox.setFaults({latencyMs: LATENCY_MS})
 

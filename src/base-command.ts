@@ -3,6 +3,8 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {AwsClients, type AwsContext} from './aws/clients'
 import {toLakegovError} from './aws/errors'
 import {LakegovError, internalError} from './core/errors'
+import {checkRegionAgrees} from './core/lake/config'
+import {readLakeRegion} from './io/lake-file'
 import type {ExitCodeValue} from './core/exit-codes'
 import {PolicyInvalidError} from './core/policy/errors'
 import {renderPolicyIssues} from './output/policy-issues'
@@ -49,7 +51,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
+    // lake.yaml's region is the default region of every command, as it is bootstrap's; a --region
+    // that contradicts it is a usage error (exit 64) naming both.
+    const policiesDir = (flags as {policies?: string}).policies ?? process.env.LAKEGOV_POLICIES ?? 'policies'
+    const lake = await readLakeRegion(policiesDir)
+    if (lake) {
+      checkRegionAgrees(this.flags.region, lake.region, lake.where)
+      this.lakeRegion = lake.region
+    }
   }
+
+  /** The region lake.yaml names, when there is one: the default for this command. */
+  protected lakeRegion?: string
 
   /** The AWS clients for this run, built from the shared flags. */
   protected get aws(): AwsClients {
@@ -59,7 +72,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected awsContext(): AwsContext {
     return {
-      region: this.flags.region,
+      region: this.flags.region ?? this.lakeRegion,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url']?.toString().replace(/\/$/, ''),
       maxAttempts: this.flags['max-attempts'],

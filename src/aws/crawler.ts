@@ -17,6 +17,7 @@ import type {ObservedCrawler} from '../core/lake/observed'
 import type {CrawlMetrics, CrawlerReader, TableSummary} from '../core/crawl/crawl'
 import {resolveEndpoint, type AwsClients} from './clients'
 import {callAws, callAwsOrAbsent, errorNameOf, toLakegovError} from './errors'
+import {compareText} from '../core/order'
 
 function toObserved(crawler: Crawler | undefined): ObservedCrawler {
   if (!crawler) return {exists: false, s3Targets: [], classifiers: [], useLakeFormationCredentials: false}
@@ -135,7 +136,7 @@ export class CrawlerAdapter implements CrawlerReader {
             tables.push({name: table.Name ?? '', location: table.StorageDescriptor?.Location ?? '', columns: table.StorageDescriptor?.Columns?.length ?? 0, partitions, updated: table.UpdateTime ? new Date(table.UpdateTime).toISOString() : undefined})
           }
         }
-        return tables.sort((a, b) => a.name.localeCompare(b.name))
+        return tables.sort((a, b) => compareText(a.name, b.name))
       },
       this.endpoint,
     )

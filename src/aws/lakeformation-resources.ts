@@ -1,6 +1,7 @@
 import type {PrincipalResourcePermissions, Resource as SdkResource} from '@aws-sdk/client-lakeformation'
 
-import {canonicalGrant, type Grant, type Permission, type Resource} from '../core/model/grant'
+import {canonicalGrant, type ListedGrant, type Permission, type Resource} from '../core/model/grant'
+import {sortedUnique} from '../core/order'
 
 /**
  * Translation between lakegov's canonical resources and Lake Formation's Resource shapes. Pure: it
@@ -40,6 +41,9 @@ export function toSdkResource(resource: Resource, catalogId: string): SdkResourc
   }
 }
 
+/** The table name Lake Formation lists a table wildcard's SELECT under. */
+export const ALL_TABLES = 'ALL_TABLES'
+
 /** The canonical resource for a Lake Formation Resource, or undefined for shapes lakegov does not manage. */
 export function fromSdkResource(resource: SdkResource | undefined): Resource | undefined {
   if (!resource) return undefined
@@ -50,6 +54,14 @@ export function fromSdkResource(resource: SdkResource | undefined): Resource | u
     if (resource.Table.Name) return {type: 'table', database: resource.Table.DatabaseName, table: resource.Table.Name}
   }
   const withColumns = resource.TableWithColumns
+  // A grant on every table lists its SELECT as TableWithColumns{Name: "ALL_TABLES", ColumnWildcard: {}},
+  // and its other permissions on Table{TableWildcard}: one resource, the table wildcard.
+  // Source: terraform-provider-aws internal/service/lakeformation (filterTablePermissions) and the
+  // real listing in its issue #46245. Glue stores table names lowercase, so the uppercase name can
+  // only be this marker.
+  if (withColumns?.DatabaseName && withColumns.Name === ALL_TABLES && withColumns.ColumnWildcard && (withColumns.ColumnWildcard.ExcludedColumnNames ?? []).length === 0) {
+    return {type: 'tableWildcard', database: withColumns.DatabaseName}
+  }
   if (withColumns?.DatabaseName && withColumns.Name) {
     const columns = withColumns.ColumnWildcard ? {exclude: withColumns.ColumnWildcard.ExcludedColumnNames ?? []} : {include: withColumns.ColumnNames ?? []}
     return {type: 'columns', database: withColumns.DatabaseName, table: withColumns.Name, columns}
@@ -66,14 +78,14 @@ export function fromSdkResource(resource: SdkResource | undefined): Resource | u
 }
 
 /** A ListPermissions entry as a canonical grant, or undefined for what lakegov does not manage. */
-export function fromPrincipalResourcePermissions(entry: PrincipalResourcePermissions): Grant | undefined {
+export function fromPrincipalResourcePermissions(entry: PrincipalResourcePermissions): ListedGrant | undefined {
   const principal = entry.Principal?.DataLakePrincipalIdentifier
   const resource = fromSdkResource(entry.Resource)
   if (!principal || !resource) return undefined
-  return canonicalGrant({
-    principal,
-    resource,
-    permissions: (entry.Permissions ?? []) as Permission[],
-    grantable: (entry.PermissionsWithGrantOption ?? []) as Permission[],
-  })
+  const permissions = (entry.Permissions ?? []) as Permission[]
+  const grantable = (entry.PermissionsWithGrantOption ?? []) as Permission[]
+  return {
+    ...canonicalGrant({principal, resource, permissions, grantable}),
+    listed: {permissions: sortedUnique(permissions) as Permission[], grantable: sortedUnique(grantable) as Permission[]},
+  }
 }

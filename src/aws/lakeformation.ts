@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-lakeformation'
 
 import type {ObservedRegistration, RawDataLakeSettings} from '../core/lake/observed'
-import type {Grant} from '../core/model/grant'
+import type {ListedGrant} from '../core/model/grant'
 import type {DataLakeSettings, PrincipalPermissions, RegisteredLocation} from '../core/model/lake'
 import type {EntryFailure, GrantEntry, GrantReader, GrantWriter, LocationReader, SettingsReader} from '../core/ports'
 import type {AwsClients} from './clients'
@@ -54,11 +54,11 @@ export class LakeFormationAdapter implements SettingsReader, LocationReader, Gra
    * Every grant the caller may see, in the fewest calls: one unfiltered listing, 1,000 per page,
    * with IncludeRelated so that data cells filter grants come too. Scope is applied afterwards.
    */
-  async listGrants(): Promise<Grant[]> {
+  async listGrants(): Promise<ListedGrant[]> {
     return callAws(
       'lakeformation:ListPermissions',
       async () => {
-        const grants: Grant[] = []
+        const grants: ListedGrant[] = []
         const pages = paginateListPermissions({client: this.clients.lakeformation, pageSize: 1000}, {IncludeRelated: 'TRUE'})
         for await (const page of pages) {
           for (const entry of page.PrincipalResourcePermissions ?? []) {

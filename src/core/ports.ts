@@ -1,6 +1,7 @@
-import type {Grant, Permission, Resource} from './model/grant'
+import type {ListedGrant, Permission, Resource} from './model/grant'
 import type {CallerIdentity, DataLakeSettings, RegisteredLocation} from './model/lake'
 import type {ObjectChange, ObjectsState, TagTarget} from './plan/objects'
+import type {CatalogSnapshot} from './policy/references'
 
 /** Reads who the caller is. */
 export interface IdentityReader {
@@ -17,9 +18,9 @@ export interface LocationReader {
   listRegisteredLocations(): Promise<RegisteredLocation[]>
 }
 
-/** Reads every grant in the account that the caller may see, canonical. */
+/** Reads every grant in the account that the caller may see, canonical, with what was listed. */
 export interface GrantReader {
-  listGrants(): Promise<Grant[]>
+  listGrants(): Promise<ListedGrant[]>
 }
 
 /** One entry of a batch grant or revoke call. */
@@ -60,4 +61,9 @@ export interface ObjectReader {
 /** Makes one catalog object change (create an LF-tag, update a filter, assign tags...). */
 export interface ObjectWriter {
   applyObjectChange(change: ObjectChange): Promise<void>
+}
+
+/** Reads the Glue catalog: every database's name, and the tables (with columns) of the given ones. */
+export interface CatalogReader {
+  readCatalog(databases: string[]): Promise<CatalogSnapshot>
 }

@@ -5,6 +5,7 @@ import {gunzipSync} from 'node:zlib'
 import type {CorpusEvent} from '../core/alarms/test-patterns'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
+import {compareText} from '../core/order'
 import {displayPath} from './policy-files'
 
 /** The verbatim AWS sample records shipped with lakegov (samples/cloudtrail, listed in package.json "files"). */
@@ -26,7 +27,7 @@ function usage(message: string, suggestion: string): LakegovError {
 async function eventFilesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, {withFileTypes: true})
   const files: string[] = []
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
     const full = path.join(directory, entry.name)
     if (entry.isDirectory()) {
       if (entry.name !== 'CloudTrail-Digest' && entry.name !== 'CloudTrail-Insight') files.push(...(await eventFilesUnder(full)))

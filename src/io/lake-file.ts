@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {access, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {LakegovError} from '../core/errors'
@@ -6,6 +6,7 @@ import {ExitCode} from '../core/exit-codes'
 import type {LakeConfig} from '../core/lake/config'
 import {PolicyInvalidError} from '../core/policy/errors'
 import {parseLakeConfig} from '../core/policy/lake-parse'
+import {YamlFile, type SourceRef} from '../core/policy/source-map'
 import {displayPath} from './policy-files'
 
 /** Reads and validates <policies>/lake.yaml; throws PolicyInvalidError (exit 3) listing every problem. */
@@ -28,4 +29,34 @@ export async function loadLakeConfig(policiesDir: string): Promise<{config: Lake
   const result = parseLakeConfig({path: file, text})
   if (!result.ok) throw new PolicyInvalidError(result.issues)
   return {config: result.config, file}
+}
+
+/**
+ * The region lake.yaml names, and where, when <policies>/lake.yaml exists and names one; undefined
+ * otherwise. Read leniently: commands that need the whole file validate it themselves, and a file
+ * that cannot be read here simply gives no default.
+ */
+export async function readLakeRegion(policiesDir: string): Promise<{region: string; where: SourceRef} | undefined> {
+  const absolute = path.join(policiesDir, 'lake.yaml')
+  let text: string
+  try {
+    text = await readFile(absolute, 'utf8')
+  } catch {
+    return undefined
+  }
+  const file = new YamlFile(displayPath(absolute), text)
+  if (file.document.errors.length > 0) return undefined
+  const value = file.value() as {region?: unknown} | null
+  if (!value || typeof value !== 'object' || typeof value.region !== 'string' || value.region === '') return undefined
+  return {region: value.region, where: file.locate(['region'])}
+}
+
+/** lake.yaml when it exists, validated (exit 3 when invalid); undefined when there is none. */
+export async function loadLakeConfigIfPresent(policiesDir: string): Promise<LakeConfig | undefined> {
+  try {
+    await access(path.join(policiesDir, 'lake.yaml'))
+  } catch {
+    return undefined
+  }
+  return (await loadLakeConfig(policiesDir)).config
 }

@@ -1,7 +1,8 @@
-import {resourceKey, type Grant, type Permission} from '../core/model/grant'
+import {resourceKey, type ColumnSelection, type Grant, type Permission} from '../core/model/grant'
 import type {GrantChange} from '../core/plan/diff'
-import {objectKey, type ObjectChange} from '../core/plan/objects'
+import {objectKey, type FilterState, type ObjectChange} from '../core/plan/objects'
 import type {Plan} from '../core/plan/plan'
+import {compareText} from '../core/order'
 
 const SIGN: Record<GrantChange['action'], string> = {grant: '+', revoke: '-', change: '~'}
 
@@ -29,7 +30,7 @@ export function principalLabels(principals: Record<string, string>): (id: string
 
 function groupByPrincipal<T extends {principal: string}>(items: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>()
-  for (const item of [...items].sort((a, b) => a.principal.localeCompare(b.principal))) {
+  for (const item of [...items].sort((a, b) => compareText(a.principal, b.principal))) {
     groups.set(item.principal, [...(groups.get(item.principal) ?? []), item])
   }
   return groups
@@ -38,14 +39,40 @@ function groupByPrincipal<T extends {principal: string}>(items: T[]): Map<string
 /** The one-line summary. */
 export function summaryLine(plan: Plan): string {
   const {grant, change, revoke, unmanaged, objects} = plan.summary
+  // Plans saved before `dangerous` existed have none.
+  const dangerous = plan.dangerous?.length ?? 0
   const grants = grant + change + revoke === 0 && objects === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
   const objectPart = objects > 0 ? ` ${objects} LF-tag, filter or assignment change${objects === 1 ? '' : 's'}.` : ''
-  return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).` : ''}`
+  const dangerPart = dangerous > 0 ? ` ${dangerous} of them dangerous (another account, or every identity).` : ''
+  return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).${dangerPart}` : ''}`
 }
 
 /** Whether applying the plan would change anything. */
 export function hasChanges(plan: Plan): boolean {
   return plan.changes.length + plan.objects.length > 0
+}
+
+/**
+ * Whether `--detailed-exitcode` exits 2: changes to apply, or dangerous unmanaged grants (an
+ * undeclared cross-account or IAM_ALLOWED_PRINCIPALS grant is drift worth failing a check over).
+ */
+export function hasDrift(plan: Plan): boolean {
+  return hasChanges(plan) || (plan.dangerous?.length ?? 0) > 0
+}
+
+function columnsText(columns: ColumnSelection | undefined): string {
+  if (!columns || ('exclude' in columns && columns.exclude.length === 0)) return 'all'
+  return 'include' in columns ? columns.include.join(', ') : `all but ${columns.exclude.join(', ')}`
+}
+
+/** A filter's detail: everything for a new one; for an update, only what differs, before -> after. */
+function filterDetail(change: Extract<ObjectChange, {kind: 'filter'}>): string {
+  const rows = (filter: FilterState) => filter.rows ?? 'all'
+  if (change.action === 'create') return `rows: ${rows(change.filter)}; columns: ${columnsText(change.filter.columns)}`
+  const parts: string[] = []
+  if (change.differs.includes('rows')) parts.push(`rows: ${rows(change.before)} -> ${rows(change.filter)}`)
+  if (change.differs.includes('columns')) parts.push(`columns: ${columnsText(change.before.columns)} -> ${columnsText(change.filter.columns)}`)
+  return parts.join('; ')
 }
 
 function objectLine(change: ObjectChange): string {
@@ -54,7 +81,7 @@ function objectLine(change: ObjectChange): string {
     change.kind === 'tag'
       ? `${change.action === 'add-values' ? 'add values ' : ''}${change.values.join(', ')}`
       : change.kind === 'filter'
-        ? `rows: ${change.filter.rows ?? 'all'}; columns: ${change.filter.columns ? JSON.stringify(change.filter.columns) : 'all'}`
+        ? filterDetail(change)
         : Object.entries(change.tags)
             .map(([key, value]) => `${key}=${value}`)
             .join(', ')
@@ -79,12 +106,25 @@ export function renderPlanText(plan: Plan, label: (id: string) => string): strin
     lines.push('', 'Unmanaged: in scope but not in the files (run with --prune to revoke):')
     for (const [principal, grants] of groupByPrincipal(plan.unmanaged)) lines.push(`  ${label(principal)}`, ...grantLines(grants))
   }
-  if (plan.implicit.length > 0) {
-    lines.push('', `Implicit: ${plan.implicit.length} grant(s) held by data lake administrators; never changed.`)
+  if ((plan.dangerous?.length ?? 0) > 0) {
+    lines.push('', `! ${plan.dangerous.length} unmanaged grant(s) are dangerous:`)
+    for (const entry of plan.dangerous) lines.push(`  ${entry.key}: ${entry.reasons.join(', ')}`)
+  }
+  const bootstrap = plan.implicit.filter((grant) => grant.implicit === 'bootstrap')
+  if (bootstrap.length > 0) {
+    lines.push('', 'Managed by bootstrap (lake.yaml implies them; never changed or pruned here):')
+    for (const [principal, grants] of groupByPrincipal(bootstrap)) lines.push(`  ${label(principal)}`, ...grantLines(grants))
+  }
+  const admins = plan.implicit.length - bootstrap.length
+  if (admins > 0) {
+    lines.push('', `Implicit: ${admins} grant(s) held by data lake administrators; never changed.`)
   }
   if (plan.broadening.length > 0) {
     lines.push('', `! ${plan.broadening.length} change(s) broaden access:`)
     for (const entry of plan.broadening) lines.push(`  ${entry.key}: ${entry.reasons.join(', ')}`)
+    if (plan.broadening.some((entry) => entry.reasons.includes('all-columns'))) {
+      lines.push('  all-columns: IAM_ALLOWED_PRINCIPALS still holds the table, so Lake Formation would store the column grant as SELECT on every column; revoke that grant first.')
+    }
   }
   lines.push('', summaryLine(plan))
   return lines.join('\n')
@@ -95,6 +135,9 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
   const lines = [`### lakegov grants plan (${plan.account}, ${plan.region})`, '', `**${summaryLine(plan)}**`, '']
   if (plan.broadening.length > 0) {
     lines.push(`> [!WARNING]`, `> ${plan.broadening.length} change(s) broaden access: ${[...new Set(plan.broadening.flatMap((entry) => entry.reasons))].join(', ')}.`, '')
+  }
+  if ((plan.dangerous?.length ?? 0) > 0) {
+    lines.push(`> [!CAUTION]`, `> ${plan.dangerous.length} unmanaged grant(s) are dangerous: ${plan.dangerous.map((entry) => `\`${entry.key}\` (${entry.reasons.join(', ')})`).join('; ')}.`, '')
   }
   if (plan.objects.length > 0) {
     lines.push('```diff', ...plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), '```', '')

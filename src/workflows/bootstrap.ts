@@ -4,11 +4,9 @@
  */
 import {AwsClients} from '../aws/clients'
 import {LakeAdapter, type LakeAdapterOptions} from '../aws/lake'
-import {LakegovError} from '../core/errors'
-import {ExitCode} from '../core/exit-codes'
 import {applyBootstrapPlan, type BootstrapResult, type StepOutcome} from '../core/lake/apply'
 import {checkAdminSafety, planBootstrap, type BootstrapOptions, type BootstrapPlan} from '../core/lake/bootstrap'
-import {locationArnOf, type LakeConfig} from '../core/lake/config'
+import {checkRegionAgrees, locationArnOf, type LakeConfig} from '../core/lake/config'
 
 /** The account read against lake.yaml. */
 export interface LakeView {
@@ -23,14 +21,7 @@ export interface LakeView {
  * contradict it, since a lake half built in two regions is worse than an error.
  */
 export function clientsForLake(clients: AwsClients, config: LakeConfig, flagRegion: string | undefined): AwsClients {
-  if (flagRegion && flagRegion !== config.region) {
-    const where = config.sources.region
-    throw new LakegovError(`--region ${flagRegion} contradicts region: ${config.region} in ${where ? `${where.file}:${where.line}` : 'lake.yaml'}.`, {
-      exitCode: ExitCode.Usage,
-      code: 'REGION_MISMATCH',
-      suggestions: ['Drop --region, or change lake.yaml.'],
-    })
-  }
+  checkRegionAgrees(flagRegion, config.region, config.sources.region)
   return new AwsClients({...clients.context, region: config.region})
 }
 

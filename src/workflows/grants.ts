@@ -5,17 +5,24 @@
 import type {AwsClients} from '../aws/clients'
 import {resolveEndpoint} from '../aws/clients'
 import {LakeFormationAdapter} from '../aws/lakeformation'
+import {GlueCatalogReader} from '../aws/glue-catalog'
 import {LakeFormationObjects} from '../aws/lakeformation-objects'
 import {StsIdentityReader} from '../aws/sts'
 import {applyChanges, applyObjects, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {CallerIdentity} from '../core/model/lake'
+import type {Grant} from '../core/model/grant'
+import {bootstrapGrantsOf} from '../core/lake/bootstrap'
+import type {LakeConfig} from '../core/lake/config'
 import {isSamePrincipal} from '../core/model/principal'
 import {markImplicit} from '../core/plan/diff'
 import {assignmentTargets} from '../core/plan/objects'
 import {buildPlan, fingerprintGrants, type Plan} from '../core/plan/plan'
+import {PolicyInvalidError} from '../core/policy/errors'
+import {checkCatalogReferences, referencedDatabases} from '../core/policy/references'
 import type {DesiredState} from '../core/policy/types'
+import type {CatalogReader} from '../core/ports'
 
 /** The account as the grants engine sees it. */
 export interface AccountView {
@@ -29,6 +36,8 @@ export interface AccountView {
   admins: string[]
   /** The Lake Formation adapter bound to the account. */
   lakeformation: LakeFormationAdapter
+  /** The Glue catalog, against which the files' databases, tables and columns are checked. */
+  catalog: CatalogReader
 }
 
 export async function readAccount(clients: AwsClients): Promise<AccountView> {
@@ -36,11 +45,22 @@ export async function readAccount(clients: AwsClients): Promise<AccountView> {
   const lakeformation = new LakeFormationAdapter(clients, identity.account)
   const settings = await lakeformation.getDataLakeSettings()
   const objects = new LakeFormationObjects(clients.lakeformation, identity.account, resolveEndpoint(clients.context, 'lakeformation'))
-  return {identity, region: await clients.region(), admins: settings.admins, lakeformation, objects}
+  return {identity, region: await clients.region(), admins: settings.admins, lakeformation, objects, catalog: new GlueCatalogReader(clients)}
 }
 
-/** Plans the grants against an account already read. */
-export async function planGrants(account: AccountView, state: DesiredState, options: {prune: boolean}): Promise<Plan> {
+/** The grants lake.yaml implies (bootstrap's), for this account; none without lake.yaml. */
+export function managedGrants(account: AccountView, lake: LakeConfig | undefined): Grant[] {
+  if (!lake) return []
+  const partition = /^arn:([^:]+):/.exec(account.identity.arn)?.[1] ?? 'aws'
+  return bootstrapGrantsOf(lake, {account: account.identity.account, region: account.region, partition})
+}
+
+/** Plans the grants against an account already read; `lake` is lake.yaml, when there is one. */
+export async function planGrants(account: AccountView, state: DesiredState, options: {prune: boolean; lake?: LakeConfig}): Promise<Plan> {
+  // Every database, table and column the files name must exist before anything is planned: Lake
+  // Formation refuses grants on missing objects, and a typo would otherwise surface half way through apply.
+  const issues = checkCatalogReferences(state, await account.catalog.readCatalog(referencedDatabases(state)))
+  if (issues.length > 0) throw new PolicyInvalidError(issues, true)
   const current = markImplicit(await account.lakeformation.listGrants(), account.admins)
   const objects = await account.objects.readObjects(state.scope.databases, assignmentTargets(state))
   return buildPlan({
@@ -51,6 +71,7 @@ export async function planGrants(account: AccountView, state: DesiredState, opti
     account: account.identity.account,
     region: account.region,
     objects: {desired: state, current: objects},
+    managed: managedGrants(account, options.lake),
   })
 }
 

@@ -92,7 +92,8 @@ describe('Lake Formation grants, LF-tags and data cells filters behind nock, thr
     scope.done()
   })
 
-  it('lists a table SELECT as Table and TableWithColumns entries, with LastUpdated as a Date', async () => {
+  // The split is the AWS CLI's `lakeformation list-permissions` example 2: SELECT only on the twin.
+  it('lists a table grant as a Table entry without SELECT and a TableWithColumns entry with it, with LastUpdated as a Date', async () => {
     const lf = client()
     await lf.send(
       new GrantPermissionsCommand({
@@ -102,13 +103,14 @@ describe('Lake Formation grants, LF-tags and data cells filters behind nock, thr
         PermissionsWithGrantOption: ['SELECT'],
       }),
     )
+    await lf.send(new GrantPermissionsCommand({Principal: {DataLakePrincipalIdentifier: ALICE}, Resource: {Table: {DatabaseName: 'trail', Name: 'events'}}, Permissions: ['DESCRIBE']}))
     const {PrincipalResourcePermissions} = await lf.send(new ListPermissionsCommand({Resource: {Table: {DatabaseName: 'trail', Name: 'events'}}}))
     expect(PrincipalResourcePermissions).toEqual([
       {
         Principal: {DataLakePrincipalIdentifier: ALICE},
         Resource: {Table: {CatalogId: ACCOUNT, DatabaseName: 'trail', Name: 'events'}},
-        Permissions: ['SELECT'],
-        PermissionsWithGrantOption: ['SELECT'],
+        Permissions: ['DESCRIBE'],
+        PermissionsWithGrantOption: [],
         LastUpdated: UPDATED,
       },
       {

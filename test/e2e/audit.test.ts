@@ -83,7 +83,12 @@ async function seedMisconfiguredAccount(): Promise<void> {
   await s3.send(
     new PutBucketPolicyCommand({
       Bucket: BUCKET,
-      Policy: POLICY([{Sid: 'PartnerReads', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${PARTNER}:root`}, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/*`}]),
+      // CloudTrail's two statements (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail"): CreateTrail refuses the bucket without them.
+      Policy: POLICY([
+        {Sid: 'PartnerReads', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${PARTNER}:root`}, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/*`},
+        {Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${BUCKET}`},
+        {Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/${ACCOUNT}/*`},
+      ]),
     }),
   )
 
@@ -102,17 +107,6 @@ async function seedMisconfiguredAccount(): Promise<void> {
   )
   await iam.send(new AttachGroupPolicyCommand({GroupName: 'log-readers', PolicyArn: managed.Policy!.Arn!}))
 
-  const glue = new GlueClient(sdk())
-  await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail'}}))
-  for (const Name of ['events', 'management']) {
-    await glue.send(
-      new CreateTableCommand({
-        DatabaseName: 'cloudtrail',
-        TableInput: {Name, StorageDescriptor: {Columns: COLUMNS, Location: LOGS}, PartitionKeys: [{Name: 'timestamp', Type: 'string'}]},
-      }),
-    )
-  }
-
   const lf = new LakeFormationClient(sdk())
   await lf.send(
     new PutDataLakeSettingsCommand({
@@ -123,6 +117,19 @@ async function seedMisconfiguredAccount(): Promise<void> {
       },
     }),
   )
+  // The settings come first, and the database opts out of IAM defaults for its tables, so that
+  // IAM_ALLOWED_PRINCIPALS holds exactly what is granted below: on AWS a table created in the default
+  // mode gets IAM_ALLOWED_PRINCIPALS ALL, and a column grant on it would become all-column SELECT.
+  const glue = new GlueClient(sdk())
+  await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail', CreateTableDefaultPermissions: []}}))
+  for (const Name of ['events', 'management']) {
+    await glue.send(
+      new CreateTableCommand({
+        DatabaseName: 'cloudtrail',
+        TableInput: {Name, StorageDescriptor: {Columns: COLUMNS, Location: LOGS}, PartitionKeys: [{Name: 'timestamp', Type: 'string'}]},
+      }),
+    )
+  }
   await lf.send(new RegisterResourceCommand({ResourceArn: `arn:aws:s3:::${BUCKET}/AWSLogs`, RoleArn: arn('role', 'seeded-registration')}))
   const grant = (principal: string, resource: Resource, permissions: Permission[], grantable: Permission[] = []) =>
     lf.send(new GrantPermissionsCommand({Principal: {DataLakePrincipalIdentifier: principal}, Resource: resource, Permissions: permissions, PermissionsWithGrantOption: grantable}))

@@ -166,7 +166,8 @@ describe('bootstrap and status (e2e, against the sandbox)', () => {
     const run = await lakegov(policies, 'bootstrap', '--json')
     expect(run.code).toBe(0)
     const steps = parseJson<BootstrapOutput>(run).plan.steps
-    expect(steps.find((step) => step.step === 'database')?.changes.map((change) => change.action)).toEqual(['RevokeIamAllowedPrincipals'])
+    // The database was created in the default mode, so (as on AWS) it gives new tables to IAM_ALLOWED_PRINCIPALS too.
+    expect(steps.find((step) => step.step === 'database')?.changes.map((change) => change.action)).toEqual(['UpdateDatabase', 'RevokeIamAllowedPrincipals'])
     expect(steps.find((step) => step.step === 'trail')?.status).toBe('ok')
 
     const policy = policyOf((await s3.send(new GetBucketPolicyCommand({Bucket: 'legacy-trail-logs'}))).Policy)

@@ -6,6 +6,7 @@ import {BatchGrantPermissionsCommand, LakeFormationClient, PutDataLakeSettingsCo
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
+import {CLOUDTRAIL_COLUMNS, createGlueCatalog} from '../support/catalog-fixtures'
 import {parseJson, runCli, sandboxEnv} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
@@ -34,6 +35,8 @@ describe('grants export (e2e)', () => {
     await lakeformation.send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
     // An admin's grants are implicit: export must leave them out.
     await lakeformation.send(new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/LakeAdmin'}]}}))
+    // The Glue catalog the grants are on: Lake Formation refuses grants on missing tables. (The settings above already leave IAM mode.)
+    await createGlueCatalog(sdk(), 'cloudtrail', {logs: CLOUDTRAIL_COLUMNS}, {lakeFormationDefaults: false})
     const entry = (id: string, principal: string, resource: object, permissions: string[], grantable: string[] = []) => ({
       Id: id,
       Principal: {DataLakePrincipalIdentifier: principal},
@@ -65,10 +68,11 @@ describe('grants export (e2e)', () => {
     expect((await run('grants', 'validate', '--policies', dir)).code).toBe(0)
     const plan = await run('grants', 'plan', '--prune', '--json', '--detailed-exitcode', '--policies', dir)
     expect(plan.code).toBe(0)
-    expect(parseJson<Plan>(plan).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+    expect(parseJson<Plan>(plan).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, dangerous: 0, objects: 0})
   })
 
   it('round-trips the example policies, with their data cells filter and LF-tag expression', async () => {
+    await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
     expect((await run('grants', 'apply', '--auto-approve')).code).toBe(0)
     const dir = exportDir()
     const exported = await run('grants', 'export', '--database', 'cloudtrail', '--tags', '--out', path.join(dir, 'grants', 'existing.yaml'))

@@ -6,6 +6,7 @@ import {GetResourceLFTagsCommand, GrantPermissionsCommand, LakeFormationClient, 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
+import {CLOUDTRAIL_COLUMNS, createGlueCatalog} from '../support/catalog-fixtures'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats, setSandboxFaults} from '../support/sandbox/client'
 
@@ -21,6 +22,8 @@ function lakegov(...args: string[]): Promise<CliResult> {
 }
 
 async function prepareLake(): Promise<void> {
+  // The Glue catalog the grants are on, as a user has it before granting: Lake Formation refuses grants on missing tables.
+  await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
   await new S3Client({...sdk(), forcePathStyle: true}).send(new CreateBucketCommand({Bucket: 'acme-cloudtrail-logs'}))
   await new LakeFormationClient(sdk()).send(new RegisterResourceCommand({ResourceArn: 'arn:aws:s3:::acme-cloudtrail-logs/AWSLogs', UseServiceLinkedRole: true}))
 }
@@ -41,7 +44,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 
     const first = await lakegov('grants', 'plan', '--json', '--detailed-exitcode')
     expect(first.code).toBe(2)
-    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+    expect(parseJson<Plan>(first).summary).toEqual({grant: 6, change: 0, revoke: 0, unmanaged: 0, dangerous: 0, objects: 0})
     expect(parseJson<Plan>(first).broadening.map((entry) => entry.key)).toContain('444455556666 table:cloudtrail.cloudtrail_logs')
 
     const applied = await lakegov('grants', 'apply', '--auto-approve', '--json')
@@ -70,7 +73,7 @@ describe('grants validate, plan, apply, prune (e2e, against the sandbox)', () =>
 
     const final = await lakegov('grants', 'plan', '--prune', '--detailed-exitcode', '--json')
     expect(final.code).toBe(0)
-    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+    expect(parseJson<Plan>(final).summary).toEqual({grant: 0, change: 0, revoke: 0, unmanaged: 0, dangerous: 0, objects: 0})
   })
 
   it('refuses a saved plan once the grants have changed, with exit 5', async () => {
@@ -148,6 +151,7 @@ describe('the example policies in the repository (e2e)', () => {
   beforeEach(resetSandbox)
 
   it('creates the LF-tag, the data cells filter and the assignment before the grants, and converges', async () => {
+    await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
     const run = (...args: string[]) => runCli(args, sandboxEnv(sandboxEndpoint()), ROOT)
     const first = parseJson<Plan>(await run('grants', 'plan', '--json'))
     expect(first.objects.map((change) => `${change.kind}:${change.action}`)).toEqual(['tag:create', 'filter:create', 'assignment:assign'])

@@ -1,5 +1,5 @@
 import {CreateDatabaseCommand, GetDatabaseCommand, GetDatabasesCommand, GlueClient} from '@aws-sdk/client-glue'
-import {CreateRoleCommand, GetRoleCommand, IAMClient, ListRolesCommand} from '@aws-sdk/client-iam'
+import {CreateRoleCommand, GetRoleCommand, IAMClient, ListRolesCommand, PutRolePolicyCommand} from '@aws-sdk/client-iam'
 import {
   DescribeResourceCommand,
   GetDataLakeSettingsCommand,
@@ -157,12 +157,34 @@ describe('sandbox gateway: location verification against moto', () => {
     return (await lakeformation.send(new DescribeResourceCommand({ResourceArn: input.ResourceArn}))).ResourceInfo
   }
 
-  it('is VERIFIED for an existing bucket and a role that trusts Lake Formation', async () => {
+  /** The access a registration role needs (developer guide, "Requirements for roles used to register locations"). */
+  async function allowRead(iam: IAMClient, roleName: string, objects = 'arn:aws:s3:::lake-data/*') {
+    const statements = [
+      {Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::lake-data'},
+      {Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: objects},
+    ]
+    await iam.send(new PutRolePolicyCommand({RoleName: roleName, PolicyName: 'lake', PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: statements})}))
+  }
+
+  it('is VERIFIED for an existing bucket and a role that trusts Lake Formation and may list and read the location', async () => {
     const {s3, iam} = clients()
     await s3.send(new CreateBucketCommand({Bucket: 'lake-data'}))
     const {Role} = await iam.send(new CreateRoleCommand({RoleName: 'LakeRegistration', AssumeRolePolicyDocument: trustPolicy('lakeformation.amazonaws.com')}))
+    await allowRead(iam, 'LakeRegistration', 'arn:aws:s3:::lake-data/cloudtrail/*')
     const info = await registerAndDescribe({ResourceArn: 'arn:aws:s3:::lake-data/cloudtrail', RoleArn: Role?.Arn})
     expect(info).toMatchObject({RoleArn: Role?.Arn, VerificationStatus: 'VERIFIED'})
+  })
+
+  // The API reference, ResourceInfo.VerificationStatus: NOT_VERIFIED - "Registered role does not have
+  // sufficient permissions to access registered Amazon S3 location".
+  it('is NOT_VERIFIED for a trusted role whose policies do not allow s3:ListBucket and s3:GetObject on the location', async () => {
+    const {s3, iam} = clients()
+    await s3.send(new CreateBucketCommand({Bucket: 'lake-data'}))
+    await iam.send(new CreateRoleCommand({RoleName: 'NoPolicy', AssumeRolePolicyDocument: trustPolicy('lakeformation.amazonaws.com')}))
+    expect(await registerAndDescribe({ResourceArn: 'arn:aws:s3:::lake-data/a', RoleArn: `arn:aws:iam::${ACCOUNT}:role/NoPolicy`})).toMatchObject({VerificationStatus: 'NOT_VERIFIED'})
+    await iam.send(new CreateRoleCommand({RoleName: 'OtherPrefix', AssumeRolePolicyDocument: trustPolicy('lakeformation.amazonaws.com')}))
+    await allowRead(iam, 'OtherPrefix', 'arn:aws:s3:::lake-data/other/*')
+    expect(await registerAndDescribe({ResourceArn: 'arn:aws:s3:::lake-data/b', RoleArn: `arn:aws:iam::${ACCOUNT}:role/OtherPrefix`})).toMatchObject({VerificationStatus: 'NOT_VERIFIED'})
   })
 
   it('is NOT_VERIFIED for a role that does not trust Lake Formation, or does not exist', async () => {
@@ -189,6 +211,7 @@ describe('sandbox gateway: location verification against moto', () => {
     await s3.send(new CreateBucketCommand({Bucket: 'lake-data'}))
     const wrong = await iam.send(new CreateRoleCommand({RoleName: 'Wrong', AssumeRolePolicyDocument: trustPolicy('ec2.amazonaws.com')}))
     const right = await iam.send(new CreateRoleCommand({RoleName: 'Right', AssumeRolePolicyDocument: trustPolicy('lakeformation.amazonaws.com')}))
+    await allowRead(iam, 'Right')
     expect(await registerAndDescribe({ResourceArn: 'arn:aws:s3:::lake-data', RoleArn: wrong.Role?.Arn})).toMatchObject({VerificationStatus: 'NOT_VERIFIED'})
     await lakeformation.send(new UpdateResourceCommand({ResourceArn: 'arn:aws:s3:::lake-data', RoleArn: right.Role?.Arn}))
     const {ResourceInfo} = await lakeformation.send(new DescribeResourceCommand({ResourceArn: 'arn:aws:s3:::lake-data'}))

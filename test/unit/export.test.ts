@@ -41,8 +41,9 @@ describe('exportPolicy', () => {
     const result = parsePolicies([{path: 'exported.yaml', text: stringify(document)}])
     expect(result.ok).toBe(true)
     expect(document.grants).toEqual([
-      {principal: 'auditor', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}, permissions: ['SELECT'], grantable: ['SELECT']},
+      // Code-point order of the principals' identifiers: "IAM_ALLOWED_PRINCIPALS" before "arn:...".
       {principal: 'IAM_ALLOWED_PRINCIPALS', database: 'cloudtrail', permissions: ['ALL'], allowBroad: true},
+      {principal: 'auditor', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}, permissions: ['SELECT'], grantable: ['SELECT']},
     ])
   })
 })

@@ -77,8 +77,26 @@ describe('LakeFormationModel: data lake settings', () => {
     ['an admin without an identifier', {DataLakeSettings: {DataLakeAdmins: [{}]}}],
     ['an unknown CROSS_ACCOUNT_VERSION', {DataLakeSettings: {Parameters: {CROSS_ACCOUNT_VERSION: '6'}}}],
     ['a trusted owner that is not an account id', {DataLakeSettings: {TrustedResourceOwners: ['me']}}],
+    // DataLakePrincipalList: "max": 30 in botocore lakeformation/2017-03-31/service-2.json.
+    ['31 admins', {DataLakeSettings: {DataLakeAdmins: Array.from({length: 31}, (_, i) => ({DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:role/A${i}`}))}}],
+    ['31 read-only admins', {DataLakeSettings: {ReadOnlyAdmins: Array.from({length: 31}, (_, i) => ({DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:role/R${i}`}))}}],
+    // The API reference, DataLakeSettings.Parameters: SET_SOURCE_IDENTITY is "TRUE" or "FALSE".
+    ['SET_SOURCE_IDENTITY other than TRUE or FALSE', {DataLakeSettings: {Parameters: {SET_SOURCE_IDENTITY: 'yes'}}}],
+    // CatalogId is the account id ("By default, the account ID"): 12 digits.
+    ['a CatalogId that is not an account id', {CatalogId: 'my-catalog', DataLakeSettings: {}}],
   ])('rejects a Put with %s', async (_, input) => {
-    expect(await rejection(model().handle('PutDataLakeSettings', input))).toMatchObject({code: 'InvalidInputException', status: 400})
+    const lf = model()
+    expect(await rejection(lf.handle('PutDataLakeSettings', input))).toMatchObject({code: 'InvalidInputException', status: 400})
+    expect((await settingsOf(lf)).DataLakeAdmins).toEqual([])
+  })
+
+  it('takes 30 admins, and SET_SOURCE_IDENTITY TRUE or FALSE', async () => {
+    const lf = model()
+    const admins = Array.from({length: 30}, (_, i) => ({DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:role/A${i}`}))
+    for (const value of ['TRUE', 'FALSE']) {
+      await expect(lf.handle('PutDataLakeSettings', {CatalogId: ACCOUNT, DataLakeSettings: {DataLakeAdmins: admins, Parameters: {SET_SOURCE_IDENTITY: value}}})).resolves.toEqual({})
+    }
+    expect((await settingsOf(lf)).DataLakeAdmins).toHaveLength(30)
   })
 
   it("refuses another account's catalog", async () => {

@@ -1,7 +1,12 @@
 import fc from 'fast-check'
 
 import {canonicalGrant, expansionOfAll, grantKey, type Grant, type Permission, type Resource} from '../../src/core/model/grant'
-import {diffGrants, markImplicit, type GrantChange} from '../../src/core/plan/diff'
+import type {PrincipalResourcePermissions} from '@aws-sdk/client-lakeformation'
+
+import {fromPrincipalResourcePermissions, toSdkResource} from '../../src/aws/lakeformation-resources'
+import {entriesOf} from '../../src/core/apply/apply'
+import {compareText} from '../../src/core/order'
+import {diffGrants, markImplicit, mergeByKey, type GrantChange} from '../../src/core/plan/diff'
 import type {Scope} from '../../src/core/policy/types'
 
 const scope: Scope = {databases: ['cloudtrail'], locations: ['arn:aws:s3:::logs/AWSLogs'], catalog: true, tags: true}
@@ -72,58 +77,110 @@ describe('diffGrants: changes', () => {
   })
 })
 
-/** What Lake Formation does with a change: the reference the property test checks the plan against. */
-function applyChange(held: Map<string, Grant>, change: GrantChange): void {
-  const expand = (permissions: Permission[]): Permission[] =>
-    permissions.flatMap((permission): readonly Permission[] => (permission === 'ALL' ? (expansionOfAll(change.resource) ?? ['ALL']) : [permission]))
-  const before = held.get(change.key)
-  const permissions = new Set(expand(before?.permissions ?? []))
-  const grantable = new Set(expand(before?.grantable ?? []))
-  for (const permission of expand(change.remove.permissions)) {
-    permissions.delete(permission)
-    grantable.delete(permission)
+/**
+ * A small Lake Formation, the reference the property test checks plans against. It stores what
+ * was granted, ALL next to its expansion on tables and databases, and lists a table (or the table
+ * wildcard) as AWS does: the Table entry without SELECT, and SELECT on a TableWithColumns twin
+ * (named ALL_TABLES for the wildcard). Sources: the AWS CLI's `lakeformation list-permissions`
+ * example 2; terraform-provider-aws filterTablePermissions and its issue #46245. Revoking ALL takes
+ * its whole expansion; taking any part of the expansion takes ALL with it.
+ */
+class ReferenceLakeFormation {
+  private readonly stored = new Map<string, {principal: string; resource: Resource; permissions: Set<Permission>; grantable: Set<Permission>}>()
+
+  private static expand(resource: Resource, permissions: Permission[]): Set<Permission> {
+    const expansion = expansionOfAll(resource)
+    const out = new Set<Permission>()
+    for (const permission of permissions) {
+      if (permission === 'ALL' && expansion) for (const each of [...expansion, 'ALL' as const]) out.add(each)
+      else out.add(permission)
+    }
+    return out
   }
-  for (const permission of expand(change.remove.grantable)) grantable.delete(permission)
-  for (const permission of expand(change.add.permissions)) permissions.add(permission)
-  for (const permission of expand(change.add.grantable)) grantable.add(permission)
-  if (permissions.size === 0) held.delete(change.key)
-  else held.set(change.key, canonicalGrant({principal: change.principal, resource: change.resource, permissions: [...permissions], grantable: [...grantable]}))
+
+  grant(principal: string, resource: Resource, permissions: Permission[], grantable: Permission[]): void {
+    const key = grantKey({principal, resource})
+    const held = this.stored.get(key) ?? {principal, resource, permissions: new Set<Permission>(), grantable: new Set<Permission>()}
+    for (const permission of ReferenceLakeFormation.expand(resource, permissions)) held.permissions.add(permission)
+    for (const permission of ReferenceLakeFormation.expand(resource, grantable)) held.grantable.add(permission)
+    this.stored.set(key, held)
+  }
+
+  revoke(principal: string, resource: Resource, permissions: Permission[], grantable: Permission[]): void {
+    const held = this.stored.get(grantKey({principal, resource}))
+    if (!held) return
+    const taken = [...ReferenceLakeFormation.expand(resource, permissions)].filter((permission) => held.permissions.has(permission))
+    const options = [...ReferenceLakeFormation.expand(resource, grantable)].filter((permission) => held.grantable.has(permission))
+    for (const permission of taken) {
+      held.permissions.delete(permission)
+      held.grantable.delete(permission)
+    }
+    for (const permission of options) held.grantable.delete(permission)
+    if (taken.length > 0) held.permissions.delete('ALL')
+    if (taken.length + options.length > 0) held.grantable.delete('ALL')
+    if (held.permissions.size === 0) this.stored.delete(grantKey({principal, resource}))
+  }
+
+  /** ListPermissions, read back the way the adapter reads it. */
+  list(): Grant[] {
+    const entries: PrincipalResourcePermissions[] = []
+    for (const {principal, resource, permissions, grantable} of this.stored.values()) {
+      const Principal = {DataLakePrincipalIdentifier: principal}
+      const wire = toSdkResource(resource, '111122223333')
+      if (resource.type !== 'table' && resource.type !== 'tableWildcard') {
+        entries.push({Principal, Resource: wire, Permissions: [...permissions], PermissionsWithGrantOption: [...grantable]})
+        continue
+      }
+      const rest = [...permissions].filter((permission) => permission !== 'SELECT')
+      if (rest.length > 0) entries.push({Principal, Resource: wire, Permissions: rest, PermissionsWithGrantOption: [...grantable].filter((permission) => permission !== 'SELECT')})
+      if (permissions.has('SELECT')) {
+        const name = resource.type === 'table' ? resource.table : 'ALL_TABLES'
+        const twin = {TableWithColumns: {CatalogId: '111122223333', DatabaseName: resource.database, Name: name, ColumnWildcard: {}}}
+        entries.push({Principal, Resource: twin, Permissions: ['SELECT'], PermissionsWithGrantOption: grantable.has('SELECT') ? ['SELECT'] : []})
+      }
+    }
+    return entries.map((entry) => fromPrincipalResourcePermissions(entry)!)
+  }
+
+  /** Applies a plan's changes as apply sends them: grants first, then revokes. */
+  apply(changes: GrantChange[]): void {
+    const {grants, revokes} = entriesOf(changes)
+    for (const entry of grants) this.grant(entry.principal, entry.resource, entry.permissions, entry.grantable)
+    for (const entry of revokes) this.revoke(entry.principal, entry.resource, entry.permissions, entry.grantable)
+  }
 }
 
 describe('diffGrants: property', () => {
   const principals = fc.constantFrom(ANALYST, 'arn:aws:iam::111122223333:role/Auditor', '444455556666')
-  const resources = fc.constantFrom<Resource>(
-    table,
-    {type: 'table', database: 'cloudtrail', table: 'other'},
-    {type: 'tableWildcard', database: 'cloudtrail'},
-    {type: 'database', database: 'cloudtrail'},
-    {type: 'columns', database: 'cloudtrail', table: 'logs', columns: {exclude: ['sourceipaddress']}},
-    {type: 'dataLocation', path: 'arn:aws:s3:::logs/AWSLogs'},
+  const valid: Array<[Resource, Permission[]]> = [
+    [table, ['ALL', 'ALTER', 'DESCRIBE', 'SELECT', 'INSERT']],
+    [{type: 'table', database: 'cloudtrail', table: 'other'}, ['ALL', 'SELECT', 'DROP']],
+    [{type: 'tableWildcard', database: 'cloudtrail'}, ['ALL', 'DESCRIBE', 'SELECT', 'ALTER']],
+    [{type: 'database', database: 'cloudtrail'}, ['ALL', 'CREATE_TABLE', 'DESCRIBE']],
+    [{type: 'columns', database: 'cloudtrail', table: 'logs', columns: {exclude: ['sourceipaddress']}}, ['SELECT']],
+    [{type: 'dataLocation', path: 'arn:aws:s3:::logs/AWSLogs'}, ['DATA_LOCATION_ACCESS']],
+    [{type: 'dataCellsFilter', database: 'cloudtrail', table: 'logs', filter: 'us_only'}, ['SELECT', 'DESCRIBE', 'DROP']],
+    [{type: 'lfTagPolicy', resourceType: 'DATABASE', expression: [{key: 'env', values: ['prod']}]}, ['ALL', 'CREATE_TABLE', 'DESCRIBE', 'ALTER']],
+    [{type: 'lfTagPolicy', resourceType: 'TABLE', expression: [{key: 'sensitivity', values: ['internal', 'public']}]}, ['ALL', 'SELECT', 'DESCRIBE']],
+  ]
+  const grants = fc.tuple(principals, fc.constantFrom(...valid)).chain(([principal, [resource, allowed]]) =>
+    fc.tuple(fc.subarray<Permission>(allowed, {minLength: 1}), fc.subarray<Permission>(allowed)).map(([permissions, grantable]) =>
+      grant(principal, resource, permissions, grantable.filter((permission) => permissions.includes(permission) || permissions.includes('ALL'))),
+    ),
   )
-  const grants = fc
-    .tuple(principals, resources)
-    .chain(([principal, resource]: [string, Resource]) => {
-      const valid: Record<string, Permission[]> = {
-        table: ['ALL', 'ALTER', 'DESCRIBE', 'SELECT', 'INSERT'],
-        tableWildcard: ['DESCRIBE', 'SELECT'],
-        database: ['ALL', 'CREATE_TABLE', 'DESCRIBE'],
-        columns: ['SELECT'],
-        dataLocation: ['DATA_LOCATION_ACCESS'],
-      }
-      const allowed = valid[resource.type]
-      return fc.tuple(fc.subarray<Permission>(allowed, {minLength: 1}), fc.subarray<Permission>(allowed)).map(([permissions, grantable]) =>
-        grant(principal, resource, permissions, grantable.filter((permission) => permissions.includes(permission) || permissions.includes('ALL'))),
-      )
-    })
   const state = fc.array(grants, {maxLength: 12}).map((list) => [...new Map(list.map((item) => [grantKey(item), item])).values()])
+  const normalise = (list: Grant[]) =>
+    [...mergeByKey(list).values()].map(({principal, resource, permissions, grantable}) => ({principal, resource, permissions, grantable})).sort((a, b) => compareText(grantKey(a), grantKey(b)))
 
-  it('applying the plan to the current state yields the desired state, and planning again yields no changes', () => {
+  it('applying the plan to what Lake Formation lists yields the desired state, and planning again yields no changes', () => {
     fc.assert(
       fc.property(state, state, (desired, current) => {
-        const held = new Map(current.map((item) => [grantKey(item), item]))
-        for (const change of diffGrants(desired, current, {scope, prune: true}).changes) applyChange(held, change)
-        const after = [...held.values()]
-        const normalise = (list: Grant[]) => list.map((item) => canonicalGrant(item)).sort((a, b) => grantKey(a).localeCompare(grantKey(b)))
+        const lakeformation = new ReferenceLakeFormation()
+        for (const item of current) lakeformation.grant(item.principal, item.resource, item.permissions, item.grantable)
+        const listed = lakeformation.list()
+        expect(normalise(listed)).toEqual(normalise(current))
+        lakeformation.apply(diffGrants(desired, listed, {scope, prune: true}).changes)
+        const after = lakeformation.list()
         expect(normalise(after)).toEqual(normalise(desired))
         expect(diffGrants(desired, after, {scope, prune: true}).changes).toEqual([])
       }),

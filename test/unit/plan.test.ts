@@ -2,7 +2,7 @@ import {canonicalGrant, type Grant, type Permission, type Resource} from '../../
 import {markImplicit} from '../../src/core/plan/diff'
 import {buildPlan, fingerprintGrants, PLAN_VERSION} from '../../src/core/plan/plan'
 import type {Scope} from '../../src/core/policy/types'
-import {principalLabels, renderPlanMarkdown, renderPlanText, summaryLine} from '../../src/output/plan'
+import {hasChanges, hasDrift, principalLabels, renderPlanMarkdown, renderPlanText, summaryLine} from '../../src/output/plan'
 
 const ACCOUNT = '111122223333'
 const scope: Scope = {databases: ['cloudtrail'], locations: [], catalog: false, tags: false}
@@ -87,5 +87,69 @@ describe('plan rendering', () => {
     const withAdmin = buildPlan({desired: [], current: markImplicit([grant(admin, logs, ['ALL'])], [admin]), scope, prune: true, account: ACCOUNT, region: 'us-east-1'})
     expect(withAdmin.changes).toEqual([])
     expect(renderPlanText(withAdmin, label)).toContain('Implicit: 1 grant(s) held by data lake administrators; never changed.')
+  })
+})
+
+describe('grants lake.yaml implies are managed by bootstrap', () => {
+  const CRAWLER = `arn:aws:iam::${ACCOUNT}:role/lakegov-crawler`
+  const location: Resource = {type: 'dataLocation', path: 'arn:aws:s3:::acme-logs/AWSLogs'}
+  const withLocation: Scope = {...scope, locations: ['arn:aws:s3:::acme-logs/AWSLogs']}
+  const managed = [grant(CRAWLER, location, ['DATA_LOCATION_ACCESS']), grant(CRAWLER, {type: 'database', database: 'cloudtrail'}, ['ALTER', 'CREATE_TABLE', 'DESCRIBE'])]
+  const build = (desired: Grant[], current: Grant[], prune: boolean) =>
+    buildPlan({desired, current, scope: withLocation, prune, account: ACCOUNT, region: 'us-east-1', managed})
+
+  it('--prune never revokes them; the plan shows them as bootstrap\'s', () => {
+    const result = build([], managed, true)
+    expect(result.changes).toEqual([])
+    expect(result.unmanaged).toEqual([])
+    expect(result.implicit.map((item) => [item.implicit, item.resource.type])).toEqual([
+      ['bootstrap', 'database'],
+      ['bootstrap', 'dataLocation'],
+    ])
+    expect(renderPlanText(result, (id) => id)).toContain('Managed by bootstrap')
+  })
+
+  it('what else the role holds on the same key stays the grants engine\'s, and is pruned', () => {
+    const current = [grant(CRAWLER, {type: 'database', database: 'cloudtrail'}, ['ALTER', 'CREATE_TABLE', 'DESCRIBE', 'DROP'])]
+    const [change] = build([], current, true).changes
+    expect(change).toMatchObject({action: 'revoke', key: `${CRAWLER} database:cloudtrail`, remove: {permissions: ['DROP']}, revoke: {permissions: ['DROP']}})
+  })
+
+  it('a declaration that repeats them does not fight bootstrap either way', () => {
+    const declared = [grant(CRAWLER, {type: 'database', database: 'cloudtrail'}, ['DESCRIBE'])]
+    expect(build(declared, managed, true).changes).toEqual([])
+    expect(build(declared, [], true).changes).toEqual([])
+  })
+})
+
+describe('dangerous unmanaged grants', () => {
+  const PARTNER = 'arn:aws:iam::444455556666:role/Partner'
+  const current = [grant(PARTNER, logs, ['SELECT']), grant('IAM_ALLOWED_PRINCIPALS', logs, ['ALL']), grant(AUDITOR, logs, ['SELECT'])]
+
+  it('an undeclared cross-account grant and an IAM_ALLOWED_PRINCIPALS grant are in the summary; a same-account one is not dangerous', () => {
+    const result = plan([], current)
+    expect(result.summary).toMatchObject({unmanaged: 3, dangerous: 2})
+    expect(result.dangerous).toEqual([
+      {key: 'IAM_ALLOWED_PRINCIPALS table:cloudtrail.logs', reasons: ['broad-principal']},
+      {key: `${PARTNER} table:cloudtrail.logs`, reasons: ['cross-account']},
+    ])
+    expect(summaryLine(result)).toBe('Plan: No changes. 3 unmanaged (left alone; --prune revokes them). 2 of them dangerous (another account, or every identity).')
+    expect(hasDrift(result)).toBe(true)
+    expect(hasChanges(result)).toBe(false)
+  })
+
+  it('a same-account unmanaged grant is no drift', () => {
+    expect(hasDrift(plan([], [grant(AUDITOR, logs, ['SELECT'])]))).toBe(false)
+  })
+})
+
+describe('a column grant on a table IAM_ALLOWED_PRINCIPALS still holds', () => {
+  it('is flagged before apply: Lake Formation would store it as SELECT on every column', () => {
+    const columns: Resource = {type: 'columns', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}}
+    const current = [grant('IAM_ALLOWED_PRINCIPALS', logs, ['ALL'])]
+    const result = plan([grant(ANALYST, columns, ['SELECT'])], current)
+    expect(result.broadening).toEqual([{key: `${ANALYST} columns:cloudtrail.logs[+eventname]`, reasons: ['new-principal', 'wider-columns', 'all-columns']}])
+    expect(renderPlanText(result, (id) => id)).toContain('so Lake Formation would store the column grant as SELECT on every column')
+    expect(plan([grant(ANALYST, columns, ['SELECT'])], []).broadening[0].reasons).not.toContain('all-columns')
   })
 })

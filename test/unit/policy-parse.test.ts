@@ -29,6 +29,7 @@ describe('parsePolicies: one fixture per error kind', () => {
     ['unknown-principal', 4, 16, 'grants[0].principal', /unknown principal "analyst"/, /did you mean "analysts"/],
     ['malformed-arn', 2, 13, 'principals.analysts', /is not a valid principal/, /12-digit account id/],
     ['permission-not-for-database', 6, 29, 'grants[0].permissions[1]', /SELECT is not a permission on a database/, /CREATE_TABLE/],
+    ['select-on-database-expression', 9, 29, 'grants[0].permissions[1]', /SELECT is not a permission on an LF-tag expression on databases/, /CREATE_TABLE/],
     ['location-permission-on-table', 7, 19, 'grants[0].permissions[0]', /DATA_LOCATION_ACCESS is not a permission on a table/],
     ['undeclared-filter', 7, 13, 'grants[0].filter', /data cells filter "us_east_only" is not declared/, /no filters is declared/],
     ['filter-on-another-table', 9, 13, 'grants[0].filter', /is on cloudtrail.other_logs, not cloudtrail.cloudtrail_logs/],

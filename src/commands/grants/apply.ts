@@ -7,6 +7,7 @@ import {LakegovError} from '../../core/errors'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
 import {readPlanFile} from '../../io/plan-file'
+import {loadLakeConfigIfPresent} from '../../io/lake-file'
 import {loadDesiredState} from '../../io/policy-files'
 import {hasChanges, principalLabels, renderPlanText, summaryLine} from '../../output/plan'
 import {applyPlan, checkSafety, checkSavedPlan, planGrants, readAccount} from '../../workflows/grants'
@@ -40,6 +41,7 @@ ${describeExitCodes()}`
     const {args, flags} = this
     // Validate before touching AWS: bad files exit 3 with no call made.
     const desired = args.plan ? undefined : await loadDesiredState(flags.policies)
+    const lake = args.plan ? undefined : await loadLakeConfigIfPresent(flags.policies)
     const saved = args.plan ? await readPlanFile(args.plan) : undefined
     this.logToStderr('Reading the grants in the account...')
     const account = await readAccount(this.aws)
@@ -47,7 +49,7 @@ ${describeExitCodes()}`
       if (flags.prune) this.warn('--prune is ignored with a saved plan: the plan already says whether it prunes.')
       await checkSavedPlan(saved, account)
     }
-    const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune}))
+    const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune, lake}))
     const label = principalLabels(desired?.state.principals ?? {})
     checkSafety(plan, account)
 

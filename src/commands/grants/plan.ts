@@ -4,7 +4,8 @@ import {BaseCommand, policiesFlag} from '../../base-command'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
 import {writePlanFile} from '../../io/plan-file'
-import {hasChanges, principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
+import {hasDrift, principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
+import {loadLakeConfigIfPresent} from '../../io/lake-file'
 import {loadDesiredState} from '../../io/policy-files'
 import {planGrants, readAccount} from '../../workflows/grants'
 
@@ -25,22 +26,23 @@ ${describeExitCodes()}`
     policies: policiesFlag,
     prune: Flags.boolean({description: 'Also revoke grants in scope that the files do not declare.'}),
     out: Flags.file({description: 'Save the plan as JSON, for `lakegov grants apply FILE`.'}),
-    'detailed-exitcode': Flags.boolean({description: 'Exit 2 when there are changes, 0 when there are none.'}),
+    'detailed-exitcode': Flags.boolean({description: 'Exit 2 when there are changes or dangerous unmanaged grants (another account, IAM_ALLOWED_PRINCIPALS, an organization), 0 otherwise.'}),
     format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, description: 'Output format (--json for JSON).'})(),
   }
 
   async run(): Promise<Plan> {
     // Validate before touching AWS: bad files exit 3 with no call made.
     const {state} = await loadDesiredState(this.flags.policies)
+    const lake = await loadLakeConfigIfPresent(this.flags.policies)
     this.logToStderr('Reading the grants in the account...')
-    const plan = await planGrants(await readAccount(this.aws), state, {prune: this.flags.prune})
+    const plan = await planGrants(await readAccount(this.aws), state, {prune: this.flags.prune, lake})
     if (this.flags.out) await writePlanFile(this.flags.out, plan)
     if (!this.jsonEnabled()) {
       const label = principalLabels(state.principals)
       this.log(this.flags.format === 'markdown' ? renderPlanMarkdown(plan, label) : renderPlanText(plan, label))
       if (this.flags.out) this.logToStderr(`Saved the plan to ${this.flags.out}; apply it with: lakegov grants apply ${this.flags.out}`)
     }
-    if (this.flags['detailed-exitcode'] && hasChanges(plan)) this.setExitCode(ExitCode.Changes)
+    if (this.flags['detailed-exitcode'] && hasDrift(plan)) this.setExitCode(ExitCode.Changes)
     return plan
   }
 }

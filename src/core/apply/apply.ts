@@ -55,7 +55,9 @@ export function entriesOf(changes: GrantChange[]): {grants: GrantEntry[]; revoke
   for (const change of changes) {
     const base = {id: change.key, principal: change.principal, resource: change.resource}
     if (change.add.permissions.length + change.add.grantable.length > 0) grants.push({...base, ...change.add})
-    if (change.remove.permissions.length + change.remove.grantable.length > 0) revokes.push({...base, ...change.remove})
+    // Plans saved before `revoke` existed carry only `remove`.
+    const revoke = change.revoke ?? change.remove
+    if (revoke.permissions.length + revoke.grantable.length > 0) revokes.push({...base, ...revoke})
   }
   return {grants, revokes}
 }

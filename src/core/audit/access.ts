@@ -28,9 +28,9 @@ import {IAM_ALLOWED_PRINCIPALS, type DataLakeSettings} from '../model/lake'
 import {isSamePrincipal, parseIamIdentity} from '../model/principal'
 import type {AssignmentState, FilterState} from '../plan/objects'
 import {accountOfPrincipal, principalKind} from '../policy/principals'
+import {compareText} from '../order'
 import {
   authorizeRegion,
-  compareText,
   objectArnPrefix,
   prefixRegion,
   reasonsOf,

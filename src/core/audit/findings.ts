@@ -12,7 +12,8 @@ import {IAM_ALLOWED_PRINCIPALS} from '../model/lake'
 import {isSamePrincipal, parseIamIdentity} from '../model/principal'
 import {accountOfPrincipal} from '../policy/principals'
 import {findS3Readers, isCrossAccount, type AuditState, type S3Reader} from './access'
-import {compareText, objectArnPrefix} from '../iam'
+import {objectArnPrefix} from '../iam'
+import {compareText} from '../order'
 
 /** How bad a finding is. */
 export type Severity = 'low' | 'medium' | 'high' | 'critical'

@@ -20,7 +20,8 @@
 import type {ObservedBucket, ObservedRegistration, ObservedTrail} from '../lake/observed'
 import type {RegisteredLocation} from '../model/lake'
 import {type Finding, type FindingLocation, ruleById} from './findings'
-import {compareText, evaluatePolicies, findScopeViolations, objectArnPrefix, type NamedPolicy} from '../iam'
+import {evaluatePolicies, findScopeViolations, objectArnPrefix, type NamedPolicy} from '../iam'
+import {compareText} from '../order'
 
 /** A role that reaches the logs on Lake Formation's or a crawler's behalf. */
 export interface LakeRole {

@@ -7,7 +7,7 @@
 import {LakegovError} from '../errors'
 import {ExitCode} from '../exit-codes'
 import {principalKind} from '../policy/principals'
-import {compareText} from '../iam'
+import {compareText} from '../order'
 import type {AccessQuery, AuditTable} from './access'
 
 /** How many existing names an error lists before "and N more". */

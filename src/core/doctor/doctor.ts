@@ -3,6 +3,7 @@ import {ExitCode, type ExitCodeValue} from '../exit-codes'
 import {IAM_ALLOWED_PRINCIPALS, type CallerIdentity, type DataLakeSettings, type RegisteredLocation} from '../model/lake'
 import {isSamePrincipal} from '../model/principal'
 import type {IdentityReader, LocationReader, SettingsReader} from '../ports'
+import {compareText} from '../order'
 
 /** How a check came out. */
 export type CheckStatus = 'ok' | 'warn' | 'fail'
@@ -103,7 +104,7 @@ export function checkLocations(locations: RegisteredLocation[]): DoctorCheck[] {
     ]
   }
   return [...locations]
-    .sort((a, b) => a.resourceArn.localeCompare(b.resourceArn))
+    .sort((a, b) => compareText(a.resourceArn, b.resourceArn))
     .map((location): DoctorCheck => {
       const id = `location:${location.resourceArn}`
       const role = location.roleArn ? ` through ${location.roleArn}` : ''

@@ -3,6 +3,7 @@ import {parseIamIdentity} from '../model/principal'
 import {inScope, mergeByKey, type CurrentGrant} from '../plan/diff'
 import type {FilterState, TagState} from '../plan/objects'
 import type {Scope} from '../policy/types'
+import {compareText} from '../order'
 
 /** A grants file as plain data, in the shape policies/grants/*.yaml takes. */
 export interface GrantsFile {
@@ -71,7 +72,7 @@ function selector(grant: Grant): Record<string, unknown> {
  */
 export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; filters: FilterState[]; tags: TagState[]}): GrantsFile {
   const grants = [...mergeByKey(current.filter((grant) => !grant.implicit && inScope(grant.resource, context.scope))).values()].sort(
-    (a, b) => a.principal.localeCompare(b.principal) || JSON.stringify(a.resource).localeCompare(JSON.stringify(b.resource)),
+    (a, b) => compareText(a.principal, b.principal) || compareText(JSON.stringify(a.resource), JSON.stringify(b.resource)),
   )
   const taken = new Set<string>()
   const names = new Map<string, string>()

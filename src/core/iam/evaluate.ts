@@ -10,6 +10,7 @@
  *
  * How the policy types combine (boundaries, resource policies, accounts) is combine.ts's business.
  */
+import {compareText} from '../order'
 import {evaluateCondition, resolveVariables, type ConditionContext} from './conditions'
 import {
   actionApplies,
@@ -84,11 +85,6 @@ export interface Candidate {
   match: StatementMatch
   /** How the Principal element reached the caller; `direct` for identity policies and NotPrincipal. */
   principal: PrincipalMatch | 'identity'
-}
-
-/** Code-unit order: the same on every machine, which localeCompare is not. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function compareMatches(a: StatementMatch, b: StatementMatch): number {

@@ -421,6 +421,16 @@ export function crawlerGrantsOf(config: LakeConfig, roleArn: string): Grant[] {
   )
 }
 
+/**
+ * The Lake Formation grants lake.yaml implies and bootstrap makes: today the crawler role's
+ * (DATA_LOCATION_ACCESS on the location; ALTER, CREATE_TABLE, DESCRIBE on the database). The
+ * registration itself is no grant. The grants engine shows these as managed by bootstrap and
+ * never revokes them, so that `grants apply --prune` and bootstrap do not undo each other.
+ */
+export function bootstrapGrantsOf(config: LakeConfig, target: LakeTarget): Grant[] {
+  return config.crawler ? crawlerGrantsOf(config, roleArnOf(target, config.crawler.role)) : []
+}
+
 function crawlerDrift(spec: CrawlerSpec, observed: ObservedCrawlerSetup['crawler']): string[] {
   const targets = (list: {path: string; exclusions: string[]}[]) => JSON.stringify(list.map((target) => [target.path, [...target.exclusions].sort()]))
   const fields: [string, unknown, unknown][] = [

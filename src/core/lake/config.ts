@@ -1,5 +1,20 @@
 import type {AlarmsConfig} from '../alarms/types'
+import {LakegovError} from '../errors'
+import {ExitCode} from '../exit-codes'
 import type {SourceRef} from '../policy/source-map'
+
+/**
+ * Refuses a --region that contradicts lake.yaml's region: a lake half built, or governed, in two
+ * regions is worse than an error. `where` is lake.yaml's region line, when known.
+ */
+export function checkRegionAgrees(flagRegion: string | undefined, lakeRegion: string, where: SourceRef | undefined): void {
+  if (!flagRegion || flagRegion === lakeRegion) return
+  throw new LakegovError(`--region ${flagRegion} contradicts region: ${lakeRegion} in ${where ? `${where.file}:${where.line}` : 'lake.yaml'}.`, {
+    exitCode: ExitCode.Usage,
+    code: 'REGION_MISMATCH',
+    suggestions: ['Drop --region, or change lake.yaml.'],
+  })
+}
 
 /** How the log bucket encrypts objects by default. */
 export type BucketEncryption = {type: 'AES256'} | {type: 'aws:kms'; kmsKeyArn: string}

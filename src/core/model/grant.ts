@@ -1,3 +1,5 @@
+import {compareText, sortedUnique} from '../order'
+
 /**
  * The canonical grant model. Desired grants (from policy files) and current grants (from
  * ListPermissions) are both reduced to this form before they are compared, which is what keeps
@@ -60,6 +62,24 @@ export interface Grant {
   grantable: Permission[]
 }
 
+/** Permission names exactly as ListPermissions listed them (ALL kept, nothing folded), for revokes. */
+export interface ListedPermissions {
+  /** Permissions as listed, deduplicated and sorted. */
+  permissions: Permission[]
+  /** Grant options as listed, deduplicated and sorted. */
+  grantable: Permission[]
+}
+
+/** A canonical grant read from the account, with what the listing said word for word. */
+export interface ListedGrant extends Grant {
+  /**
+   * What the account lists for this key (merged over its Table and TableWithColumns entries). A
+   * revoke sends these names, not the canonical form: revoking ALL from a principal that holds
+   * the expansion without ALL could be answered "No permissions revoked" and never converge.
+   */
+  listed?: ListedPermissions
+}
+
 /** The permissions each resource type accepts. ALL stands for the whole of the type's set. */
 export const PERMISSIONS_BY_RESOURCE: Record<ResourceType, readonly Permission[]> = {
   catalog: ['CREATE_DATABASE', 'CREATE_LF_TAG', 'CREATE_CATALOG', 'CREATE_LF_TAG_EXPRESSION', 'SUPER_USER', 'ALL'],
@@ -71,6 +91,17 @@ export const PERMISSIONS_BY_RESOURCE: Record<ResourceType, readonly Permission[]
   dataCellsFilter: ['DESCRIBE', 'DROP', 'SELECT'],
   lfTag: ['ALTER', 'ASSOCIATE', 'DESCRIBE', 'DROP', 'GRANT_WITH_LF_TAG_EXPRESSION'],
   lfTagPolicy: ['ALL', 'ALTER', 'CREATE_TABLE', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+}
+
+/**
+ * The permissions a grant on this resource accepts. An LF-tag expression takes those of the
+ * resources it matches: on databases, a database's; on tables, a table's. (Lake Formation developer
+ * guide, "Granting data lake permissions using the LF-TBAC method": database permissions for
+ * ResourceType DATABASE, table permissions for TABLE.)
+ */
+export function permissionsFor(resource: Resource): readonly Permission[] {
+  if (resource.type === 'lfTagPolicy') return resource.resourceType === 'DATABASE' ? PERMISSIONS_BY_RESOURCE.database : PERMISSIONS_BY_RESOURCE.table
+  return PERMISSIONS_BY_RESOURCE[resource.type]
 }
 
 /** What ALL expands to, where Lake Formation lists it back expanded. */
@@ -86,22 +117,42 @@ export function expansionOfAll(resource: Resource): readonly Permission[] | unde
   return ALL_EXPANDS_TO[resource.type]
 }
 
+/** The concrete permissions a set stands for: ALL replaced by its expansion where it has one. */
+export function concretePermissions(resource: Resource, permissions: Iterable<Permission>): Set<Permission> {
+  const expansion = expansionOfAll(resource)
+  const set = new Set<Permission>()
+  for (const permission of permissions) {
+    if (permission === 'ALL' && expansion) for (const each of expansion) set.add(each)
+    else set.add(permission)
+  }
+  return set
+}
+
 /**
- * Permissions in canonical form: deduplicated, sorted, and collapsed to ALL when they cover ALL's
- * expansion (Lake Formation lists ALL back either way).
+ * The one canonical permission rule, used for desired grants, listed grants and plans alike:
+ * deduplicated, in code-point order, and ALL wherever ALL's expansion is covered, with the
+ * expansion folded into it. Lake Formation lists ALL next to its expansion
+ * (`[ALL, ALTER, DELETE, DESCRIBE, DROP, INSERT]` plus SELECT on the TableWithColumns twin: the AWS
+ * CLI's `lakeformation list-permissions` example 2), so `[ALL, SELECT]`, `[ALL]` and the expansion
+ * itself are one permission set: `[ALL]`. Permissions outside the expansion stay beside ALL.
  */
 export function canonicalPermissions(resource: Resource, permissions: Iterable<Permission>): Permission[] {
-  const set = new Set(permissions)
+  const set = concretePermissions(resource, permissions)
   const expansion = expansionOfAll(resource)
-  if (set.has('ALL') || (expansion && expansion.every((permission) => set.has(permission)))) {
-    if (expansion) for (const permission of expansion) set.delete(permission)
+  if (expansion && expansion.every((permission) => set.has(permission))) {
+    for (const permission of expansion) set.delete(permission)
     set.add('ALL')
   }
-  return [...set].sort()
+  return [...set].sort(compareText)
 }
 
 function sortedLower(values: string[]): string[] {
-  return [...new Set(values.map((value) => value.toLowerCase()))].sort()
+  return sortedUnique(values.map((value) => value.toLowerCase()))
+}
+
+/** A column selection in canonical form: names lowercase (Glue stores them so), deduplicated, sorted. */
+export function canonicalColumns(columns: ColumnSelection): ColumnSelection {
+  return 'include' in columns ? {include: sortedLower(columns.include)} : {exclude: sortedLower(columns.exclude)}
 }
 
 /**
@@ -144,7 +195,7 @@ export function canonicalResource(resource: Resource): Resource {
     case 'lfTagPolicy': {
       const expression = resource.expression
         .map((condition) => ({key: condition.key.toLowerCase(), values: sortedLower(condition.values)}))
-        .sort((a, b) => a.key.localeCompare(b.key))
+        .sort((a, b) => compareText(a.key, b.key))
       return {type: 'lfTagPolicy', resourceType: resource.resourceType, expression}
     }
   }

@@ -1,5 +1,6 @@
-import type {ColumnSelection} from '../model/grant'
+import {canonicalColumns, type ColumnSelection} from '../model/grant'
 import type {DesiredState} from '../policy/types'
+import {compareText} from '../order'
 
 /** An LF-tag as the account holds it. */
 export interface TagState {
@@ -55,7 +56,8 @@ export interface ObjectsState {
 export type ObjectChange =
   | {kind: 'tag'; action: 'create'; key: string; values: string[]}
   | {kind: 'tag'; action: 'add-values'; key: string; values: string[]}
-  | {kind: 'filter'; action: 'create' | 'update'; filter: FilterState}
+  | {kind: 'filter'; action: 'create'; filter: FilterState}
+  | {kind: 'filter'; action: 'update'; filter: FilterState; before: FilterState; differs: Array<'rows' | 'columns'>}
   | {kind: 'assignment'; action: 'assign'; target: TagTarget; tags: Record<string, string>}
 
 /** A stable label for an object change, for plans and outcomes. */
@@ -77,9 +79,10 @@ export function targetKey(target: TagTarget): string {
   return [target.database, target.table, target.columns ? `[${target.columns.join(',')}]` : undefined].filter(Boolean).join('.')
 }
 
+/** Two column selections compare equal in canonical form: same names in any order or case; "exclude nothing" is "all". */
 function sameColumns(a: ColumnSelection | undefined, b: ColumnSelection | undefined): boolean {
   const normal = (selection: ColumnSelection | undefined) =>
-    selection === undefined || ('exclude' in selection && selection.exclude.length === 0) ? 'all' : JSON.stringify(selection)
+    selection === undefined || ('exclude' in selection && selection.exclude.length === 0) ? 'all' : JSON.stringify(canonicalColumns(selection))
   return normal(a) === normal(b)
 }
 
@@ -104,8 +107,14 @@ export function diffObjects(desired: Pick<DesiredState, 'tags' | 'filters' | 'as
   const filters = new Map(current.filters.map((filter) => [`${filter.database}.${filter.table}.${filter.name}`, filter]))
   for (const {source: _source, ...filter} of desired.filters) {
     const existing = filters.get(`${filter.database}.${filter.table}.${filter.name}`)
-    if (!existing) changes.push({kind: 'filter', action: 'create', filter})
-    else if (existing.rows !== filter.rows || !sameColumns(existing.columns, filter.columns)) changes.push({kind: 'filter', action: 'update', filter})
+    if (!existing) {
+      changes.push({kind: 'filter', action: 'create', filter})
+      continue
+    }
+    const differs: Array<'rows' | 'columns'> = []
+    if (existing.rows !== filter.rows) differs.push('rows')
+    if (!sameColumns(existing.columns, filter.columns)) differs.push('columns')
+    if (differs.length > 0) changes.push({kind: 'filter', action: 'update', filter, before: existing, differs})
   }
 
   const assigned = new Map(current.assignments.map((assignment) => [targetKey(assignment.target), assignment.tags]))
@@ -117,7 +126,7 @@ export function diffObjects(desired: Pick<DesiredState, 'tags' | 'filters' | 'as
   }
   // Tags first: assignments need them. Filters next; then assignments.
   const order = {tag: 0, filter: 1, assignment: 2}
-  return changes.sort((a, b) => order[a.kind] - order[b.kind] || objectKey(a).localeCompare(objectKey(b)))
+  return changes.sort((a, b) => order[a.kind] - order[b.kind] || compareText(objectKey(a), objectKey(b)))
 }
 
 /** The targets whose assignments plan must read: those the files assign to. */

@@ -1,10 +1,11 @@
 import Ajv from 'ajv'
 
 import {
-  PERMISSIONS_BY_RESOURCE,
+  canonicalColumns,
   canonicalGrant,
   canonicalResource,
   grantKey,
+  permissionsFor,
   type ColumnSelection,
   type Permission,
   type Resource,
@@ -15,6 +16,7 @@ import {YamlFile, type SourceRef, type YamlPath} from './source-map'
 import {schemaIssues} from './schema-issues'
 import {hintFor} from './suggest'
 import type {DesiredAssignment, DesiredFilter, DesiredGrant, DesiredTag, ParseResult, PolicyIssue, PolicySource, Scope} from './types'
+import {compareText} from '../order'
 
 type Json = Record<string, unknown>
 
@@ -72,6 +74,12 @@ function columnSelection(value: unknown): ColumnSelection | undefined {
   if (Array.isArray(value.include)) return {include: value.include.map(String)}
   if (Array.isArray(value.exclude)) return {exclude: value.exclude.map(String)}
   return undefined
+}
+
+/** A filter's columns, canonical: the account lists them lowercase and sorted, so the file side must be too. */
+function canonicalSelection(value: unknown): ColumnSelection | undefined {
+  const selection = columnSelection(value)
+  return selection && canonicalColumns(selection)
 }
 
 /** Reads the resource a grant entry selects, reporting combinations that make no sense. */
@@ -146,16 +154,21 @@ const RESOURCE_NAMES: Record<Resource['type'], string> = {
   tableWildcard: 'every table ("*")',
 }
 
+function resourceName(resource: Resource): string {
+  if (resource.type === 'lfTagPolicy') return `${RESOURCE_NAMES.lfTagPolicy} on ${resource.resourceType === 'DATABASE' ? 'databases' : 'tables'}`
+  return RESOURCE_NAMES[resource.type]
+}
+
 function checkPermissions(grant: GrantEntry, resource: Resource, collect: Collector): {permissions: Permission[]; grantable: Permission[]} | undefined {
   const {entry, file, path} = grant
-  const valid = new Set<Permission>(PERMISSIONS_BY_RESOURCE[resource.type])
+  const valid = new Set<Permission>(permissionsFor(resource))
   const permissions = asArray(entry.permissions).map(String) as Permission[]
   const grantable = asArray(entry.grantable).map(String) as Permission[]
   let ok = true
   permissions.forEach((permission, index) => {
     if (!valid.has(permission)) {
       ok = false
-      collect.add(file.locate([...path, 'permissions', index]), `${permission} is not a permission on ${RESOURCE_NAMES[resource.type]}`, `allowed: ${[...valid].join(', ')}`)
+      collect.add(file.locate([...path, 'permissions', index]), `${permission} is not a permission on ${resourceName(resource)}`, `allowed: ${[...valid].join(', ')}`)
     }
   })
   const held = new Set(permissions)
@@ -213,7 +226,7 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
   const collect = new Collector()
   const files: {file: YamlFile; doc: Json}[] = []
 
-  for (const source of [...sources].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const source of [...sources].sort((a, b) => compareText(a.path, b.path))) {
     const file = new YamlFile(source.path, source.text)
     if (file.document.errors.length > 0) {
       for (const error of file.document.errors) collect.add(file.at(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
@@ -249,7 +262,7 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
         database: String(spec.database).toLowerCase(),
         table: String(spec.table).toLowerCase(),
         ...(spec.rows === undefined ? {} : {rows: String(spec.rows)}),
-        ...(spec.columns === undefined ? {} : {columns: columnSelection(spec.columns)}),
+        ...(spec.columns === undefined ? {} : {columns: canonicalSelection(spec.columns)}),
         source: file.locate(['filters', name]),
       }
       collect.declare(filters, name, filter, `data cells filter "${name}"`)
@@ -308,17 +321,17 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
 
   const scope = scopeOf(files, [...grants.values()], collect)
   if (collect.issues.length > 0) {
-    const issues = collect.issues.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message))
+    const issues = collect.issues.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.message, b.message))
     return {ok: false, issues}
   }
   return {
     ok: true,
     state: {
-      principals: Object.fromEntries([...principals].map(([name, {id}]) => [name, id]).sort(([a], [b]) => a.localeCompare(b))),
+      principals: Object.fromEntries([...principals].map(([name, {id}]) => [name, id]).sort(([a], [b]) => compareText(a, b))),
       scope,
-      grants: [...grants.values()].sort((a, b) => grantKey(a).localeCompare(grantKey(b))),
-      filters: [...filters.values()].sort((a, b) => `${a.database}.${a.table}.${a.name}`.localeCompare(`${b.database}.${b.table}.${b.name}`)),
-      tags: [...tags.values()].sort((a, b) => a.key.localeCompare(b.key)),
+      grants: [...grants.values()].sort((a, b) => compareText(grantKey(a), grantKey(b))),
+      filters: [...filters.values()].sort((a, b) => compareText(`${a.database}.${a.table}.${a.name}`, `${b.database}.${b.table}.${b.name}`)),
+      tags: [...tags.values()].sort((a, b) => compareText(a.key, b.key)),
       assignments,
     },
   }

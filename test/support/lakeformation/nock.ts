@@ -15,7 +15,7 @@ export function mountLakeFormationModel(model: LakeFormationModel, region = 'us-
     .reply(async function (uri, requestBody) {
       // nock hands over JSON bodies already parsed; the translator wants the bytes as sent.
       const body = typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody)
-      const response = await handleRestJson(model, {method: 'POST', path: uri, body})
+      const response = await handleRestJson(model, {method: 'POST', path: uri, body, region})
       return [response.status, response.body, response.headers]
     })
 }

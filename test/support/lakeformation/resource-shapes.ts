@@ -43,7 +43,7 @@ export interface ColumnsResource {
   table: string
   /** ColumnNames, sorted and without duplicates; exactly one of include and exclude is set. */
   include?: string[]
-  /** ColumnWildcard.ExcludedColumnNames, sorted and without duplicates; empty only on the listing-side twin of a table SELECT. */
+  /** ColumnWildcard.ExcludedColumnNames, sorted and without duplicates; never empty (a bare ColumnWildcard is the table). */
   exclude?: string[]
 }
 
@@ -190,9 +190,15 @@ function parseTable(body: Input): ParsedResource {
   return {resource: {kind: 'table', database, table: requiredName(body, 'Name', 'Table')}, shape: 'Table'}
 }
 
+/** The table name under which Lake Formation lists SELECT of a TableWildcard grant (see listedOf in operations/permissions.ts). */
+export const ALL_TABLES = 'ALL_TABLES'
+
 /**
  * TableWithColumns with a bare ColumnWildcard is the whole table: Lake Formation stores it as SELECT
- * on the Table, so both spellings of that grant are one grant.
+ * on the Table, so both spellings of that grant are one grant. With the Name ALL_TABLES it is the
+ * TableWildcard of the database: that is how ListPermissions shows SELECT on every table
+ * (terraform-provider-aws internal/service/lakeformation/filter.go, filterTablePermissions, and the
+ * listing in its issue #46245), and a caller must be able to send back what the listing shows.
  */
 function parseTableWithColumns(body: Input): ParsedResource {
   const database = requiredName(body, 'DatabaseName', 'TableWithColumns')
@@ -200,12 +206,17 @@ function parseTableWithColumns(body: Input): ParsedResource {
   const include = nameList(body, 'ColumnNames', 'TableWithColumns')
   const wildcard = optionalObject(body, 'ColumnWildcard')
   if ((include === undefined) === (wildcard === undefined)) throw invalidInput('TableWithColumns needs exactly one of ColumnNames and ColumnWildcard.')
+  const exclude = wildcard === undefined ? undefined : (nameList(wildcard, 'ExcludedColumnNames', 'TableWithColumns.ColumnWildcard') ?? [])
+  if (table === ALL_TABLES) {
+    // Columns of "every table" name nothing: the stricter reading refuses them (undocumented).
+    if (include !== undefined || (exclude ?? []).length > 0) throw invalidInput(`TableWithColumns.Name ${ALL_TABLES} takes only a bare ColumnWildcard: every column of every table.`)
+    return {resource: {kind: 'tableWildcard', database}, shape: 'TableWithColumns'}
+  }
   if (include !== undefined) {
     if (include.length === 0) throw invalidInput('TableWithColumns.ColumnNames must name at least one column.')
     return {resource: {kind: 'columns', database, table, include}, shape: 'TableWithColumns'}
   }
-  const exclude = nameList(wildcard as Input, 'ExcludedColumnNames', 'TableWithColumns.ColumnWildcard') ?? []
-  if (exclude.length === 0) return {resource: {kind: 'table', database, table}, shape: 'TableWithColumns'}
+  if ((exclude ?? []).length === 0) return {resource: {kind: 'table', database, table}, shape: 'TableWithColumns'}
   return {resource: {kind: 'columns', database, table, exclude}, shape: 'TableWithColumns'}
 }
 
@@ -293,7 +304,7 @@ export function allowedPermissions(parsed: ParsedResource): readonly string[] {
   }
 }
 
-/** What ALL means on a resource, or undefined where ALL is kept as itself (the catalog). */
+/** What ALL means on a resource, or undefined where ALL is kept as itself alone (the catalog). */
 function expansionOfAll(resource: CanonicalResource): readonly string[] | undefined {
   switch (resource.kind) {
     case 'table':
@@ -308,13 +319,27 @@ function expansionOfAll(resource: CanonicalResource): readonly string[] | undefi
   }
 }
 
-/** Permissions as Lake Formation stores them: ALL replaced by the concrete list where it expands. */
+/**
+ * Whether ALL is kept next to its expansion. On a table (and every table) Lake Formation lists ALL
+ * beside ALTER, DELETE, DESCRIBE, DROP and INSERT, grant option likewise: the AWS CLI's
+ * `lakeformation list-permissions` example 2 (awscli/examples/lakeformation/list-permissions.rst),
+ * and terraform-provider-aws filterTablePermissions ("LIST PERMS (out) = ALL, ALTER, ...") and its
+ * issue #49453. On a database ALL is kept the same way (terraform-provider-aws issue #38066). On an
+ * LF-tag policy the listing is not documented: it stays expanded without ALL, as this model had it.
+ */
+function keepsAll(resource: CanonicalResource): boolean {
+  return resource.kind === 'table' || resource.kind === 'tableWildcard' || resource.kind === 'database'
+}
+
+/** Permissions as Lake Formation stores them: ALL replaced by (or, where kept, joined by) the concrete list. */
 export function expandPermissions(resource: CanonicalResource, permissions: Iterable<string>): Set<string> {
   const all = expansionOfAll(resource)
   const expanded = new Set<string>()
   for (const permission of permissions) {
-    if (permission === 'ALL' && all !== undefined) for (const each of all) expanded.add(each)
-    else expanded.add(permission)
+    if (permission === 'ALL' && all !== undefined) {
+      for (const each of all) expanded.add(each)
+      if (keepsAll(resource)) expanded.add('ALL')
+    } else expanded.add(permission)
   }
   return expanded
 }

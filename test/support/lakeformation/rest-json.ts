@@ -9,6 +9,8 @@ export interface RestJsonRequest {
   path: string
   /** The raw JSON body; empty means no input. */
   body: string
+  /** The region the call was signed for (its SigV4 credential scope); us-east-1 when absent. */
+  region?: string
 }
 
 /** What to send back, ready for node:http or nock. */
@@ -65,7 +67,7 @@ export async function handleRestJson(model: LakeFormationModel, request: RestJso
     } catch {
       return restJsonError('SerializationException', 400, 'The request body is not valid JSON.', requestId)
     }
-    const output = await model.handle(operation, input)
+    const output = await model.handle(operation, input, {region: request.region})
     return {
       status: 200,
       headers: {'content-type': 'application/json', 'x-amzn-requestid': requestId},
@@ -75,6 +77,11 @@ export async function handleRestJson(model: LakeFormationModel, request: RestJso
     if (error instanceof LakeFormationError) return restJsonError(error.code, error.status, error.message, requestId)
     return restJsonError('InternalServiceException', 500, `The lakegov sandbox failed: ${String(error)}`, requestId)
   }
+}
+
+/** The region in a request's SigV4 credential scope (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), if any. */
+export function signedRegionOf(authorization: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(authorization ?? '')?.[1]
 }
 
 /** The operation a restJson1 path names, for call statistics; undefined when the path names none. */

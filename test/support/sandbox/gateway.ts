@@ -2,11 +2,13 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
 import type {LakeFormationModel} from '../lakeformation/model'
-import {handleRestJson, nextRequestId} from '../lakeformation/rest-json'
+import {handleRestJson, nextRequestId, signedRegionOf} from '../lakeformation/rest-json'
 import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fault-responses'
 import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
 import type {GlueExtension} from './glue/glue-extension'
+import type {CloudTrailChecks} from './cloudtrail-checks'
+import type {KmsChecks} from './kms-checks'
 import type {BucketPolicies} from './s3-policies'
 import type {CallStats} from './stats'
 
@@ -20,6 +22,10 @@ export interface GatewayParts {
   glue: GlueExtension
   /** Serves bucket policies, which moto evaluates without their conditions. */
   bucketPolicies: BucketPolicies
+  /** Refuses the trails CloudTrail refuses and moto accepts. */
+  cloudTrail: CloudTrailChecks
+  /** Refuses the key policies KMS refuses and moto accepts. */
+  kms: KmsChecks
   /** Decides latency and faults per call. */
   faults: FaultInjector
   /** Counts calls. */
@@ -136,6 +142,10 @@ export function createGateway(parts: GatewayParts): http.Server {
     if (glueCall) body ??= await readBody(request)
     const policyCall = service === 's3' && parts.bucketPolicies.handles(operation)
     if (policyCall) body ??= await readBody(request)
+    const trailCall = service === 'cloudtrail' && parts.cloudTrail.handles(operation)
+    if (trailCall) body ??= await readBody(request)
+    const keyPolicyCall = service === 'kms' && parts.kms.handles(operation)
+    if (keyPolicyCall) body ??= await readBody(request)
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
 
@@ -153,10 +163,19 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
 
     if (service === 'lakeformation') {
-      const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8')})
+      const region = signedRegionOf(String(request.headers.authorization ?? ''))
+      const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8'), region})
       return send(response, method, answer)
     }
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
+    if (trailCall) {
+      const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1')
+      if (refused !== undefined) return send(response, method, refused)
+    }
+    if (keyPolicyCall) {
+      const refused = await parts.kms.check(body ?? Buffer.alloc(0))
+      if (refused !== undefined) return send(response, method, refused)
+    }
     if (policyCall) {
       const answer = await parts.bucketPolicies.handle({operation, url, body: body ?? Buffer.alloc(0)})
       if (answer !== 'forward') return send(response, method, answer)

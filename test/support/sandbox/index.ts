@@ -2,8 +2,11 @@ import {LakeFormationModel} from '../lakeformation/model'
 import {FaultInjector} from './faults'
 import {close, createGateway, listen} from './gateway'
 import {GlueExtension} from './glue/glue-extension'
+import {CloudTrailChecks} from './cloudtrail-checks'
+import {KmsChecks} from './kms-checks'
 import {BucketPolicies} from './s3-policies'
 import {startMoto} from './moto'
+import {createMotoCatalog} from './moto-catalog'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
 import type {FaultOptions, Sandbox, SandboxOptions} from './types'
@@ -28,8 +31,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   const moto = await startMoto({log})
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID
-  const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint)})
+  const catalog = createMotoCatalog(moto.endpoint)
+  const model = new LakeFormationModel({accountId, verify: createMotoVerifier(moto.endpoint), catalog})
   const bucketPolicies = new BucketPolicies(moto.endpoint)
+  const cloudTrail = new CloudTrailChecks(moto.endpoint, bucketPolicies, accountId)
+  const kms = new KmsChecks(moto.endpoint)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
 
@@ -42,13 +48,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, kms, faults, stats, reset, log})
 
   let port: number
   try {
     port = await listen(gateway, options.port ?? 0)
   } catch (error) {
     glue.close()
+    catalog.close()
+    cloudTrail.close()
+    kms.close()
     await moto.stop()
     throw error
   }
@@ -69,6 +78,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stop() {
       // Idempotent: teardown code and signal handlers may both call it.
       glue.close()
+      catalog.close()
+      cloudTrail.close()
+      kms.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })

@@ -2,6 +2,7 @@ import {GetRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 import {HeadBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Verifier} from '../lakeformation/model'
+import {policiesAllowOn, readRole} from './glue/iam-policy'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
@@ -60,6 +61,23 @@ export function createMotoVerifier(motoEndpoint: string): Verifier {
     }
   }
 
+  /**
+   * Whether the role's own policies let it read the location: s3:ListBucket on the bucket and
+   * s3:GetObject on the objects under the location. Without them the location is NOT_VERIFIED:
+   * "Registered role does not have sufficient permissions to access registered Amazon S3
+   * location" (the API reference, ResourceInfo.VerificationStatus; Lake Formation developer guide,
+   * "Requirements for roles used to register locations").
+   */
+  const roleCanRead = async (roleArn: string, resourceArn: string): Promise<boolean> => {
+    const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? ''
+    const role = await readRole(iam, roleArn, accountId)
+    const location = resourceArn.replace(/\/+$/, '')
+    const bucketArn = location.split('/')[0]
+    // Any object under the location stands for all of them: a policy on bucket/prefix/* covers it.
+    const objectArn = `${location}/lakegov-verification-probe`
+    return policiesAllowOn(role.policies, 's3:ListBucket', bucketArn) && policiesAllowOn(role.policies, 's3:GetObject', objectArn)
+  }
+
   const roleTrustsLakeFormation = async (roleArn: string): Promise<boolean> => {
     const roleName = roleArn.split('/').pop() ?? ''
     try {
@@ -76,6 +94,7 @@ export function createMotoVerifier(motoEndpoint: string): Verifier {
     if (!(await bucketExists(bucket))) return 'NOT_VERIFIED'
     // The service-linked role always trusts Lake Formation; AWS creates it on first use.
     if (useServiceLinkedRole || roleArn === undefined) return 'VERIFIED'
-    return (await roleTrustsLakeFormation(roleArn)) ? 'VERIFIED' : 'NOT_VERIFIED'
+    if (!(await roleTrustsLakeFormation(roleArn))) return 'NOT_VERIFIED'
+    return (await roleCanRead(roleArn, resourceArn)) ? 'VERIFIED' : 'NOT_VERIFIED'
   }
 }

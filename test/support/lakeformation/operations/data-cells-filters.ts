@@ -1,7 +1,9 @@
+import {checkColumnsExist, checkTableExists} from '../catalog-checks'
 import type {OperationContext} from '../context'
 import {alreadyExists, concurrentModification, entityNotFound, invalidInput} from '../errors'
 import {DEFAULT_PAGE_SIZE, paginate} from '../pagination'
 import {parseResource, requiredName} from '../resource-shapes'
+import {checkRowFilter} from '../row-filter'
 import {type StoredDataCellsFilter, dataCellsFilterKey} from '../state'
 import {type Input, optionalInteger, optionalList, optionalObject, optionalString} from '../validate'
 import {dropGrantsOn} from './permissions'
@@ -22,7 +24,6 @@ function rowFilterOf(tableData: Input): StoredDataCellsFilter['rowFilter'] {
   const allRows = optionalObject(rowFilter, 'AllRowsWildcard')
   if ((expression === undefined) === (allRows === undefined)) throw invalidInput('TableData.RowFilter needs exactly one of FilterExpression and AllRowsWildcard.')
   if (expression !== undefined) {
-    if (expression.length > 2048) throw invalidInput('TableData.RowFilter.FilterExpression must be at most 2048 characters.')
     return {FilterExpression: expression}
   }
   return {AllRowsWildcard: {}}
@@ -30,7 +31,7 @@ function rowFilterOf(tableData: Input): StoredDataCellsFilter['rowFilter'] {
 
 /**
  * A filter from TableData. TableCatalogId is required by the API and ignored: the model plays one
- * account. The table is not looked up: the Glue catalog is moto's. Column lists are kept in the
+ * account. The table is looked up by the callers (checkTableOf). Column lists are kept in the
  * caller's order, as Lake Formation echoes them.
  */
 function filterOf(input: Input): StoredDataCellsFilter {
@@ -77,8 +78,15 @@ function notFound(database: string, table: string, name: string) {
   return entityNotFound(`Data cells filter ${name} on table ${database}.${table} does not exist.`)
 }
 
-export function createDataCellsFilter(context: OperationContext, input: Input) {
+/** The filter's table must exist (EntityNotFoundException, API reference) and its columns too (InvalidInputException, see catalog-checks.ts). */
+async function checkTableOf(context: OperationContext, filter: StoredDataCellsFilter): Promise<void> {
+  await checkColumnsExist(context, filter.database, filter.table, [...(filter.columnNames ?? []), ...(filter.excludedColumnNames ?? [])])
+  if ('FilterExpression' in filter.rowFilter) checkRowFilter(filter.rowFilter.FilterExpression, await checkTableExists(context, filter.database, filter.table))
+}
+
+export async function createDataCellsFilter(context: OperationContext, input: Input) {
   const filter = filterOf(input)
+  await checkTableOf(context, filter)
   const key = dataCellsFilterKey(filter.database, filter.table, filter.name)
   if (context.state.dataCellsFilters.has(key)) throw alreadyExists(`Data cells filter ${filter.name} on table ${filter.database}.${filter.table} already exists.`)
   context.state.dataCellsFilters.set(key, filter)
@@ -96,8 +104,9 @@ export function getDataCellsFilter(context: OperationContext, input: Input) {
  * Replaces a filter's rows and columns. A VersionId, when given, must be the current one: a stale
  * one answers ConcurrentModificationException, as when two callers update the same filter.
  */
-export function updateDataCellsFilter(context: OperationContext, input: Input) {
+export async function updateDataCellsFilter(context: OperationContext, input: Input) {
   const next = filterOf(input)
+  await checkTableOf(context, next)
   const key = dataCellsFilterKey(next.database, next.table, next.name)
   const current = context.state.dataCellsFilters.get(key)
   if (current === undefined) throw notFound(next.database, next.table, next.name)

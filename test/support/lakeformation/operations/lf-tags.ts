@@ -1,3 +1,4 @@
+import {checkColumnsExist, checkDatabaseExists, checkTableExists} from '../catalog-checks'
 import type {OperationContext} from '../context'
 import {alreadyExists, entityNotFound, invalidInput, resourceNumberLimitExceeded} from '../errors'
 import {paginate} from '../pagination'
@@ -163,16 +164,28 @@ function pairsOf(input: Input): {tagKey: string; value: string}[] {
   return pairs
 }
 
+/** The Glue objects the targets name must exist (EntityNotFoundException; a missing column InvalidInputException, see catalog-checks.ts). */
+async function checkTargets(context: OperationContext, targets: Target[]): Promise<void> {
+  const [first] = targets
+  if (first.kind === 'database') return checkDatabaseExists(context, first.database)
+  if (first.kind === 'table') {
+    await checkTableExists(context, first.database, first.table)
+    return
+  }
+  return checkColumnsExist(context, first.database, first.table, targets.map((target) => (target as {column: string}).column))
+}
+
 /**
- * Assigns LF-tags, replacing the value of a key already on the resource. All or nothing: an
- * undeclared key (EntityNotFoundException), an undeclared value (InvalidInputException) or a 51st
- * tag on a resource fails the whole call; Failures is always empty. The Glue objects are not
- * checked: they live in moto.
+ * Assigns LF-tags, replacing the value of a key already on the resource. All or nothing: a
+ * database, table or column that does not exist (EntityNotFoundException, per the API reference),
+ * an undeclared key (EntityNotFoundException), an undeclared value (InvalidInputException) or a 51st
+ * tag on a resource fails the whole call; Failures is always empty.
  */
-export function addLFTagsToResource(context: OperationContext, input: Input) {
+export async function addLFTagsToResource(context: OperationContext, input: Input) {
   const parsed = parseResource(input.Resource)
   const targets = targetsOf(parsed)
   const pairs = pairsOf(input)
+  await checkTargets(context, targets)
   for (const {tagKey, value} of pairs) {
     const tag = context.state.lfTags.get(tagKey)
     if (tag === undefined) throw tagNotFound(tagKey)
@@ -238,9 +251,11 @@ function pairsOutput(context: OperationContext, tags: TagMap) {
  * the columns that carry tags of their own: the model cannot list the others, as the columns are
  * moto's. Empty lists are left out: an LFTagsList holds at least one tag.
  */
-export function getResourceLFTags(context: OperationContext, input: Input) {
+export async function getResourceLFTags(context: OperationContext, input: Input) {
   const parsed = parseResource(input.Resource)
   const targets = targetsOf(parsed)
+  // A database, table or column that does not exist: EntityNotFoundException (API reference).
+  await checkTargets(context, targets)
   const assignedOnly = optionalBoolean(input, 'ShowAssignedLFTags') === true
   const assignments = context.state.lfTagAssignments
   const direct = (target: Target): TagMap => new Map(assignments.get(targetKey(target)) ?? [])

@@ -2,6 +2,7 @@ import type {OperationContext} from '../context'
 import {LakeFormationError, invalidInput} from '../errors'
 import {DEFAULT_PAGE_SIZE, paginate} from '../pagination'
 import {
+  ALL_TABLES,
   type CanonicalResource,
   type ParsedResource,
   allowedPermissions,
@@ -11,7 +12,8 @@ import {
   resourceKey,
   toWireResource,
 } from '../resource-shapes'
-import {type LakeFormationState, type StoredGrant, dataCellsFilterKey, grantKey} from '../state'
+import {checkCatalogResource} from '../catalog-checks'
+import {IAM_ALLOWED_PRINCIPALS, type LakeFormationState, type StoredGrant, dataCellsFilterKey, grantKey} from '../state'
 import {type Input, asInput, optionalInteger, optionalList, optionalObject, optionalString} from '../validate'
 import {checkDeclaredTag} from './lf-tags'
 
@@ -101,9 +103,8 @@ function isRegistered(state: LakeFormationState, resourceArn: string): boolean {
 
 /**
  * The existence checks Lake Formation makes on a grant, for the objects Lake Formation itself owns:
- * registered locations, data cells filters and LF-tags. Databases and tables are deliberately not
- * checked: the Glue catalog lives in moto, not in this model, and a model that guessed at it would
- * refuse grants the real service accepts.
+ * registered locations, data cells filters and LF-tags. Databases, tables and columns are the Glue
+ * catalog's: checkCatalogResource asks the catalog the model was given.
  */
 function checkGrantable(state: LakeFormationState, resource: CanonicalResource): void {
   switch (resource.kind) {
@@ -130,20 +131,44 @@ function checkGrantable(state: LakeFormationState, resource: CanonicalResource):
   }
 }
 
+/**
+ * Whether IAM_ALLOWED_PRINCIPALS still holds the table (a grant on it, or on every table of its
+ * database): the table is still in "Use only IAM access control" mode.
+ */
+function iamStillHolds(state: LakeFormationState, database: string, table: string): boolean {
+  const onTable = state.grants.get(grantKey(IAM_ALLOWED_PRINCIPALS, resourceKey({kind: 'table', database, table})))
+  const onEvery = state.grants.get(grantKey(IAM_ALLOWED_PRINCIPALS, resourceKey({kind: 'tableWildcard', database})))
+  return onTable !== undefined || onEvery !== undefined
+}
+
+/**
+ * The resource a grant is stored on. A column grant (ColumnNames or ExcludedColumnNames) on a table
+ * that IAM_ALLOWED_PRINCIPALS still holds is stored as SELECT on every column: Lake Formation does
+ * not mix IAMAllowedPrincipals with fine-grained grants, and the narrower grant silently becomes a
+ * ColumnWildcard (Lake Formation developer guide, "Changing the default settings for your data
+ * lake"; AWS-FACTS.md "Don't mix IAMAllowedPrincipals grants with fine-grained ones").
+ */
+function storedResourceOf(state: LakeFormationState, resource: CanonicalResource): CanonicalResource {
+  if (resource.kind === 'columns' && iamStillHolds(state, resource.database, resource.table)) return {kind: 'table', database: resource.database, table: resource.table}
+  return resource
+}
+
 /** Adds permissions and grant options to what the principal holds; granting what is held already is a no-op. */
-function grant(context: OperationContext, request: PermissionRequest): void {
+async function grant(context: OperationContext, request: PermissionRequest): Promise<void> {
   const {principal, parsed, permissions, grantable} = request
   if (permissions.size === 0) throw invalidInput('Permissions must name at least one permission.')
   for (const permission of grantable) {
     if (!permissions.has(permission)) throw invalidInput(`PermissionsWithGrantOption must be a subset of Permissions; ${permission} is not in Permissions.`)
   }
   checkGrantable(context.state, parsed.resource)
+  await checkCatalogResource(context, parsed.resource)
 
-  const key = resourceKey(parsed.resource)
-  context.writes.admit(key, describeResource(parsed.resource))
+  const resource = storedResourceOf(context.state, parsed.resource)
+  const key = resourceKey(resource)
+  context.writes.admit(key, describeResource(resource))
   const stored = context.state.grants.get(grantKey(principal, key)) ?? {
     principal,
-    resource: parsed.resource,
+    resource,
     permissions: new Set<string>(),
     grantable: new Set<string>(),
     lastUpdated: context.now(),
@@ -160,9 +185,10 @@ function grant(context: OperationContext, request: PermissionRequest): void {
  * SELECT. Revoking ALL takes whatever part of its expansion is held. A grant left with no permission
  * disappears.
  */
-function revoke(context: OperationContext, request: PermissionRequest): void {
+async function revoke(context: OperationContext, request: PermissionRequest): Promise<void> {
   const {principal, parsed, permissions, grantable} = request
   if (permissions.size === 0 && grantable.size === 0) throw invalidInput('Permissions and PermissionsWithGrantOption are both empty: there is nothing to revoke.')
+  await checkCatalogResource(context, parsed.resource)
 
   const key = resourceKey(parsed.resource)
   const stored = context.state.grants.get(grantKey(principal, key))
@@ -176,17 +202,20 @@ function revoke(context: OperationContext, request: PermissionRequest): void {
     stored.grantable.delete(permission)
   }
   for (const permission of optionsTaken) stored.grantable.delete(permission)
+  // ALL is listed only while the whole of it is held: taking any part of it takes ALL too.
+  if (taken.length > 0) stored.permissions.delete('ALL')
+  if (taken.length > 0 || optionsTaken.length > 0) stored.grantable.delete('ALL')
   stored.lastUpdated = context.now()
   if (stored.permissions.size === 0) context.state.grants.delete(grantKey(principal, key))
 }
 
-export function grantPermissions(context: OperationContext, input: Input) {
-  grant(context, requestOf(input))
+export async function grantPermissions(context: OperationContext, input: Input) {
+  await grant(context, requestOf(input))
   return {}
 }
 
-export function revokePermissions(context: OperationContext, input: Input) {
-  revoke(context, requestOf(input))
+export async function revokePermissions(context: OperationContext, input: Input) {
+  await revoke(context, requestOf(input))
   return {}
 }
 
@@ -196,7 +225,7 @@ export function revokePermissions(context: OperationContext, input: Input) {
  * included, becomes a Failures[] entry and the others still apply. That is why callers must read
  * Failures: the HTTP status says 200 either way.
  */
-function batch(context: OperationContext, input: Input, apply: (context: OperationContext, request: PermissionRequest) => void) {
+async function batch(context: OperationContext, input: Input, apply: (context: OperationContext, request: PermissionRequest) => Promise<void>) {
   const entries = optionalList(input, 'Entries')
   if (entries === undefined || entries.length === 0) throw invalidInput(`Entries must hold 1 to ${MAX_BATCH_ENTRIES} entries.`)
   if (entries.length > MAX_BATCH_ENTRIES) throw invalidInput(`Entries holds ${entries.length} entries; a batch takes at most ${MAX_BATCH_ENTRIES}.`)
@@ -211,7 +240,7 @@ function batch(context: OperationContext, input: Input, apply: (context: Operati
   const failures: object[] = []
   for (const entry of entries.map(asInput)) {
     try {
-      apply(context, requestOf(entry))
+      await apply(context, requestOf(entry))
     } catch (error) {
       if (!(error instanceof LakeFormationError)) throw error
       failures.push({RequestEntry: structuredClone(entry), Error: {ErrorCode: error.code, ErrorMessage: error.message}})
@@ -232,41 +261,53 @@ export function batchRevokePermissions(context: OperationContext, input: Input) 
 interface Listed {
   key: string
   principal: string
+  /** The stored grant's resource: what the Resource and ResourceType filters match. */
   resource: CanonicalResource
+  /** The Resource as the line shows it. */
+  wire: Record<string, unknown>
   permissions: string[]
   grantable: string[]
   lastUpdated: Date
 }
 
+function sorted(values: Iterable<string>): string[] {
+  return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
 /**
- * How a stored grant is listed. A principal holding SELECT on a whole table is listed twice: the
- * Table entry with everything held, SELECT included, and a TableWithColumns entry with a bare
- * ColumnWildcard carrying SELECT (and its grant option). That duplicate is what gives declarative
- * tools their perpetual diffs, so the model must produce it.
+ * How a stored grant is listed. A grant on a table, or on every table of a database, is split:
+ * - the Table entry carries every permission but SELECT (ALL included, next to its expansion);
+ * - SELECT, with its grant option, is listed only on a TableWithColumns twin with a bare
+ *   ColumnWildcard: the table's name for a table, `ALL_TABLES` for the TableWildcard.
+ * Sources: the AWS CLI's `lakeformation list-permissions` example 2 (Table [ALL, ALTER, DELETE,
+ * DESCRIBE, DROP, INSERT] and TableWithColumns{ColumnWildcard: {}} [SELECT]); terraform-provider-aws
+ * internal/service/lakeformation/filter.go, filterTablePermissions, which documents both splits,
+ * and its issue #46245, a real listing of TableWithColumns{Name: "ALL_TABLES", ColumnWildcard: {}}.
+ * An entry left with no permission is not listed. This split is what gives declarative tools their
+ * perpetual diffs, so the model must produce it.
  */
-function listedOf(grant: StoredGrant): Listed[] {
-  const key = resourceKey(grant.resource)
-  const listed: Listed[] = [
-    {
-      key: grantKey(grant.principal, key),
-      principal: grant.principal,
-      resource: grant.resource,
-      permissions: [...grant.permissions].sort(),
-      grantable: [...grant.grantable].sort(),
-      lastUpdated: grant.lastUpdated,
-    },
-  ]
+function listedOf(grant: StoredGrant, catalogId: string): Listed[] {
   const {resource} = grant
-  if (resource.kind === 'table' && grant.permissions.has('SELECT')) {
-    const columns: CanonicalResource = {kind: 'columns', database: resource.database, table: resource.table, exclude: []}
-    listed.push({
-      key: grantKey(grant.principal, resourceKey(columns)),
-      principal: grant.principal,
-      resource: columns,
-      permissions: ['SELECT'],
-      grantable: grant.grantable.has('SELECT') ? ['SELECT'] : [],
-      lastUpdated: grant.lastUpdated,
-    })
+  const line = (key: string, wire: Record<string, unknown>, permissions: Iterable<string>, grantable: Iterable<string>): Listed => ({
+    key: grantKey(grant.principal, key),
+    principal: grant.principal,
+    resource,
+    wire,
+    permissions: sorted(permissions),
+    grantable: sorted(grantable),
+    lastUpdated: grant.lastUpdated,
+  })
+  const key = resourceKey(resource)
+  if (resource.kind !== 'table' && resource.kind !== 'tableWildcard') return [line(key, toWireResource(resource, catalogId), grant.permissions, grant.grantable)]
+
+  const listed: Listed[] = []
+  const rest = [...grant.permissions].filter((permission) => permission !== 'SELECT')
+  if (rest.length > 0) listed.push(line(key, toWireResource(resource, catalogId), rest, [...grant.grantable].filter((permission) => permission !== 'SELECT')))
+  if (grant.permissions.has('SELECT')) {
+    const name = resource.kind === 'table' ? resource.table : ALL_TABLES
+    const twin = {TableWithColumns: {CatalogId: catalogId, DatabaseName: resource.database, Name: name, ColumnWildcard: {}}}
+    // \u0001 sorts the twin right after its Table entry, before anything else on the table.
+    listed.push(line(`${key}\u0001`, twin, ['SELECT'], grant.grantable.has('SELECT') ? ['SELECT'] : []))
   }
   return listed
 }
@@ -341,7 +382,7 @@ export function listPermissions(context: OperationContext, input: Input) {
 
   const listed = [...context.state.grants.values()]
     .filter((stored) => principal === undefined || stored.principal === principal)
-    .flatMap(listedOf)
+    .flatMap((stored) => listedOf(stored, context.accountId))
     .filter((entry) => matchesResource(entry.resource) && matchesType(entry.resource))
   const page = paginate(listed, (entry) => entry.key, {
     maxResults,
@@ -351,7 +392,7 @@ export function listPermissions(context: OperationContext, input: Input) {
   return {
     PrincipalResourcePermissions: page.items.map((entry) => ({
       Principal: {DataLakePrincipalIdentifier: entry.principal},
-      Resource: toWireResource(entry.resource, context.accountId),
+      Resource: structuredClone(entry.wire),
       Permissions: entry.permissions,
       PermissionsWithGrantOption: entry.grantable,
       LastUpdated: new Date(entry.lastUpdated.getTime()),

@@ -8,16 +8,28 @@ import {ACCOUNT_ID, type Input, asInput, optionalBoolean, optionalList, optional
 const ADMIN_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/.+/
 const CROSS_ACCOUNT_VERSIONS = new Set(['1', '2', '3', '4', '5'])
 
-/** The model plays one account; another account's catalog is not ours to read or change. */
+/** DataLakePrincipalList has at most 30 members (botocore lakeformation/2017-03-31/service-2.json, `"max": 30`). */
+export const MAX_PRINCIPALS = 30
+/** SET_SOURCE_IDENTITY takes "TRUE" or "FALSE" (the API reference, DataLakeSettings.Parameters; default "FALSE"). */
+const SOURCE_IDENTITY_VALUES = new Set(['TRUE', 'FALSE'])
+
+/**
+ * The catalog of these calls is the account's Data Catalog, whose id is the 12-digit account id
+ * ("By default, the account ID", the API reference): anything else is refused as invalid input,
+ * and another account's catalog is not ours to read or change.
+ */
 function checkCatalog(context: OperationContext, input: Input): void {
   const catalogId = optionalString(input, 'CatalogId')
+  if (catalogId !== undefined && !ACCOUNT_ID.test(catalogId)) throw invalidInput(`CatalogId ${JSON.stringify(catalogId)} is not an AWS account id (12 digits).`)
   if (catalogId !== undefined && catalogId !== context.accountId) {
     throw accessDenied(`Access to catalog ${catalogId} is denied: the sandbox plays account ${context.accountId} only.`)
   }
 }
 
 function principals(settings: Input, field: string, pattern?: RegExp): DataLakePrincipal[] {
-  return (optionalList(settings, field) ?? []).map((entry) => {
+  const list = optionalList(settings, field) ?? []
+  if (list.length > MAX_PRINCIPALS) throw invalidInput(`${field} lists ${list.length} principals; it takes at most ${MAX_PRINCIPALS}.`)
+  return list.map((entry) => {
     const id = optionalString(asInput(entry), 'DataLakePrincipalIdentifier')
     if (id === undefined || id.length > 255) throw invalidInput(`${field}: each principal needs a DataLakePrincipalIdentifier of 1 to 255 characters.`)
     if (pattern && !pattern.test(id)) throw invalidInput(`${field}: ${id} is not an IAM user or role ARN.`)
@@ -51,6 +63,10 @@ function parameters(settings: Input): Record<string, string> | undefined {
   const version = map.CROSS_ACCOUNT_VERSION
   if (version !== undefined && !CROSS_ACCOUNT_VERSIONS.has(version as string)) {
     throw invalidInput(`Parameters.CROSS_ACCOUNT_VERSION must be one of 1, 2, 3, 4 or 5, not ${JSON.stringify(version)}.`)
+  }
+  const sourceIdentity = map.SET_SOURCE_IDENTITY
+  if (sourceIdentity !== undefined && !SOURCE_IDENTITY_VALUES.has(sourceIdentity as string)) {
+    throw invalidInput(`Parameters.SET_SOURCE_IDENTITY must be TRUE or FALSE, not ${JSON.stringify(sourceIdentity)}.`)
   }
   return {...(map as Record<string, string>)}
 }

@@ -4,6 +4,7 @@ import {
   BatchCreatePartitionCommand,
   type Column,
   CreateTableCommand,
+  GetDatabaseCommand,
   DeleteTableCommand,
   GetPartitionsCommand,
   GetTableCommand,
@@ -313,6 +314,9 @@ async function writeTable(definition: CrawlerDefinition, target: {path: string},
     await checkDatabasePermission(definition, role, admin, 'CREATE_TABLE', deps)
     if (deps.cancelled()) return
     await glue.send(new CreateTableCommand({DatabaseName: database, TableInput: tableInput}))
+    // A table the crawler creates gets its database's default permissions, as any new table does.
+    const {Database} = await glue.send(new GetDatabaseCommand({Name: database}))
+    await deps.lakeFormation.tableCreated(database, name, Database?.CreateTableDefaultPermissions)
     deps.counts.created += 1
   } else if (definition.updateBehavior !== 'LOG' && shapeOf(existing) !== shapeOf(tableInput)) {
     await checkDatabasePermission(definition, role, admin, 'ALTER', deps)

@@ -70,7 +70,6 @@ export class GlueExtension {
   private readonly phaseMs: number
   private readonly now: () => Date
   private readonly log: (line: string) => void
-  private readonly lakeFormation: LakeFormationAccess
   private readonly clients = new Map<string, {s3: S3Client; glue: GlueClient; iam: IAMClient}>()
   private crawlCounter = 0
 
@@ -98,6 +97,8 @@ export class GlueExtension {
     StartCrawler: (input, call) => this.startCrawler(input, call),
     StopCrawler: (input, call) => this.stopCrawler(input, call),
     GetCrawlerMetrics: (input, call) => this.crawlerMetrics(input, call),
+    CreateDatabase: (input, call) => this.createDatabase(input, call),
+    CreateTable: (input, call) => this.createTable(input, call),
   }
 
   constructor(private readonly options: GlueExtensionOptions) {
@@ -106,7 +107,6 @@ export class GlueExtension {
     this.moto = new URL(options.motoEndpoint)
     this.phaseMs = options.crawlPhaseMs ?? DEFAULT_CRAWL_PHASE_MS
     this.log = options.log ?? (() => undefined)
-    this.lakeFormation = new LakeFormationAccess(options.model)
   }
 
   /** Whether the gateway must hand this Glue operation over instead of forwarding it to moto. */
@@ -158,6 +158,35 @@ export class GlueExtension {
       this.crawlers.set(name, extras)
     }
     return extras
+  }
+
+  /**
+   * CreateDatabase goes to moto, with Lake Formation's part added: a DatabaseInput without
+   * CreateTableDefaultPermissions gets the region's setting (so GetDatabase shows it, as on AWS), and
+   * the database gets IAM_ALLOWED_PRINCIPALS ALL while CreateDatabaseDefaultPermissions hold it.
+   */
+  private async createDatabase(input: JsonObject, call: GlueCall): Promise<unknown> {
+    const lakeFormation = new LakeFormationAccess(this.options.model, regionOf(call.headers))
+    const databaseInput = isObject(input.DatabaseInput) ? input.DatabaseInput : undefined
+    const withDefaults =
+      databaseInput === undefined || databaseInput.CreateTableDefaultPermissions !== undefined
+        ? input
+        : {...input, DatabaseInput: {...databaseInput, CreateTableDefaultPermissions: await lakeFormation.tableDefaultsForNewDatabase()}}
+    const output = await this.motoCall('CreateDatabase', withDefaults, call)
+    if (databaseInput !== undefined && typeof databaseInput.Name === 'string') await lakeFormation.databaseCreated(databaseInput.Name)
+    return output
+  }
+
+  /** CreateTable goes to moto; the new table gets IAM_ALLOWED_PRINCIPALS ALL while its database's CreateTableDefaultPermissions hold it. */
+  private async createTable(input: JsonObject, call: GlueCall): Promise<unknown> {
+    const output = await this.motoCall('CreateTable', input, call)
+    const database = requiredString(input, 'DatabaseName')
+    const name = isObject(input.TableInput) && typeof input.TableInput.Name === 'string' ? input.TableInput.Name : undefined
+    if (name !== undefined) {
+      const {Database} = (await this.motoCall('GetDatabase', {Name: database}, call)) as {Database?: JsonObject}
+      await new LakeFormationAccess(this.options.model, regionOf(call.headers)).tableCreated(database, name, Database?.CreateTableDefaultPermissions)
+    }
+    return output
   }
 
   private async createCrawler(input: JsonObject, call: GlueCall): Promise<unknown> {
@@ -219,7 +248,8 @@ export class GlueExtension {
     }
     extras.run = run
     const clients = this.clientsFor(regionOf(call.headers))
-    const work = runCrawl(definition, {...clients, lakeFormation: this.lakeFormation, accountId: this.options.accountId, cancelled: () => run.cancelled, counts: run.counts})
+    const lakeFormation = new LakeFormationAccess(this.options.model, regionOf(call.headers))
+    const work = runCrawl(definition, {...clients, lakeFormation, accountId: this.options.accountId, cancelled: () => run.cancelled, counts: run.counts})
 
     // RUNNING lasts at least one phase and until the work is done, then STOPPING one phase, then READY.
     let phaseOver = false

@@ -36,16 +36,62 @@ function statementMatches(statement: Record<string, unknown>, action: string): b
   return false
 }
 
+/** ARN wildcards in Resource: `*` any run of characters, `?` one character, case-sensitive. */
+function resourceMatches(pattern: string, resource: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, (c) => `\\${c}`).replace(/\*/g, '.*').replace(/\?/g, '.')
+  return new RegExp(`^${source}$`).test(resource)
+}
+
+function statementCovers(statement: Record<string, unknown>, resource: string): boolean {
+  if (statement.Resource !== undefined) return asList(statement.Resource).some((pattern) => typeof pattern === 'string' && resourceMatches(pattern, resource))
+  if (statement.NotResource !== undefined) return !asList(statement.NotResource).some((pattern) => typeof pattern === 'string' && resourceMatches(pattern, resource))
+  return false
+}
+
+function statementsOf(policies: readonly unknown[]): Record<string, unknown>[] {
+  return policies.flatMap((policy) => asList((policy as {Statement?: unknown} | null)?.Statement)).filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
+}
+
 /**
  * Whether identity policies allow an action: some Allow statement names it and no Deny does.
  * Resources and conditions are not evaluated; for lakeformation:GetDataAccess, whose only resource
  * is `*`, that is what matters.
  */
 export function policiesAllow(policies: readonly unknown[], action: string): boolean {
-  const statements = policies.flatMap((policy) => asList((policy as {Statement?: unknown} | null)?.Statement)).filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
-  const matching = statements.filter((statement) => statementMatches(statement, action))
+  const matching = statementsOf(policies).filter((statement) => statementMatches(statement, action))
   if (matching.some((statement) => statement.Effect === 'Deny')) return false
   return matching.some((statement) => statement.Effect === 'Allow')
+}
+
+/**
+ * Whether identity policies allow an action on a resource ARN: an Allow statement names both, and
+ * no unconditional Deny does (IAM policy evaluation logic: an explicit Deny wins, else an Allow is
+ * needed). Conditions cannot be evaluated without a request: a conditional Allow counts (the
+ * request it is checked for is the one the condition is written for, such as s3:prefix on
+ * ListBucket), and a conditional Deny does not (aws:SecureTransport and the like).
+ */
+export function policiesAllowOn(policies: readonly unknown[], action: string, resource: string): boolean {
+  const matching = statementsOf(policies).filter((statement) => statementMatches(statement, action) && statementCovers(statement, resource))
+  if (matching.some((statement) => statement.Effect === 'Deny' && statement.Condition === undefined)) return false
+  return matching.some((statement) => statement.Effect === 'Allow')
+}
+
+/**
+ * Whether a resource policy (a bucket or key policy) lets an AWS service principal do an action on
+ * a resource: the statements whose Principal names the service (or everyone) are evaluated as
+ * policiesAllowOn evaluates identity policies. A policy that does not parse allows nothing.
+ */
+export function resourcePolicyAllowsService(policy: unknown, service: string, action: string, resource: string): boolean {
+  const forService = statementsOf([policy]).filter((statement) => {
+    const principal = statement.Principal
+    if (principal === '*') return true
+    if (typeof principal !== 'object' || principal === null) return false
+    const {Service, AWS} = principal as {Service?: unknown; AWS?: unknown}
+    return asList(Service).includes(service) || asList(AWS).includes('*')
+  })
+  // A trust policy has no Resource: its statements are about the role itself.
+  const withResource = forService.map((statement) => (statement.Resource === undefined && statement.NotResource === undefined ? {...statement, Resource: '*'} : statement))
+  return policiesAllowOn([{Statement: withResource}], action, resource)
 }
 
 /** IAM returns policy documents URL-encoded (moto too); a document that does not parse grants nothing. */

@@ -6,14 +6,18 @@ import {IAM_ALLOWED_PRINCIPALS} from '../../lakeformation/state'
  * public operations (the same ones the API serves), so the answers agree with what clients see.
  */
 export class LakeFormationAccess {
-  constructor(private readonly model: LakeFormationModel) {}
+  /** `region`: the crawl's region, whose Lake Formation state decides (it is kept per region). */
+  constructor(
+    private readonly model: LakeFormationModel,
+    private readonly region = 'us-east-1',
+  ) {}
 
   /** The registered location that covers an S3 ARN (itself or a parent), if any. */
   async registrationCovering(s3Arn: string): Promise<string | undefined> {
     const registered: string[] = []
     let NextToken: string | undefined
     do {
-      const page = (await this.model.handle('ListResources', {MaxResults: 1000, ...(NextToken ? {NextToken} : {})})) as {ResourceInfoList?: {ResourceArn?: string}[]; NextToken?: string}
+      const page = (await this.model.handle('ListResources', {MaxResults: 1000, ...(NextToken ? {NextToken} : {})}, {region: this.region})) as {ResourceInfoList?: {ResourceArn?: string}[]; NextToken?: string}
       for (const info of page.ResourceInfoList ?? []) if (info.ResourceArn) registered.push(info.ResourceArn)
       NextToken = page.NextToken
     } while (NextToken)
@@ -23,16 +27,42 @@ export class LakeFormationAccess {
 
   /** Whether the principal (any of its ARN spellings) is a data lake admin, who holds every permission implicitly. */
   async isDataLakeAdmin(principals: readonly string[]): Promise<boolean> {
-    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {})) as {DataLakeSettings?: {DataLakeAdmins?: {DataLakePrincipalIdentifier?: string}[]}}
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {DataLakeSettings?: {DataLakeAdmins?: {DataLakePrincipalIdentifier?: string}[]}}
     return (DataLakeSettings?.DataLakeAdmins ?? []).some((admin) => principals.includes(admin.DataLakePrincipalIdentifier ?? ''))
   }
 
   /** Whether new databases still grant ALL to IAM_ALLOWED_PRINCIPALS, which leaves them to IAM. */
   async newDatabasesLeftToIam(): Promise<boolean> {
-    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {})) as {
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {
       DataLakeSettings?: {CreateDatabaseDefaultPermissions?: {Principal?: {DataLakePrincipalIdentifier?: string}}[]}
     }
     return (DataLakeSettings?.CreateDatabaseDefaultPermissions ?? []).some((entry) => entry.Principal?.DataLakePrincipalIdentifier === IAM_ALLOWED_PRINCIPALS)
+  }
+
+  /**
+   * The CreateTableDefaultPermissions a new Glue database gets when its DatabaseInput names none:
+   * the region's data lake setting, which in "Use only IAM access control" mode (the default until
+   * changed) grants ALL to IAM_ALLOWED_PRINCIPALS (Lake Formation developer guide, "Changing the
+   * default settings for your data lake"; Glue API, DatabaseInput.CreateTableDefaultPermissions).
+   */
+  async tableDefaultsForNewDatabase(): Promise<unknown[]> {
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {DataLakeSettings?: {CreateTableDefaultPermissions?: unknown[]}}
+    return structuredClone(DataLakeSettings?.CreateTableDefaultPermissions ?? [])
+  }
+
+  /** A new database gets IAM_ALLOWED_PRINCIPALS ALL when the region's CreateDatabaseDefaultPermissions hold it (same source). */
+  async databaseCreated(database: string): Promise<void> {
+    const {DataLakeSettings} = (await this.model.handle('GetDataLakeSettings', {}, {region: this.region})) as {DataLakeSettings?: {CreateDatabaseDefaultPermissions?: unknown[]}}
+    if (holdsIamAll(DataLakeSettings?.CreateDatabaseDefaultPermissions)) await this.grantIamAll({Database: {Name: database}})
+  }
+
+  /** A new table gets IAM_ALLOWED_PRINCIPALS ALL when its database's CreateTableDefaultPermissions hold it (same source). */
+  async tableCreated(database: string, table: string, databaseDefaults: unknown): Promise<void> {
+    if (holdsIamAll(databaseDefaults)) await this.grantIamAll({Table: {DatabaseName: database, Name: table}})
+  }
+
+  private async grantIamAll(resource: object): Promise<void> {
+    await this.model.handle('GrantPermissions', {Principal: {DataLakePrincipalIdentifier: IAM_ALLOWED_PRINCIPALS}, Resource: resource, Permissions: ['ALL']}, {region: this.region})
   }
 
   /** Whether any of the principals holds DATA_LOCATION_ACCESS on a location covering the S3 ARN. */
@@ -61,7 +91,7 @@ export class LakeFormationAccess {
     let NextToken: string | undefined
     do {
       const input = {ResourceType: resourceType, MaxResults: 1000, ...(principal ? {Principal: {DataLakePrincipalIdentifier: principal}} : {}), ...(NextToken ? {NextToken} : {})}
-      const page = (await this.model.handle('ListPermissions', input)) as {PrincipalResourcePermissions?: ListedGrant[]; NextToken?: string}
+      const page = (await this.model.handle('ListPermissions', input, {region: this.region})) as {PrincipalResourcePermissions?: ListedGrant[]; NextToken?: string}
       grants.push(...(page.PrincipalResourcePermissions ?? []))
       NextToken = page.NextToken
     } while (NextToken)
@@ -73,6 +103,14 @@ interface ListedGrant {
   Principal?: {DataLakePrincipalIdentifier?: string}
   Resource?: {DataLocation?: {ResourceArn?: string}; Database?: {Name?: string}}
   Permissions?: string[]
+}
+
+/** Whether default permissions (a PrincipalPermissions list) grant ALL to IAM_ALLOWED_PRINCIPALS. */
+function holdsIamAll(defaults: unknown): boolean {
+  if (!Array.isArray(defaults)) return false
+  return defaults.some((entry: {Principal?: {DataLakePrincipalIdentifier?: string}; Permissions?: unknown}) => {
+    return entry?.Principal?.DataLakePrincipalIdentifier === IAM_ALLOWED_PRINCIPALS && Array.isArray(entry.Permissions) && entry.Permissions.includes('ALL')
+  })
 }
 
 /** Whether a location ARN is the ARN itself or one of its parent folders. */
