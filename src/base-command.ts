@@ -2,6 +2,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {AwsClients, type AwsContext} from './aws/clients'
 import {toLakegovError} from './aws/errors'
+import {canonicalOptionArgv, toUsageError, type OptionFlagSpec} from './cli-usage'
 import {LakegovError, internalError} from './core/errors'
 import type {ExitCodeValue} from './core/exit-codes'
 import {PolicyInvalidError} from './core/policy/errors'
@@ -24,6 +25,9 @@ export const policiesFlag = Flags.directory({
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
 
+  /** False for commands that make no AWS call (grants validate): they do not check --profile. */
+  static usesAws = true
+
   static baseFlags = {
     profile: Flags.string({description: 'AWS named profile (default: AWS_PROFILE, then the default credential chain).', helpGroup: 'AWS'}),
     region: Flags.string({description: 'AWS region (default: AWS_REGION, then the profile).', helpGroup: 'AWS'}),
@@ -40,15 +44,24 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init()
-    const {flags, args} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
+    const baseFlags = (super.ctor as typeof BaseCommand).baseFlags
+    const argv = canonicalOptionArgv(this.argv, {...baseFlags, ...this.ctor.flags} as Record<string, OptionFlagSpec>)
+    const {flags, args} = await this.parse({flags: this.ctor.flags, baseFlags, enableJsonFlag: this.ctor.enableJsonFlag, args: this.ctor.args, strict: this.ctor.strict}, argv).catch(
+      (error: unknown) => {
+        throw toUsageError(error)
+      },
+    )
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
+    if ((this.ctor as typeof BaseCommand).usesAws) await this.checkProfile()
+  }
+
+  /** A named profile that does not exist is reported before any AWS call, with the profiles that do. */
+  private async checkProfile(): Promise<void> {
+    const name = this.flags.profile ?? process.env.AWS_PROFILE
+    if (!name) return
+    const {checkProfileExists} = await import('./aws/profiles')
+    await checkProfileExists(name, this.flags.profile ? '--profile' : 'AWS_PROFILE')
   }
 
   /** The AWS clients for this run, built from the shared flags. */

@@ -28,7 +28,7 @@ ${describeExitCodes()}`
     policies: policiesFlag,
     'dry-run': Flags.boolean({description: 'Print the plan and change nothing.'}),
     'exact-admins': Flags.boolean({description: 'Make the admin lists exactly those in lake.yaml, removing the others.'}),
-    'detailed-exitcode': Flags.boolean({description: 'With --dry-run: exit 2 when there are changes, 0 when there are none.'}),
+    'detailed-exitcode': Flags.boolean({description: 'With --dry-run: exit 2 when there are changes, 0 when there are none.', dependsOn: ['dry-run']}),
   }
 
   async run(): Promise<BootstrapOutput> {

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, policiesFlag} from '../../base-command'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
+import {checkOutputFile} from '../../io/output-file'
 import {writePlanFile} from '../../io/plan-file'
 import {hasChanges, principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
 import {loadDesiredState} from '../../io/policy-files'
@@ -26,12 +27,13 @@ ${describeExitCodes()}`
     prune: Flags.boolean({description: 'Also revoke grants in scope that the files do not declare.'}),
     out: Flags.file({description: 'Save the plan as JSON, for `lakegov grants apply FILE`.'}),
     'detailed-exitcode': Flags.boolean({description: 'Exit 2 when there are changes, 0 when there are none.'}),
-    format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, description: 'Output format (--json for JSON).'})(),
+    format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, description: 'Output format (--json for JSON).', exclusive: ['json']})(),
   }
 
   async run(): Promise<Plan> {
     // Validate before touching AWS: bad files exit 3 with no call made.
     const {state} = await loadDesiredState(this.flags.policies)
+    if (this.flags.out) await checkOutputFile(this.flags.out, {flag: '--out', overwrite: true})
     this.logToStderr('Reading the grants in the account...')
     const plan = await planGrants(await readAccount(this.aws), state, {prune: this.flags.prune})
     if (this.flags.out) await writePlanFile(this.flags.out, plan)
