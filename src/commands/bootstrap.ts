@@ -36,7 +36,8 @@ ${describeExitCodes()}`
     const {config} = await loadLakeConfig(flags.policies)
     const clients = clientsForLake(this.aws, config, flags.region)
     this.logToStderr(`Reading the account (${config.region})...`)
-    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: !flags['dry-run']})
+    // The admin safety checks run for --dry-run too, so that the dry run refuses what the real run would.
+    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true})
     const {plan} = view
     if (!this.jsonEnabled()) this.log(plan.summary.changes === 0 ? `Nothing to do: ${bootstrapSummary(plan)}` : renderBootstrapPlan(plan))
     if (flags['dry-run']) {

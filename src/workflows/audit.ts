@@ -25,6 +25,7 @@ import {mergeByKey} from '../core/plan/diff'
 import type {DesiredState} from '../core/policy/types'
 import {loadLakeConfig} from '../io/lake-file'
 import {loadDesiredState} from '../io/policy-files'
+import {incompleteViewWarning} from '../core/visibility'
 import {clientsForLake} from './bootstrap'
 
 /** What the audit reads from the policy directory. */
@@ -175,7 +176,8 @@ export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, op
         trails,
       }
     : undefined
-  return {account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: iam.warnings}
+  const incomplete = incompleteViewWarning(identity.arn, settings, 'audit')
+  return {account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: [...(incomplete ? [incomplete] : []), ...iam.warnings]}
 }
 
 /** Every finding, grant-side and infrastructure-side, placed at its policy file line where one exists, sorted. */

@@ -27,6 +27,8 @@ export interface AccountView {
   region: string
   /** The data lake administrators. */
   admins: string[]
+  /** The read-only administrators, who see every grant but change nothing. */
+  readOnlyAdmins: string[]
   /** The Lake Formation adapter bound to the account. */
   lakeformation: LakeFormationAdapter
 }
@@ -36,7 +38,7 @@ export async function readAccount(clients: AwsClients): Promise<AccountView> {
   const lakeformation = new LakeFormationAdapter(clients, identity.account)
   const settings = await lakeformation.getDataLakeSettings()
   const objects = new LakeFormationObjects(clients.lakeformation, identity.account, resolveEndpoint(clients.context, 'lakeformation'))
-  return {identity, region: await clients.region(), admins: settings.admins, lakeformation, objects}
+  return {identity, region: await clients.region(), admins: settings.admins, readOnlyAdmins: settings.readOnlyAdmins, lakeformation, objects}
 }
 
 /** Plans the grants against an account already read. */

@@ -6,6 +6,7 @@ import type {ApplyResult} from '../../core/apply/apply'
 import {LakegovError} from '../../core/errors'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
+import {incompleteViewWarning} from '../../core/visibility'
 import {readPlanFile} from '../../io/plan-file'
 import {loadDesiredState} from '../../io/policy-files'
 import {hasChanges, principalLabels, renderPlanText, summaryLine} from '../../output/plan'
@@ -52,6 +53,8 @@ ${describeExitCodes()}`
     const saved = args.plan ? await readPlanFile(args.plan) : undefined
     this.logToStderr('Reading the grants in the account...')
     const account = await readAccount(this.aws)
+    const incomplete = incompleteViewWarning(account.identity.arn, account, 'plan')
+    if (incomplete) this.logToStderr(`warning: ${incomplete}`)
     if (saved) await checkSavedPlan(saved, account)
     const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune}))
     const label = principalLabels(desired?.state.principals ?? {})

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, policiesFlag} from '../../base-command'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
+import {incompleteViewWarning} from '../../core/visibility'
 import {checkOutputFile} from '../../io/output-file'
 import {writePlanFile} from '../../io/plan-file'
 import {hasChanges, principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
@@ -35,11 +36,16 @@ ${describeExitCodes()}`
     const {state} = await loadDesiredState(this.flags.policies)
     if (this.flags.out) await checkOutputFile(this.flags.out, {flag: '--out', overwrite: true})
     this.logToStderr('Reading the grants in the account...')
-    const plan = await planGrants(await readAccount(this.aws), state, {prune: this.flags.prune})
+    const account = await readAccount(this.aws)
+    const incomplete = incompleteViewWarning(account.identity.arn, account, 'plan')
+    if (incomplete) this.logToStderr(`warning: ${incomplete}`)
+    const plan = await planGrants(account, state, {prune: this.flags.prune})
     if (this.flags.out) await writePlanFile(this.flags.out, plan)
     if (!this.jsonEnabled()) {
       const label = principalLabels(state.principals)
-      this.log(this.flags.format === 'markdown' ? renderPlanMarkdown(plan, label) : renderPlanText(plan, label))
+      // A pull request comment carries the warning itself: reviewers do not see stderr.
+      if (this.flags.format === 'markdown') this.log(`${incomplete ? `> **Warning:** ${incomplete}\n\n` : ''}${renderPlanMarkdown(plan, label)}`)
+      else this.log(renderPlanText(plan, label))
       if (this.flags.out) this.logToStderr(`Saved the plan to ${this.flags.out}; apply it with: lakegov grants apply ${this.flags.out}`)
     }
     if (this.flags['detailed-exitcode'] && hasChanges(plan)) this.setExitCode(ExitCode.Changes)
