@@ -80,7 +80,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
-  /** Progress of a long wait: always on stderr, with --json too (stdout then carries only the JSON). */
+  /** Progress and warnings: always on stderr, with --json too (stdout then carries only the JSON). */
   protected progress(line: string): void {
     process.stderr.write(`${line}\n`)
   }

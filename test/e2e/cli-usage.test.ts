@@ -1,5 +1,5 @@
 import {Config} from '@oclif/core'
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -176,7 +176,15 @@ describe('lakegov usage errors (e2e)', () => {
 
     const forced = await runCli(['grants', 'export', '--database', 'cloudtrail', '--out', out, '--force'], env)
     expect(forced.code).toBe(0)
-    expect(readFileSync(out, 'utf8')).toContain('grants:')
+    const written = readFileSync(out, 'utf8')
+    expect(written).toContain('grants:')
+    // The editor's schema line resolves from where the file was written.
+    const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(written)?.[1]
+    expect(schema).toBeDefined()
+    expect(existsSync(path.resolve(dir, schema!))).toBe(true)
+    const stdout = await runCli(['grants', 'export', '--database', 'cloudtrail'], env)
+    expect(stdout.code).toBe(0)
+    expect(stdout.stdout).not.toContain('$schema')
 
     const forceAlone = await runCli(['grants', 'export', '--force'], env)
     expect(forceAlone.code).toBe(64)
@@ -240,6 +248,23 @@ describe('lakegov usage errors (e2e)', () => {
     expect(result.stderr).toContain('lake.yaml')
     expect(result.stderr).not.toContain('grants validate')
     expect(result.stderr).toContain('lake.schema.json')
+  })
+})
+
+describe('a caller that is not a data lake admin (e2e)', () => {
+  beforeEach(resetSandbox)
+
+  it('is told that grants plan and the audit may be incomplete', async () => {
+    const env = sandboxEnv(sandboxEndpoint())
+    const [plan, markdown, audit] = await Promise.all([
+      runCli(['grants', 'plan', '--json'], env),
+      runCli(['grants', 'plan', '--format', 'markdown'], env),
+      runCli(['audit', 'access', '--json', '--policies', path.join('test', 'fixtures', 'policies', 'lake-aes')], env),
+    ])
+    expect(plan.code).toBe(0)
+    expect(plan.stderr).toContain('warning: This plan may be incomplete: the caller arn:aws:iam::123456789012:user/moto is not a data lake administrator')
+    expect(markdown.stdout).toMatch(/^> \*\*Warning:\*\* This plan may be incomplete/)
+    expect(parseJson<{warnings: string[]}>(audit).warnings[0]).toMatch(/^This audit may be incomplete/)
   })
 })
 

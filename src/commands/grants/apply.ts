@@ -54,7 +54,7 @@ ${describeExitCodes()}`
     this.logToStderr('Reading the grants in the account...')
     const account = await readAccount(this.aws)
     const incomplete = incompleteViewWarning(account.identity.arn, account, 'plan')
-    if (incomplete) this.logToStderr(`warning: ${incomplete}`)
+    if (incomplete) this.progress(`warning: ${incomplete}`)
     if (saved) await checkSavedPlan(saved, account)
     const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune}))
     const label = principalLabels(desired?.state.principals ?? {})

@@ -1,4 +1,6 @@
 import {Flags} from '@oclif/core'
+import {existsSync} from 'node:fs'
+import path from 'node:path'
 import {stringify} from 'yaml'
 
 import {BaseCommand} from '../../base-command'
@@ -37,7 +39,7 @@ ${describeExitCodes()}`
     const scope = this.scopeFrom(grants)
     const objects = await account.objects.readObjects(scope.databases, [])
     const document = exportPolicy(grants, {scope, filters: objects.filters, tags: objects.tags})
-    const yaml = `# yaml-language-server: $schema=../schema/grants.schema.json\n# Exported by lakegov grants export from account ${account.identity.account} (${account.region}).\n${stringify(document, {lineWidth: 0})}`
+    const yaml = `${this.schemaLine()}# Exported by lakegov grants export from account ${account.identity.account} (${account.region}).\n${stringify(document, {lineWidth: 0})}`
     if (this.flags.out) {
       await writeOutputFile(this.flags.out, yaml, out)
       this.logToStderr(`Wrote ${document.grants.length} grants to ${this.flags.out}.`)
@@ -45,6 +47,18 @@ ${describeExitCodes()}`
       this.log(yaml.trimEnd())
     }
     return document
+  }
+
+  /**
+   * The editor's schema line, only when it resolves: with --out, the path from that file to the
+   * schema this lakegov ships (policies/schema, in the checkout or the installed package). On
+   * stdout the file's final place is unknown, so no line is written.
+   */
+  private schemaLine(): string {
+    const schema = path.join(this.config.root, 'policies', 'schema', 'grants.schema.json')
+    if (!this.flags.out || !existsSync(schema)) return ''
+    const relative = path.relative(path.dirname(path.resolve(this.flags.out)), schema).split(path.sep).join('/')
+    return `# yaml-language-server: $schema=${relative}\n`
   }
 
   /** The scope from the flags; with none, everything the grants name. */

@@ -38,7 +38,7 @@ ${describeExitCodes()}`
     this.logToStderr('Reading the grants in the account...')
     const account = await readAccount(this.aws)
     const incomplete = incompleteViewWarning(account.identity.arn, account, 'plan')
-    if (incomplete) this.logToStderr(`warning: ${incomplete}`)
+    if (incomplete) this.progress(`warning: ${incomplete}`)
     const plan = await planGrants(account, state, {prune: this.flags.prune})
     if (this.flags.out) await writePlanFile(this.flags.out, plan)
     if (!this.jsonEnabled()) {
