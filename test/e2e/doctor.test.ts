@@ -61,7 +61,7 @@ describe('lakegov doctor (e2e, against the sandbox)', () => {
     expect(result.code).toBe(4)
     expect(result.stdout).toMatch(/^ok {4}Calling as arn:aws:sts::123456789012:user\/moto/m)
     expect(result.stdout).toMatch(/^fail {2}The caller is not a data lake administrator/m)
-    expect(result.stdout).toMatch(/^ {6}fix: Add arn:aws:sts::123456789012:user\/moto/m)
+    expect(result.stdout).toMatch(/^ {6}fix: Add arn:aws:iam::123456789012:user\/moto to/m)
     expect(result.stdout).toContain('1 ok, 2 warn, 1 fail')
   })
 
