@@ -140,7 +140,7 @@ describe('bootstrap and status (e2e, against the sandbox)', () => {
 
     const repair = await lakegov('policies', 'bootstrap')
     expect(repair.code).toBe(0)
-    expect(repair.stdout).toContain('block public access')
+    expect(repair.stdout).toContain('+ turn on Block Public Access: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets from off to on')
     expect((await s3.send(new GetPublicAccessBlockCommand({Bucket: BUCKET}))).PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true)
     expect((await lakegov('policies', 'status', '--detailed-exitcode')).code).toBe(0)
   })
