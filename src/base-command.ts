@@ -2,6 +2,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {AwsClients, type AwsContext} from './aws/clients'
 import {toLakegovError} from './aws/errors'
+import {canonicalOptionArgv, toUsageError, type OptionFlagSpec} from './cli-usage'
 import {LakegovError, internalError} from './core/errors'
 import {checkRegionAgrees} from './core/lake/config'
 import {readLakeRegion} from './io/lake-file'
@@ -26,6 +27,9 @@ export const policiesFlag = Flags.directory({
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
 
+  /** False for commands that make no AWS call (grants validate): they do not check --profile. */
+  static usesAws = true
+
   static baseFlags = {
     profile: Flags.string({description: 'AWS named profile (default: AWS_PROFILE, then the default credential chain).', helpGroup: 'AWS'}),
     region: Flags.string({description: 'AWS region (default: AWS_REGION, then the profile).', helpGroup: 'AWS'}),
@@ -42,13 +46,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init()
-    const {flags, args} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
+    const baseFlags = (super.ctor as typeof BaseCommand).baseFlags
+    const argv = canonicalOptionArgv(this.argv, {...baseFlags, ...this.ctor.flags} as Record<string, OptionFlagSpec>)
+    const {flags, args} = await this.parse({flags: this.ctor.flags, baseFlags, enableJsonFlag: this.ctor.enableJsonFlag, args: this.ctor.args, strict: this.ctor.strict}, argv).catch(
+      (error: unknown) => {
+        throw toUsageError(error)
+      },
+    )
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
     // lake.yaml's region is the default region of every command, as it is bootstrap's; a --region
@@ -59,6 +63,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       checkRegionAgrees(this.flags.region, lake.region, lake.where)
       this.lakeRegion = lake.region
     }
+    if ((this.ctor as typeof BaseCommand).usesAws) await this.checkProfile()
+  }
+
+  /** A named profile that does not exist is reported before any AWS call, with the profiles that do. */
+  private async checkProfile(): Promise<void> {
+    const name = this.flags.profile ?? process.env.AWS_PROFILE
+    if (!name) return
+    const {checkProfileExists} = await import('./aws/profiles')
+    await checkProfileExists(name, this.flags.profile ? '--profile' : 'AWS_PROFILE')
   }
 
   /** The region lake.yaml names, when there is one: the default for this command. */
@@ -80,7 +93,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
-  /** Progress of a long wait: always on stderr, with --json too (stdout then carries only the JSON). */
+  /** Progress and warnings: always on stderr, with --json too (stdout then carries only the JSON). */
   protected progress(line: string): void {
     process.stderr.write(`${line}\n`)
   }

@@ -28,7 +28,7 @@ ${describeExitCodes()}`
     policies: policiesFlag,
     'dry-run': Flags.boolean({description: 'Print the plan and change nothing.'}),
     'exact-admins': Flags.boolean({description: 'Make the admin lists exactly those in lake.yaml, removing the others.'}),
-    'detailed-exitcode': Flags.boolean({description: 'With --dry-run: exit 2 when there are changes, 0 when there are none.'}),
+    'detailed-exitcode': Flags.boolean({description: 'With --dry-run: exit 2 when there are changes, 0 when there are none.', dependsOn: ['dry-run']}),
   }
 
   async run(): Promise<BootstrapOutput> {
@@ -36,7 +36,8 @@ ${describeExitCodes()}`
     const {config} = await loadLakeConfig(flags.policies)
     const clients = clientsForLake(this.aws, config, flags.region)
     this.logToStderr(`Reading the account (${config.region})...`)
-    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: !flags['dry-run']})
+    // The admin safety checks run for --dry-run too, so that the dry run refuses what the real run would.
+    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true})
     const {plan} = view
     if (!this.jsonEnabled()) this.log(plan.summary.changes === 0 ? `Nothing to do: ${bootstrapSummary(plan)}` : renderBootstrapPlan(plan))
     if (flags['dry-run']) {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../base-command'
-import {parseDuration} from '../core/crawl/crawl'
+import {parseTimeout} from '../core/crawl/crawl'
 import {LakegovError} from '../core/errors'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import {loadLakeConfig} from '../io/lake-file'
@@ -11,6 +11,9 @@ import {connectLake, preflight, runCrawl, type CrawlReport} from '../workflows/c
 
 /** Exit code of a run stopped with Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED = 130
+
+/** How long --wait waits without --timeout. */
+const DEFAULT_TIMEOUT = '30m'
 
 export default class Crawl extends BaseCommand<typeof Crawl> {
   static summary = 'Run the Glue crawler that catalogs the CloudTrail logs, after checking that it can succeed.'
@@ -24,35 +27,47 @@ ${describeExitCodes()}`
   static flags = {
     policies: policiesFlag,
     wait: Flags.boolean({description: 'Wait for the crawl to end and report it.'}),
-    timeout: Flags.string({description: 'With --wait: stop waiting after this long (90s, 30m, 1h); the crawler keeps running.', default: '30m'}),
+    // No oclif default: a defaulted flag would always "depend on" --wait. The default is applied in run().
+    timeout: Flags.custom<number>({
+      description: `With --wait: stop waiting after this long, from 1s to 24h (90s, 30m, 1h; default ${DEFAULT_TIMEOUT}); the crawler keeps running.`,
+      dependsOn: ['wait'],
+      parse: async (input) => {
+        const parsed = parseTimeout(input)
+        if ('error' in parsed) throw new Error(parsed.error)
+        return parsed.ms
+      },
+    })(),
     'poll-interval': Flags.integer({description: 'The first poll interval in ms; it grows by half each poll, up to 15 s.', default: 1000, min: 100, hidden: true}),
   }
 
   async run(): Promise<CrawlReport> {
     const {flags} = this
-    const timeoutMs = parseDuration(flags.timeout)
-    if (timeoutMs === undefined || timeoutMs <= 0) {
-      throw new LakegovError(`--timeout ${flags.timeout} is not a duration.`, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['Use for example 90s, 30m, 1h or 1h30m.']})
-    }
+    const timeoutMs = flags.timeout ?? (parseTimeout(DEFAULT_TIMEOUT) as {ms: number}).ms
     const {config} = await loadLakeConfig(flags.policies)
-    const adapter = await connectLake(clientsForLake(this.aws, config, flags.region))
-    this.logToStderr('Preflight checks...')
-    const checks = await preflight(adapter, config)
-    if (!this.jsonEnabled()) this.log(renderPreflight(checks))
-    const failed = checks.filter((check) => !check.ok)
-    if (failed.length > 0) {
-      throw new LakegovError(`${failed.length} preflight check(s) failed; the crawler was not started.`, {
-        exitCode: ExitCode.AwsAccess,
-        code: 'CRAWL_PREFLIGHT_FAILED',
-        suggestions: [...new Set(failed.map((check) => check.fix ?? ''))].filter(Boolean),
-      })
-    }
-
+    // Ctrl-C before the crawler starts ends the run at once, saying so; once it runs, it stops the wait.
     const interrupt = new AbortController()
-    const onSigint = () => interrupt.abort()
-    process.once('SIGINT', onSigint)
+    let started = false
+    const onSigint = () => {
+      if (started) return interrupt.abort()
+      process.stderr.write('\nInterrupted during the preflight checks: the crawler was not started and nothing was changed. Run lakegov crawl again to check and start it.\n')
+      process.exit(INTERRUPTED)
+    }
+    process.on('SIGINT', onSigint)
     let report: CrawlReport
     try {
+      const adapter = await connectLake(clientsForLake(this.aws, config, flags.region))
+      this.logToStderr('Preflight checks...')
+      const checks = await preflight(adapter, config)
+      if (!this.jsonEnabled()) this.log(renderPreflight(checks))
+      const failed = checks.filter((check) => !check.ok)
+      if (failed.length > 0) {
+        throw new LakegovError(`${failed.length} preflight check(s) failed; the crawler was not started.`, {
+          exitCode: ExitCode.AwsAccess,
+          code: 'CRAWL_PREFLIGHT_FAILED',
+          suggestions: [...new Set(failed.map((check) => check.fix ?? ''))].filter(Boolean),
+        })
+      }
+      started = true
       report = await runCrawl(adapter, config, checks, {
         wait: flags.wait,
         timeoutMs,

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../base-command'
-import {COMMERCIAL_REGIONS, DEFAULT_START_DATE, DEFAULT_TABLE_NAME, resolveTableFlags} from '../core/catalog/table-options'
+import {COMMERCIAL_REGIONS, DEFAULT_START_DATE, DEFAULT_TABLE_NAME, resolveTableFlags, utcDay} from '../core/catalog/table-options'
 import type {TablePlan} from '../core/catalog/table-plan'
 import {describeExitCodes} from '../core/exit-codes'
 import {loadLakeConfig} from '../io/lake-file'
@@ -48,7 +48,7 @@ ${describeExitCodes()}`
   async run(): Promise<TableOutput> {
     const {flags} = this
     const {config} = await loadLakeConfig(flags.policies)
-    const selection = resolveTableFlags({name: flags.name, start: flags.start, regions: flags.regions, accounts: flags.accounts, organizationId: flags['organization-id']}, config.region)
+    const selection = resolveTableFlags({name: flags.name, start: flags.start, regions: flags.regions, accounts: flags.accounts, organizationId: flags['organization-id']}, config.region, utcDay(new Date()))
     const clients = clientsForLake(this.aws, config, flags.region)
     this.logToStderr(`Reading the catalog (${config.region})...`)
     const view = await readTable(clients, config, selection)

@@ -27,7 +27,7 @@ export async function loadLakeConfig(policiesDir: string): Promise<{config: Lake
     throw error
   }
   const result = parseLakeConfig({path: file, text})
-  if (!result.ok) throw new PolicyInvalidError(result.issues)
+  if (!result.ok) throw new PolicyInvalidError(result.issues, 'lake')
   return {config: result.config, file}
 }
 

@@ -127,7 +127,7 @@ export function renderPlanText(plan: Plan, label: (id: string) => string): strin
     }
   }
   lines.push('', summaryLine(plan))
-  return lines.join('\n')
+  return withLegend(lines, plan, '')
 }
 
 /** The plan as a Markdown pull request comment. */
@@ -155,5 +155,14 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
     for (const grant of plan.unmanaged) lines.push(`${label(grant.principal)}  ${resourceKey(grant.resource)}  ${permissionList(grant.permissions, grant.grantable)}`)
     lines.push('```', '</details>')
   }
-  return lines.join('\n')
+  return withLegend(lines, plan, '_')
+}
+
+/** Signs and the `*` of the grant option are explained once, under a plan that shows them. */
+function withLegend(lines: string[], plan: Plan, emphasis: string): string {
+  const body = lines.join('\n')
+  if (plan.changes.length + plan.objects.length + plan.unmanaged.length === 0) return body
+  const legend = ['+ grant, - revoke, ~ change (+PERMISSION added, -PERMISSION removed)']
+  if (/[A-Z]\*/.test(body)) legend.push('PERMISSION* = with the grant option: the principal may grant it to others')
+  return `${body}\n\n${emphasis}Legend: ${legend.join('; ')}.${emphasis}`
 }

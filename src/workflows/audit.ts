@@ -24,6 +24,7 @@ import type {RegisteredLocation} from '../core/model/lake'
 import type {DesiredState} from '../core/policy/types'
 import {loadLakeConfig} from '../io/lake-file'
 import {loadDesiredState} from '../io/policy-files'
+import {incompleteViewWarning} from '../core/visibility'
 import {clientsForLake} from './bootstrap'
 
 /** What the audit reads from the policy directory. */
@@ -129,6 +130,7 @@ export async function readAuditSnapshot(clients: AwsClients, config: LakeConfig,
   const tagAssignments = needed.tags && catalogObjects.tags.length > 0 ? await reader.readTagAssignments(tables ?? []) : []
   return {
     account,
+    callerArn: identity.arn,
     database,
     settings,
     rawGrants,
@@ -150,8 +152,9 @@ export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, op
   const database = (options.database ?? config.database).toLowerCase()
   const findings = options.findings ?? false
   const snapshot = await readAuditSnapshot(clients, config, {database, databaseFlag: options.database !== undefined, findings})
+  const incomplete = incompleteViewWarning(snapshot.callerArn, snapshot.settings, 'audit')
   const {state, lake} = assembleAudit(snapshot, config, locationArnOf(config.bucket), findings)
-  return {account: snapshot.account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: snapshot.iam.warnings}
+  return {account: snapshot.account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: [...(incomplete ? [incomplete] : []), ...snapshot.iam.warnings]}
 }
 
 /** Every finding, grant-side and infrastructure-side, placed at its policy file line where one exists, sorted. */

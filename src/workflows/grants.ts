@@ -34,6 +34,8 @@ export interface AccountView {
   region: string
   /** The data lake administrators. */
   admins: string[]
+  /** The read-only administrators, who see every grant but change nothing. */
+  readOnlyAdmins: string[]
   /** The Lake Formation adapter bound to the account. */
   lakeformation: LakeFormationAdapter
   /** The Glue catalog, against which the files' databases, tables and columns are checked. */
@@ -45,7 +47,7 @@ export async function readAccount(clients: AwsClients): Promise<AccountView> {
   const lakeformation = new LakeFormationAdapter(clients, identity.account)
   const settings = await lakeformation.getDataLakeSettings()
   const objects = new LakeFormationObjects(clients.lakeformation, identity.account, resolveEndpoint(clients.context, 'lakeformation'))
-  return {identity, region: await clients.region(), admins: settings.admins, lakeformation, objects, catalog: new GlueCatalogReader(clients)}
+  return {identity, region: await clients.region(), admins: settings.admins, readOnlyAdmins: settings.readOnlyAdmins, lakeformation, objects, catalog: new GlueCatalogReader(clients)}
 }
 
 /** The grants lake.yaml implies (bootstrap's), for this account; none without lake.yaml. */
@@ -60,7 +62,7 @@ export async function planGrants(account: AccountView, state: DesiredState, opti
   // Every database, table and column the files name must exist before anything is planned: Lake
   // Formation refuses grants on missing objects, and a typo would otherwise surface half way through apply.
   const issues = checkCatalogReferences(state, await account.catalog.readCatalog(referencedDatabases(state)))
-  if (issues.length > 0) throw new PolicyInvalidError(issues, true)
+  if (issues.length > 0) throw new PolicyInvalidError(issues, 'grants', true)
   const current = markImplicit(await account.lakeformation.listGrants(), account.admins)
   const objects = await account.objects.readObjects(state.scope.databases, assignmentTargets(state))
   return buildPlan({

@@ -154,7 +154,8 @@ describe('audit (e2e, against the sandbox)', () => {
     const access = await lakegov(repo, 'audit', 'access', '--json')
     expect(access.code).toBe(0)
     const report = parseJson<AccessReport>(access)
-    expect(report).toMatchObject({account: ACCOUNT, database: 'cloudtrail', tables: 2, warnings: []})
+    // The sandbox's caller (moto's user) is not among the seeded admins, so the audit says it may be incomplete.
+    expect(report).toMatchObject({account: ACCOUNT, database: 'cloudtrail', tables: 2, warnings: [expect.stringMatching(/^This audit may be incomplete: the caller arn:aws:iam::123456789012:user\/moto is not a data lake administrator/)]})
     const s3Readers = (table: string) => [
       [table, arn('role', 'LogHoarder'), 's3-bypass-iam'],
       [table, arn('role', 'seeded-registration'), 's3-bypass-iam'],

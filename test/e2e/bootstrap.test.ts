@@ -1,3 +1,5 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {CloudTrailClient, GetTrailCommand, GetTrailStatusCommand} from '@aws-sdk/client-cloudtrail'
@@ -138,7 +140,7 @@ describe('bootstrap and status (e2e, against the sandbox)', () => {
 
     const repair = await lakegov('policies', 'bootstrap')
     expect(repair.code).toBe(0)
-    expect(repair.stdout).toContain('block public access')
+    expect(repair.stdout).toContain('+ turn on Block Public Access: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets from off to on')
     expect((await s3.send(new GetPublicAccessBlockCommand({Bucket: BUCKET}))).PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true)
     expect((await lakegov('policies', 'status', '--detailed-exitcode')).code).toBe(0)
   })
@@ -194,5 +196,35 @@ describe('bootstrap and status (e2e, against the sandbox)', () => {
     expect(error.message).toMatch(/^policies\/lake\.yaml:11:\d+ \(bucket\.encryption\.kmsKeyArn\): KMS key alias\/lake-logs does not exist/)
     const buckets = await new S3Client({...sdk(), forcePathStyle: true}).send(new GetPublicAccessBlockCommand({Bucket: BUCKET})).catch((error: Error) => error.name)
     expect(buckets).toBe('NoSuchBucket')
+  })
+
+  it('with no admin anywhere, --dry-run refuses (exit 3) exactly as the real run does', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-noadmin-'))
+    const lake = readFileSync(path.join(ROOT, 'test', 'fixtures', 'policies', 'lake-aes', 'lake.yaml'), 'utf8').replace(/^admins: .*$/m, '')
+    writeFileSync(path.join(dir, 'lake.yaml'), lake)
+    const dryRun = await lakegov(dir, 'bootstrap', '--dry-run', '--json')
+    const real = await lakegov(dir, 'bootstrap', '--json')
+    for (const run of [dryRun, real]) {
+      expect(run.code).toBe(3)
+      expect(parseJson<{error: {code: string}}>(run).error.code).toBe('BOOTSTRAP_NO_ADMIN')
+    }
+  })
+
+  it('refuses --exact-admins that would remove the caller, in the dry run too, unless lake.yaml declares the caller', async () => {
+    const caller = `arn:aws:iam::${ACCOUNT}:user/moto`
+    await new LakeFormationClient(sdk()).send(
+      new PutDataLakeSettingsCommand({DataLakeSettings: {DataLakeAdmins: [{DataLakePrincipalIdentifier: caller}, {DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:role/LakeAdmin`}]}}),
+    )
+    const policies = path.join('test', 'fixtures', 'policies', 'lake-aes')
+    const refused = await lakegov(policies, 'bootstrap', '--dry-run', '--exact-admins', '--json')
+    expect(refused.code).toBe(3)
+    const {error} = parseJson<{error: {code: string; message: string}}>(refused)
+    expect(error.code).toBe('BOOTSTRAP_REMOVES_CALLER')
+    expect(error.message).toContain(caller)
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-caller-'))
+    writeFileSync(path.join(dir, 'lake.yaml'), readFileSync(path.join(ROOT, policies, 'lake.yaml'), 'utf8').replace(/^admins: \[(.*)\]$/m, `admins: [$1, ${caller}]`))
+    const declared = await lakegov(dir, 'bootstrap', '--dry-run', '--exact-admins', '--json')
+    expect(declared.code).toBe(0)
   })
 })

@@ -12,6 +12,7 @@ const policy = namedPolicy('role/Crawler inline:read', {Version: '2012-10-17', S
 function snapshot(overrides: Partial<AuditSnapshot> = {}): AuditSnapshot {
   return {
     account: ACCOUNT,
+    callerArn: `arn:aws:iam::${ACCOUNT}:role/LakeAdmin`,
     database: 'cloudtrail',
     settings: {admins: [], readOnlyAdmins: [], createDatabaseDefaultPermissions: [], createTableDefaultPermissions: []},
     rawGrants: [],

@@ -12,7 +12,7 @@ import {
   type CloudTrailTableOptions,
   type ExistingTable,
 } from '../../src/core/catalog/cloudtrail-table'
-import {COMMERCIAL_REGIONS, resolveTableFlags} from '../../src/core/catalog/table-options'
+import {COMMERCIAL_REGIONS, resolveTableFlags, utcDay} from '../../src/core/catalog/table-options'
 import {planTable} from '../../src/core/catalog/table-plan'
 import {LakegovError} from '../../src/core/errors'
 import type {Grant} from '../../src/core/model/grant'
@@ -285,20 +285,37 @@ describe('planTable', () => {
   })
 })
 
+const TODAY = '2026/12/02'
+
 describe('resolveTableFlags', () => {
+  it('accepts today as --start, and the lake region even when it is not commercial', () => {
+    expect(resolveTableFlags({start: TODAY}, 'us-east-1', TODAY).startDate).toBe(TODAY)
+    expect(resolveTableFlags({regions: 'us-gov-west-1'}, 'us-gov-west-1', TODAY).regions).toEqual(['us-gov-west-1'])
+    expect(utcDay(new Date(Date.UTC(2026, 0, 5, 23, 59)))).toBe('2026/01/05')
+  })
+
+  it("lists exactly the AWS SDK's commercial regions (the aws partition)", () => {
+    // The SDK's partition table, as its endpoint resolver reads it.
+    const text = readFileSync(require.resolve('@aws-sdk/core/package.json').replace('package.json', 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js'), 'utf8')
+    const aws = text.slice(text.indexOf('"id": "aws"'), text.indexOf('"id": "aws-cn"'))
+    const regions = [...aws.matchAll(/^\s+"([a-z]{2}-[a-z]+-\d+)": \{/gm)].map((match) => match[1]).sort()
+    expect(regions.length).toBeGreaterThan(30)
+    expect([...COMMERCIAL_REGIONS]).toEqual(regions)
+  })
+
   it('defaults to cloudtrail_logs, 2020/01/01, the lake region and the caller account', () => {
-    expect(resolveTableFlags({}, 'eu-west-1')).toEqual({name: 'cloudtrail_logs', startDate: '2020/01/01', regions: ['eu-west-1']})
+    expect(resolveTableFlags({}, 'eu-west-1', TODAY)).toEqual({name: 'cloudtrail_logs', startDate: '2020/01/01', regions: ['eu-west-1']})
   })
 
   it('sorts and dedupes lists, and expands all to every commercial region', () => {
-    expect(resolveTableFlags({regions: 'us-west-2, eu-west-1,us-west-2', accounts: `${OTHER},${ACCOUNT}`, organizationId: ORG}, 'us-east-1')).toEqual({
+    expect(resolveTableFlags({regions: 'us-west-2, eu-west-1,us-west-2', accounts: `${OTHER},${ACCOUNT}`, organizationId: ORG}, 'us-east-1', TODAY)).toEqual({
       name: 'cloudtrail_logs',
       startDate: '2020/01/01',
       regions: ['eu-west-1', 'us-west-2'],
       accounts: [ACCOUNT, OTHER],
       organizationId: ORG,
     })
-    expect(resolveTableFlags({regions: 'all'}, 'us-east-1').regions).toEqual(COMMERCIAL_REGIONS)
+    expect(resolveTableFlags({regions: 'all'}, 'us-east-1', TODAY).regions).toEqual(COMMERCIAL_REGIONS)
   })
 
   it.each([
@@ -308,12 +325,16 @@ describe('resolveTableFlags', () => {
     [{organizationId: 'O-A1B2C3D4E5'}, /--organization-id/],
     [{accounts: '12345'}, /12345 is not a 12-digit account id/],
     [{accounts: ' , '}, /no account given/],
-    [{regions: 'us-east-1,Mars'}, /Mars is not a region name/],
+    [{regions: 'us-east-1,Mars'}, /Mars is not an AWS region/],
+    [{regions: 'xx-foo-1'}, /--regions xx-foo-1: xx-foo-1 is not an AWS region/],
+    [{regions: 'us-east-9,eu-west-1'}, /us-east-9 is not an AWS region/],
+    [{start: '2030/01/01'}, /--start 2030\/01\/01 is in the future \(today is 2026\/12\/02, UTC\)/],
+    [{start: '2026/12/03'}, /is in the future/],
     [{name: 'CloudTrail-Logs'}, /--name CloudTrail-Logs is not a valid Athena table name/],
   ])('refuses %j with a usage error (exit 64)', (flags, message) => {
     let error: unknown
     try {
-      resolveTableFlags(flags, 'us-east-1')
+      resolveTableFlags(flags, 'us-east-1', TODAY)
     } catch (thrown) {
       error = thrown
     }

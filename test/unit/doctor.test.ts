@@ -33,8 +33,13 @@ describe('checkAdmin', () => {
   it('names the existing admins and the fix when the caller is not one', () => {
     const check = checkAdmin(caller, settings({admins: ['arn:aws:iam::111122223333:role/Other']}))
     expect(check.detail).toContain('arn:aws:iam::111122223333:role/Other')
-    expect(check.fix).toContain(caller.arn)
+    expect(check.fix).toMatch(/^Add the role arn:aws:iam::111122223333:role\/LakeAdmin \(not the session arn:aws:sts::111122223333:assumed-role\/LakeAdmin\/ci\)/)
     expect(check.exitCode).toBe(ExitCode.AwsAccess)
+  })
+
+  it('names an IAM user by its IAM ARN, never an sts ARN', () => {
+    const user: CallerIdentity = {account: '111122223333', arn: 'arn:aws:iam::111122223333:user/alice', userId: 'AIDA'}
+    expect(checkAdmin(user, settings()).fix).toMatch(/^Add arn:aws:iam::111122223333:user\/alice to/)
   })
 })
 

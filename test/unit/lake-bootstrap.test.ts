@@ -243,6 +243,14 @@ describe('checkAdminSafety', () => {
     expect(() => checkAdminSafety(lakeConfig({admins: []}), {...lake, caller: ADMIN})).not.toThrow()
     expect(() => checkAdminSafety(lakeConfig(), lake)).not.toThrow()
   })
+
+  it('refuses --exact-admins that would remove the caller, unless lake.yaml declares the caller', () => {
+    const lake = {...emptyAccount(), caller: CALLER}
+    lake.settings = {DataLakeAdmins: [{DataLakePrincipalIdentifier: CALLER}, {DataLakePrincipalIdentifier: ADMIN}]}
+    expect(() => checkAdminSafety(lakeConfig({admins: [ADMIN]}), lake, {exactAdmins: true})).toThrow(/would remove the caller/)
+    expect(() => checkAdminSafety(lakeConfig({admins: [ADMIN]}), lake)).not.toThrow()
+    expect(() => checkAdminSafety(lakeConfig({admins: [ADMIN, CALLER]}), lake, {exactAdmins: true})).not.toThrow()
+  })
 })
 
 describe('applyBootstrapPlan', () => {

@@ -67,7 +67,14 @@ describe('plan rendering', () => {
     expect(text).toMatch(/ {2}~ table:cloudtrail\.logs +-ALTER/)
     expect(text).toContain('Unmanaged: in scope but not in the files (run with --prune to revoke):')
     expect(text).toMatch(/table:cloudtrail\.logs +SELECT\*/)
-    expect(text.trim().split('\n').at(-1)).toBe('Plan: 1 to grant, 1 to change, 0 to revoke. 1 unmanaged (left alone; --prune revokes them).')
+    const [body, legend] = text.split('\n\nLegend: ')
+    expect(body.trim().split('\n').at(-1)).toBe('Plan: 1 to grant, 1 to change, 0 to revoke. 1 unmanaged (left alone; --prune revokes them).')
+    expect(legend).toBe('+ grant, - revoke, ~ change (+PERMISSION added, -PERMISSION removed); PERMISSION* = with the grant option: the principal may grant it to others.')
+  })
+
+  it('explains the signs under the markdown plan too, and shows no legend when nothing changes', () => {
+    expect(renderPlanMarkdown(result, label)).toContain('_Legend: + grant, - revoke')
+    expect(renderPlanText(plan([], []), label)).not.toContain('Legend')
   })
 
   it('renders a Markdown comment with a diff block', () => {

@@ -29,7 +29,7 @@ ${describeExitCodes()}`
     database: Flags.string({description: 'The log database (default: database in lake.yaml).'}),
     table: Flags.string({description: 'Only this table.'}),
     principal: Flags.string({description: 'Only what this principal can read: its own rows, its account\'s, IAM_ALLOWED_PRINCIPALS and anyone\'s. An ARN, an account id, or a principal\'s name from the grants files.'}),
-    format: Flags.option({options: ['table', 'csv', 'markdown'] as const, default: 'table' as const, description: 'Output format (--json for JSON).'})(),
+    format: Flags.option({options: ['table', 'csv', 'markdown'] as const, default: 'table' as const, description: 'Output format (--json for JSON).', exclusive: ['json']})(),
   }
 
   async run(): Promise<AccessReport | undefined> {

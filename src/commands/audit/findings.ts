@@ -26,7 +26,7 @@ ${describeExitCodes()}`
     policies: policiesFlag,
     database: Flags.string({description: 'The log database (default: database in lake.yaml).'}),
     'fail-on': Flags.option({options: SEVERITIES, description: 'Exit 7 when a finding is at or above this severity.'})(),
-    format: Flags.option({options: ['text', 'json', 'sarif'] as const, default: 'text' as const, description: 'Output format; json is the same as --json.'})(),
+    format: Flags.option({options: ['text', 'json', 'sarif'] as const, default: 'text' as const, description: 'Output format; json is the same as --json.', exclusive: ['json']})(),
   }
 
   async run(): Promise<FindingsReport> {

@@ -6,6 +6,7 @@ import type {ApplyResult} from '../../core/apply/apply'
 import {LakegovError} from '../../core/errors'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
+import {incompleteViewWarning} from '../../core/visibility'
 import {readPlanFile} from '../../io/plan-file'
 import {loadLakeConfigIfPresent} from '../../io/lake-file'
 import {loadDesiredState} from '../../io/policy-files'
@@ -29,26 +30,34 @@ ${describeExitCodes()}`
 
   static examples = ['<%= config.bin %> grants apply', '<%= config.bin %> grants apply plan.json --auto-approve', '<%= config.bin %> grants apply --prune --auto-approve']
 
-  static args = {plan: Args.file({description: 'A plan saved by grants plan --out.', exists: true})}
+  // A missing file is reported by readPlanFile (exit 64 with how to make one), not by oclif's `exists`.
+  static args = {plan: Args.file({description: 'A plan saved by grants plan --out.'})}
 
   static flags = {
     policies: policiesFlag,
-    prune: Flags.boolean({description: 'Also revoke grants in scope that the files do not declare.'}),
+    // oclif's flag relations cannot name an argument, so --prune with a saved plan is refused in run().
+    prune: Flags.boolean({description: 'Also revoke grants in scope that the files do not declare (not with a saved plan, which already says whether it prunes).'}),
     'auto-approve': Flags.boolean({description: 'Apply without asking (required when not on a terminal).'}),
   }
 
   async run(): Promise<ApplyOutput> {
     const {args, flags} = this
+    if (args.plan && flags.prune) {
+      throw new LakegovError('--prune cannot be used with a saved plan: the plan already says whether it prunes.', {
+        exitCode: ExitCode.Usage,
+        code: 'USAGE',
+        suggestions: [`Make the plan with pruning (lakegov grants plan --prune --out ${args.plan}), or apply without a file: lakegov grants apply --prune`],
+      })
+    }
     // Validate before touching AWS: bad files exit 3 with no call made.
     const desired = args.plan ? undefined : await loadDesiredState(flags.policies)
     const lake = args.plan ? undefined : await loadLakeConfigIfPresent(flags.policies)
     const saved = args.plan ? await readPlanFile(args.plan) : undefined
     this.logToStderr('Reading the grants in the account...')
     const account = await readAccount(this.aws)
-    if (saved) {
-      if (flags.prune) this.warn('--prune is ignored with a saved plan: the plan already says whether it prunes.')
-      await checkSavedPlan(saved, account)
-    }
+    const incomplete = incompleteViewWarning(account.identity.arn, account, 'plan')
+    if (incomplete) this.progress(`warning: ${incomplete}`)
+    if (saved) await checkSavedPlan(saved, account)
     const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune, lake}))
     const label = principalLabels(desired?.state.principals ?? {})
     checkSafety(plan, account)

@@ -22,6 +22,8 @@ ${describeExitCodes()}`
 
   static flags = {policies: policiesFlag}
 
+  static usesAws = false
+
   async run(): Promise<ValidateResult> {
     const {state, files} = await loadDesiredState(this.flags.policies)
     const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`

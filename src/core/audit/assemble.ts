@@ -28,6 +28,8 @@ export interface SnapshotCrawler {
 export interface AuditSnapshot {
   /** The account id. */
   account: string
+  /** The caller's ARN: an audit run by a non-admin sees only part of the grants. */
+  callerArn: string
   /** The audited database, lowercase. */
   database: string
   /** Data lake settings. */

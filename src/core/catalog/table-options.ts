@@ -107,8 +107,16 @@ function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
 
-/** Checks the flags and fills the defaults; `lakeRegion` is the default region. Throws a usage error (exit 64). */
-export function resolveTableFlags(flags: TableFlags, lakeRegion: string): TableSelection {
+/** Today as yyyy/MM/dd, in UTC (CloudTrail's key dates are UTC). */
+export function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10).replace(/-/g, '/')
+}
+
+/**
+ * Checks the flags and fills the defaults; `lakeRegion` is the default region, `today` (yyyy/MM/dd,
+ * UTC) the last day --start may name. Throws a usage error (exit 64).
+ */
+export function resolveTableFlags(flags: TableFlags, lakeRegion: string, today: string): TableSelection {
   const name = flags.name ?? DEFAULT_TABLE_NAME
   // Athena reads only lowercase names of letters, digits and underscores; Glue would take more and Athena would then fail.
   if (!/^[a-z0-9_]{1,255}$/.test(name)) {
@@ -117,13 +125,19 @@ export function resolveTableFlags(flags: TableFlags, lakeRegion: string): TableS
 
   const startDate = flags.start ?? DEFAULT_START_DATE
   if (!isCalendarDate(startDate)) throw usage(`--start ${startDate} is not a date in the form yyyy/MM/dd.`, `For example --start ${DEFAULT_START_DATE}.`)
+  // The projection runs from --start to NOW: a start after today is an empty range, and the table would read nothing.
+  if (startDate > today) throw usage(`--start ${startDate} is in the future (today is ${today}, UTC): the table would read no logs.`, `Use a day up to today, for example --start ${DEFAULT_START_DATE}.`)
 
   let regions = [lakeRegion]
   if (flags.regions !== undefined) {
     regions = flags.regions.trim() === 'all' ? [...COMMERCIAL_REGIONS] : list(flags.regions)
-    const bad = regions.filter((region) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    // A region outside the SDK's list would repoint the table at a prefix no trail writes to.
+    const bad = regions.filter((region) => region !== lakeRegion && !COMMERCIAL_REGIONS.includes(region))
     if (regions.length === 0 || bad.length > 0) {
-      throw usage(`--regions ${flags.regions}: ${bad.length > 0 ? `${bad.join(', ')} is not a region name` : 'no region given'}.`, 'For example --regions us-east-1,eu-west-1, or --regions all for every commercial region.')
+      throw usage(
+        `--regions ${flags.regions}: ${bad.length > 0 ? `${bad.join(', ')} ${bad.length === 1 ? 'is not an AWS region' : 'are not AWS regions'}` : 'no region given'}.`,
+        `Use regions of the lake's partition, for example --regions us-east-1,eu-west-1, or --regions all for these ${COMMERCIAL_REGIONS.length}: ${COMMERCIAL_REGIONS.join(', ')}.`,
+      )
     }
   }
 

@@ -239,6 +239,17 @@ export async function waitForCrawl(reader: CrawlerReader, name: string, options:
   }
 }
 
+/** The --timeout range crawl accepts: at least a second (0 would stop at once), at most a day. */
+export const TIMEOUT_RANGE = {minMs: 1000, maxMs: 24 * 3600 * 1000, text: 'from 1s to 24h'} as const
+
+/** Parses a --timeout value into milliseconds, or says why it is not one, naming the accepted range. */
+export function parseTimeout(text: string): {ms: number} | {error: string} {
+  const ms = parseDuration(text)
+  if (ms === undefined) return {error: `--timeout ${text} is not a duration: use hours, minutes and seconds ${TIMEOUT_RANGE.text}, such as 90s, 30m, 1h or 1h30m.`}
+  if (ms < TIMEOUT_RANGE.minMs || ms > TIMEOUT_RANGE.maxMs) return {error: `--timeout ${text} is out of range: use a duration ${TIMEOUT_RANGE.text}, such as 90s, 30m, 1h or 1h30m.`}
+  return {ms}
+}
+
 /** Parses a duration such as 90s, 30m, 1h or 1h30m into milliseconds; undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim())

@@ -1,7 +1,7 @@
 import {LakegovError, internalError} from '../errors'
 import {ExitCode, type ExitCodeValue} from '../exit-codes'
 import {IAM_ALLOWED_PRINCIPALS, type CallerIdentity, type DataLakeSettings, type RegisteredLocation} from '../model/lake'
-import {isSamePrincipal} from '../model/principal'
+import {iamArnOf, isSamePrincipal} from '../model/principal'
 import type {IdentityReader, LocationReader, SettingsReader} from '../ports'
 import {compareText} from '../order'
 
@@ -62,11 +62,17 @@ export function checkAdmin(identity: CallerIdentity, settings: DataLakeSettings)
     }
   }
   const who = settings.admins.length === 0 ? 'The lake has no data lake administrator' : `The administrators are ${settings.admins.join(', ')}`
+  // Lake Formation takes IAM ARNs, not sts assumed-role sessions (an SSO user is one): name the role.
+  const iamArn = iamArnOf(identity.arn) ?? identity.arn
+  const session = iamArn !== identity.arn && /:assumed-role\//.test(identity.arn)
+  const role = iamArn.split('/').pop()
   return {
     id: 'lake-admin',
     status: 'fail',
     detail: `The caller is not a data lake administrator, so Lake Formation hides grants from it. ${who}.`,
-    fix: `Add ${identity.arn} to the data lake administrators (admins: in policies/lake.yaml, then lakegov bootstrap).`,
+    fix: session
+      ? `Add the role ${iamArn} (not the session ${identity.arn}) to the data lake administrators (admins: in policies/lake.yaml, then lakegov bootstrap); if the role has a path, as SSO roles do (/aws-reserved/sso.amazonaws.com/), use the ARN \`aws iam get-role --role-name ${role}\` prints.`
+      : `Add ${iamArn} to the data lake administrators (admins: in policies/lake.yaml, then lakegov bootstrap).`,
     exitCode: ExitCode.AwsAccess,
   }
 }

@@ -192,7 +192,7 @@ function planBucket(config: LakeConfig, observed: ObservedLake): StepPlan {
   if (!bucket.exists) changes.push({action: 'CreateBucket', bucket: name, region: observed.target.region, summary: `create bucket ${name} in ${observed.target.region}`})
   const block = bucket.publicAccessBlock ?? {}
   const open = (Object.keys(ALL_BLOCKED) as (keyof PublicAccessBlock)[]).filter((setting) => block[setting] !== true)
-  if (open.length > 0) changes.push({action: 'PutPublicAccessBlock', bucket: name, summary: `block public access (${open.join(', ')} off)`})
+  if (open.length > 0) changes.push({action: 'PutPublicAccessBlock', bucket: name, summary: `turn on Block Public Access: ${open.join(', ')} from off to on`})
 
   const wanted = config.bucket.encryption
   const keyArn = observed.key?.arn
@@ -205,10 +205,10 @@ function planBucket(config: LakeConfig, observed: ObservedLake): StepPlan {
       bucket: name,
       algorithm: wanted.type,
       ...(wanted.type === 'aws:kms' ? {kmsKeyArn: keyArn} : {}),
-      summary: `default encryption ${wanted.type}${keyArn && wanted.type === 'aws:kms' ? ` with ${keyArn}` : ''} (now ${now})`,
+      summary: `default encryption from ${now} to ${wanted.type}${keyArn && wanted.type === 'aws:kms' ? ` with ${keyArn}` : ''}`,
     })
   }
-  if (bucket.versioning !== 'Enabled') changes.push({action: 'PutBucketVersioning', bucket: name, summary: `enable versioning (now ${bucket.versioning ?? 'never enabled'})`})
+  if (bucket.versioning !== 'Enabled') changes.push({action: 'PutBucketVersioning', bucket: name, summary: `versioning from ${bucket.versioning ?? 'never enabled'} to Enabled`})
 
   const merge = mergeStatements(bucket.policy, bucketPolicyStatements(config, observed.target))
   if (merge.added.length + merge.replaced.length > 0) {
@@ -353,7 +353,7 @@ function planRegistration(config: LakeConfig, observed: ObservedLake): StepPlan 
       },
     })
   }
-  return step('registration', title, [{action: 'UpdateResource', resourceArn, roleArn, summary: `use ${roleArn} (now ${current.roleArn ?? 'unknown'})`}], {notes})
+  return step('registration', title, [{action: 'UpdateResource', resourceArn, roleArn, summary: `registration role from ${current.roleArn ?? 'unknown'} to ${roleArn}`}], {notes})
 }
 
 function planDatabase(config: LakeConfig, observed: ObservedLake): StepPlan {
@@ -586,6 +586,15 @@ export function checkAdminSafety(config: LakeConfig, observed: ObservedLake, opt
     })
   }
   const callerIsAdmin = observed.caller !== undefined && current.some((admin) => isSamePrincipal(admin, observed.caller!))
+  // As grants apply never revokes from the caller, --exact-admins never removes the caller unless
+  // lake.yaml declares it: the run would lock out the identity that is running it.
+  if (options.exactAdmins && callerIsAdmin && !merged.some((admin) => isSamePrincipal(admin, observed.caller!))) {
+    throw new LakegovError(`Refusing --exact-admins: it would remove the caller (${observed.caller}) from the data lake administrators, and lake.yaml does not declare it.`, {
+      exitCode: ExitCode.InvalidPolicy,
+      code: 'BOOTSTRAP_REMOVES_CALLER',
+      suggestions: [`Add ${observed.caller} to admins in ${where ? `${where.file}:${where.line}` : 'lake.yaml'}, or run as one of the declared admins, or drop --exact-admins.`],
+    })
+  }
   if (config.admins.length === 0 && !callerIsAdmin) {
     throw new LakegovError(`Refusing to bootstrap: the caller (${observed.caller ?? 'the root user'}) is not a data lake administrator and lake.yaml declares none.`, {
       exitCode: ExitCode.InvalidPolicy,

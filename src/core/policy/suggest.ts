@@ -1,4 +1,5 @@
-function distance(a: string, b: string): number {
+/** Edit distance between two strings (insertions, deletions and substitutions each cost 1). */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({length: b.length + 1}, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]
@@ -17,7 +18,7 @@ function closest(input: string, known: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
   for (const candidate of known) {
-    const d = distance(input.toLowerCase(), candidate.toLowerCase())
+    const d = editDistance(input.toLowerCase(), candidate.toLowerCase())
     if (d < bestDistance) [best, bestDistance] = [candidate, d]
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(input.length / 3)) && bestDistance < input.length ? best : undefined
