@@ -2,6 +2,7 @@ import {resourceKey, type Grant, type Permission} from '../core/model/grant'
 import type {GrantChange} from '../core/plan/diff'
 import {objectKey, type ObjectChange} from '../core/plan/objects'
 import type {Plan} from '../core/plan/plan'
+import {escapeMarkdown, markdownCodeBlock, terminalLines} from './escape'
 
 const SIGN: Record<GrantChange['action'], string> = {grant: '+', revoke: '-', change: '~'}
 
@@ -87,30 +88,29 @@ export function renderPlanText(plan: Plan, label: (id: string) => string): strin
     for (const entry of plan.broadening) lines.push(`  ${entry.key}: ${entry.reasons.join(', ')}`)
   }
   lines.push('', summaryLine(plan))
-  return lines.join('\n')
+  return terminalLines(lines)
 }
 
 /** The plan as a Markdown pull request comment. */
 export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): string {
-  const lines = [`### lakegov grants plan (${plan.account}, ${plan.region})`, '', `**${summaryLine(plan)}**`, '']
+  const lines = [`### lakegov grants plan (${escapeMarkdown(plan.account)}, ${escapeMarkdown(plan.region)})`, '', `**${summaryLine(plan)}**`, '']
   if (plan.broadening.length > 0) {
     lines.push(`> [!WARNING]`, `> ${plan.broadening.length} change(s) broaden access: ${[...new Set(plan.broadening.flatMap((entry) => entry.reasons))].join(', ')}.`, '')
   }
   if (plan.objects.length > 0) {
-    lines.push('```diff', ...plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), '```', '')
+    lines.push(...markdownCodeBlock(plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), 'diff'), '')
   }
   if (plan.changes.length > 0) {
-    lines.push('```diff')
+    const diff: string[] = []
     for (const [principal, changes] of groupByPrincipal(plan.changes)) {
-      lines.push(`# ${label(principal)}`)
-      for (const change of changes) lines.push(`${SIGN[change.action] === '~' ? '!' : SIGN[change.action]} ${resourceKey(change.resource)}  ${what(change)}`)
+      diff.push(`# ${label(principal)}`)
+      for (const change of changes) diff.push(`${SIGN[change.action] === '~' ? '!' : SIGN[change.action]} ${resourceKey(change.resource)}  ${what(change)}`)
     }
-    lines.push('```')
+    lines.push(...markdownCodeBlock(diff, 'diff'))
   }
   if (plan.unmanaged.length > 0) {
-    lines.push('', `<details><summary>${plan.unmanaged.length} unmanaged grant(s) (not in the files; --prune revokes them)</summary>`, '', '```')
-    for (const grant of plan.unmanaged) lines.push(`${label(grant.principal)}  ${resourceKey(grant.resource)}  ${permissionList(grant.permissions, grant.grantable)}`)
-    lines.push('```', '</details>')
+    lines.push('', `<details><summary>${plan.unmanaged.length} unmanaged grant(s) (not in the files; --prune revokes them)</summary>`, '')
+    lines.push(...markdownCodeBlock(plan.unmanaged.map((grant) => `${label(grant.principal)}  ${resourceKey(grant.resource)}  ${permissionList(grant.permissions, grant.grantable)}`)), '</details>')
   }
   return lines.join('\n')
 }
