@@ -21,6 +21,7 @@
  */
 import {createHash} from 'node:crypto'
 
+/* eslint-disable no-control-regex -- matching control characters is this module's purpose */
 /**
  * Characters a terminal or a text viewer acts on: C0 controls, DEL, C1 controls, the bidirectional
  * embeddings, overrides, isolates and marks (Trojan Source, CVE-2021-42574), and the Unicode line
@@ -31,6 +32,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-
 const UNSAFE_KEEP_NEWLINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 /** The same, less tab, line feed and carriage return, which a CSV cell may hold as data (RFC 4180). */
 const UNSAFE_IN_CSV = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+/* eslint-enable no-control-regex */
 
 /** What stringifyJson escapes: JSON.stringify already escapes C0, and indentation's line feeds are structure. */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
