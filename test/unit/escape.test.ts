@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters */
 import {createHash} from 'node:crypto'
 
 import fc from 'fast-check'
