@@ -12,7 +12,7 @@
  * | CSV | `escapeCsvField` | RFC 4180 quoting; a cell starting with `=` `+` `-` `@` tab or CR gets a leading `'` (OWASP CSV injection) |
  * | markdown (pull request comments, audit tables) | `escapeMarkdown`, `markdownCodeBlock` | a value cannot close a table cell, open a link, start HTML or leave a code block; long values are cut and say so |
  * | HTML | `escapeHtml`, `contentSecurityPolicy`, `cspHash` | text is inert in element content and in quoted attribute values; the page may fetch nothing and run only hashed inline scripts |
- * | SARIF `message.text` | `escapeSarifText` | markdown-safe and SARIF-embedded-link-safe text; SARIF and JSON stay exact data elsewhere |
+ * | SARIF `message.text` | `escapeSarifText` | markdown-safe text (escapeMarkdown, uncut), which also escapes SARIF's embedded-link brackets; SARIF and JSON stay exact data elsewhere |
  * | JSON on stdout | `stringifyJson` | exact data; the characters a terminal would act on are written as `\uNNNN` JSON escapes, which parse back to the same string |
  *
  * Escaping, not stripping: a security engineer reading the output should see that a value carried
@@ -78,11 +78,12 @@ export const MARKDOWN_MAX_VALUE = 300
 /**
  * Backslash-escaped in markdown: the issue's `|`, backtick, `<`, `>`, `[`, `]`; the backslash
  * itself (so that `\|` in a value cannot turn an escape off); the emphasis and strikethrough marks
- * and `&` (so that the value shows as written); `!`; and `:` and `@`, which start GFM's extended
- * autolinks (`https://...`, `user@example.com`). CommonMark renders a backslash-escaped ASCII
- * punctuation character as the character itself.
+ * and `&` (so that the value shows as written); `!`; and `@`, which makes GFM's extended email
+ * autolinks. GFM's other autolinks, `scheme://` and `www.`, are broken by escaping their `:` and `.`
+ * (see escapeMarkdown). CommonMark renders a backslash-escaped ASCII punctuation character as the
+ * character itself.
  */
-const MARKDOWN_SPECIAL = /[\\`*_~[\]<>|&!:@]/g
+const MARKDOWN_SPECIAL = /[\\`*_~[\]<>|&!@]/g
 
 /** Cuts a value to `max` characters (never inside a surrogate pair), saying how much was left out. */
 function truncate(value: string, max: number): {head: string; cut: number} {
@@ -105,6 +106,7 @@ export function escapeMarkdown(value: string, options: {maxLength?: number} = {}
   const escaped = head
     .replace(UNSAFE, visible)
     .replace(MARKDOWN_SPECIAL, (character) => `\\${character}`)
+    .replace(/:\/\//g, '\\://')
     .replace(/(w)(w)(w)\./gi, '$1$2$3\\.')
   return cut > 0 ? `${escaped}... (truncated: ${cut} more characters)` : escaped
 }
@@ -125,13 +127,14 @@ export function markdownCodeBlock(lines: readonly string[], info = ''): string[]
 
 /**
  * Text in SARIF `message.text`. SARIF 2.1.0 (3.11.6) gives plain text messages embedded links,
- * `[text](target)`, with `\[` and `\]` for literal brackets; viewers such as GitHub code scanning
- * may render messages as markdown. So brackets, backslashes, backticks, `<`, `>` and `|` are
- * backslash-escaped (valid escapes in both), and control characters become visible text. Only
- * messages are escaped: every other SARIF field stays exact data.
+ * `[text](target)`, with `\[` and `\]` for literal brackets, and viewers such as GitHub code
+ * scanning may render messages as markdown (autolinks included). So the message is escaped as
+ * escapeMarkdown does, without truncation: brackets and backslashes are escaped as SARIF wants, and
+ * no value can become a link, an image or HTML. Only messages are escaped: every other SARIF field
+ * (properties, locations) stays exact data.
  */
 export function escapeSarifText(value: string): string {
-  return value.replace(UNSAFE, visible).replace(/[\\[\]`<>|]/g, (character) => `\\${character}`)
+  return escapeMarkdown(value, {maxLength: Number.POSITIVE_INFINITY})
 }
 
 const HTML_ENTITIES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}

@@ -157,11 +157,12 @@ describe('markdownCodeBlock', () => {
 })
 
 describe('escapeSarifText', () => {
-  it('escapes what SARIF embedded links and markdown viewers act on', () => {
-    expect(escapeSarifText('role [x](https://evil.example) `y` <z> a|b \\')).toBe('role \\[x\\](https://evil.example) \\`y\\` \\<z\\> a\\|b \\\\')
+  it('escapes what SARIF embedded links and markdown viewers act on, without cutting', () => {
+    expect(escapeSarifText('role [x](https://evil.example) `y` <z> a|b \\')).toBe('role \\[x\\](https\\://evil.example) \\`y\\` \\<z\\> a\\|b \\\\')
+    expect(escapeSarifText('x'.repeat(MARKDOWN_MAX_VALUE * 2))).toBe('x'.repeat(MARKDOWN_MAX_VALUE * 2))
     // Control characters become visible escapes, whose backslashes are escaped in turn: a markdown viewer shows \x1b[2J.
-    expect(escapeSarifText(HOSTILE.clearScreen)).toBe('\\\\x1b\\[2J\\\\x1b\\[Hall clear')
     expect(markdown.render(escapeSarifText(HOSTILE.clearScreen))).toBe('<p>\\x1b[2J\\x1b[Hall clear</p>\n')
+    expect(markdown.render(escapeSarifText(HOSTILE.osc8Hyperlink))).not.toMatch(/<a\b/)
   })
 })
 
