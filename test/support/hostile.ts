@@ -53,3 +53,29 @@ export function hostileCloudTrailRecords(account = '123456789012', region = 'us-
     base(6, {requestParameters: {databaseName: 'cloudtrail', name: `${HOSTILE.pipeInName} ${HOSTILE.backticksInName}`}}),
   ]
 }
+
+/** Policy files that attack the YAML reader. */
+export const hostileYaml = {
+  /** "Billion laughs": 9^7 copies of a string through nested aliases. */
+  aliasBomb: [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+    'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+    'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+    '',
+  ].join('\n'),
+  /** A valid grants-shaped file of about `size` characters. */
+  large(size: number): string {
+    const head = 'principals:\n'
+    const line = (index: number) => `  p${String(index).padStart(7, '0')}: arn:aws:iam::111122223333:role/r\n`
+    const count = Math.floor((size - head.length) / line(0).length)
+    return head + Array.from({length: count}, (_, index) => line(index)).join('') + ' '.repeat(size - head.length - count * line(0).length)
+  },
+  /** `levels` nested flow sequences. */
+  flowNesting: (levels: number) => `grants: ${'['.repeat(levels)}${']'.repeat(levels)}\n`,
+  /** `levels` nested block sequences in compact form: `- - - x`. */
+  blockNesting: (levels: number) => `grants:\n  ${'- '.repeat(levels)}x\n`,
+}

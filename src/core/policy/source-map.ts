@@ -31,7 +31,8 @@ export class YamlFile {
     readonly file: string,
     text: string,
   ) {
-    this.document = parseDocument(text, {lineCounter: this.lines, prettyErrors: false, uniqueKeys: true})
+    // Duplicate keys are found by readYaml in one pass: yaml's own uniqueKeys check is quadratic in a map's size.
+    this.document = parseDocument(text, {lineCounter: this.lines, prettyErrors: false, uniqueKeys: false})
   }
 
   /** The plain JavaScript value of the document; throws a ReferenceError when aliases expand past MAX_YAML_ALIASES. */
@@ -107,7 +108,10 @@ export function readYaml(source: PolicySource): YamlReadResult {
     })
     return {ok: false, issues}
   }
-  const {depth, deepest, firstAlias} = shapeOf(file.document)
+  const {depth, deepest, firstAlias, duplicateKeys} = shapeOf(file.document)
+  if (duplicateKeys.length > 0) {
+    return {ok: false, issues: duplicateKeys.map((key) => ({...(key.range ? file.at(key.range[0]) : top), message: 'YAML syntax error: Map keys must be unique'}))}
+  }
   if (depth > MAX_YAML_DEPTH) {
     return {ok: false, issues: [{...(deepest?.range ? file.at(deepest.range[0]) : top), message: `the YAML is nested ${depth} levels deep; policy files are limited to ${MAX_YAML_DEPTH}`}]}
   }
@@ -128,8 +132,13 @@ export function readYaml(source: PolicySource): YamlReadResult {
   }
 }
 
-/** How deep the document's collections nest, where, and its first alias: walked with a stack, since recursion is what deep nesting attacks. */
-function shapeOf(document: Document): {depth: number; deepest?: Node; firstAlias?: Node} {
+/**
+ * How deep the document's collections nest and where, its first alias, and its duplicate map keys
+ * (scalar keys with equal values, as yaml's uniqueKeys compares them). Walked with a stack, since
+ * recursion is what deep nesting attacks.
+ */
+function shapeOf(document: Document): {depth: number; deepest?: Node; firstAlias?: Node; duplicateKeys: Node[]} {
+  const duplicateKeys: Node[] = []
   let depth = 0
   let deepest: Node | undefined
   let firstAlias: Node | undefined
@@ -142,10 +151,17 @@ function shapeOf(document: Document): {depth: number; deepest?: Node; firstAlias
       depth = level + 1
       deepest = node
     }
+    const keys = new Set<unknown>()
     for (const item of node.items as unknown[]) {
-      if (isPair(item)) stack.push([item.key, level + 1], [item.value, level + 1])
-      else stack.push([item, level + 1])
+      if (isPair(item)) {
+        if (isScalar(item.key)) {
+          if (keys.has(item.key.value)) duplicateKeys.push(item.key)
+          keys.add(item.key.value)
+        }
+        stack.push([item.key, level + 1], [item.value, level + 1])
+      } else stack.push([item, level + 1])
     }
   }
-  return {depth, deepest, firstAlias}
+  duplicateKeys.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))
+  return {depth, deepest, firstAlias, duplicateKeys}
 }
