@@ -1,3 +1,5 @@
+import {format} from 'node:util'
+
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {AwsClients, type AwsContext} from './aws/clients'
@@ -8,6 +10,7 @@ import {checkRegionAgrees} from './core/lake/config'
 import {readLakeRegion} from './io/lake-file'
 import type {ExitCodeValue} from './core/exit-codes'
 import {PolicyInvalidError} from './core/policy/errors'
+import {escapeTerminal, stringifyJson} from './output/escape'
 import {renderPolicyIssues} from './output/policy-issues'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -95,7 +98,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Progress and warnings: always on stderr, with --json too (stdout then carries only the JSON). */
   protected progress(line: string): void {
-    process.stderr.write(`${line}\n`)
+    process.stderr.write(`${escapeTerminal(line)}\n`)
+  }
+
+  // Everything lakegov prints goes through escapeTerminal (src/output/escape.ts): a name or value
+  // read from AWS or a policy file cannot drive the terminal even where a renderer forgot it.
+  override log(message = '', ...args: unknown[]): void {
+    super.log(escapeTerminal(args.length > 0 ? format(message, ...args) : message, {multiline: true}))
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(escapeTerminal(args.length > 0 ? format(message, ...args) : message, {multiline: true}))
+  }
+
+  /** --json output: exact data, with the characters a terminal acts on written as \uNNNN escapes. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${stringifyJson(json)}\n`)
   }
 
   /** Ends the command with an exit code while keeping its result: `--json` still prints it. */
@@ -105,7 +123,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   override async catch(error: Error): Promise<unknown> {
     const known = this.toKnownError(error)
-    if (!known) throw error
+    if (!known) {
+      // oclif's own errors (bad flags) may echo what was typed.
+      if (typeof error.message === 'string') error.message = escapeTerminal(error.message, {multiline: true})
+      throw error
+    }
     process.exitCode = known.exitCode
     const issues = known instanceof PolicyInvalidError ? known.issues : undefined
     if (this.jsonEnabled()) {
@@ -113,7 +135,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       return
     }
     if (issues) this.logToStderr(renderPolicyIssues(issues))
-    throw new Errors.CLIError(known.message, {exit: known.exitCode, suggestions: known.suggestions})
+    throw new Errors.CLIError(escapeTerminal(known.message, {multiline: true}), {
+      exit: known.exitCode,
+      suggestions: known.suggestions.map((suggestion) => escapeTerminal(suggestion, {multiline: true})),
+    })
   }
 
   /**

@@ -6,6 +6,7 @@
 import type {AccessRow} from '../core/audit/access'
 import {SEVERITIES, type Finding, type Severity} from '../core/audit/findings'
 import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
+import {escapeCsvField, escapeMarkdown, escapeTerminal, stringifyJson, terminalLines} from './escape'
 
 /** The access report the command prints and returns as JSON. */
 export interface AccessReport {
@@ -65,26 +66,27 @@ function columnsCell(columns: AccessRow['columns']): string {
   return `${columns.slice(0, SHOWN_COLUMNS).join(',')},... (${columns.length} columns)`
 }
 
-function cellsOf(row: AccessRow): Record<(typeof HEADERS)[number], string> {
+/** A row's cells, each escaped for its output (escapeTerminal or escapeMarkdown) before widths are measured. */
+function cellsOf(row: AccessRow, escape: (value: string) => string): Record<(typeof HEADERS)[number], string> {
   return {
-    table: `${row.database}.${row.table}`,
-    principal: row.principal,
-    path: row.path,
-    columns: columnsCell(row.columns),
-    rows: row.rowFilter ?? 'all',
-    permissions: row.permissions.join(','),
-    notes: notesOf(row),
+    table: escape(`${row.database}.${row.table}`),
+    principal: escape(row.principal),
+    path: escape(row.path),
+    columns: escape(columnsCell(row.columns)),
+    rows: escape(row.rowFilter ?? 'all'),
+    permissions: escape(row.permissions.join(',')),
+    notes: escape(notesOf(row)),
   }
 }
 
-/** The lines that lead the table: every table IAM_ALLOWED_PRINCIPALS reads, and every unexpected S3 reader. */
-export function accessBanners(rows: readonly AccessRow[]): string[] {
+/** The lines that lead the table: every table IAM_ALLOWED_PRINCIPALS reads, and every unexpected S3 reader. Names pass through `escape`. */
+export function accessBanners(rows: readonly AccessRow[], escape: (value: string) => string = (value) => escapeTerminal(value)): string[] {
   const banners: string[] = []
-  const iamTables = [...new Set(rows.filter((row) => row.principal === IAM_ALLOWED_PRINCIPALS).map((row) => `${row.database}.${row.table}`))]
+  const iamTables = [...new Set(rows.filter((row) => row.principal === IAM_ALLOWED_PRINCIPALS).map((row) => escape(`${row.database}.${row.table}`)))]
   if (iamTables.length > 0) {
     banners.push(`!! ${IAM_ALLOWED_PRINCIPALS} can read ${iamTables.length} table(s): ${iamTables.join(', ')}. IAM policies, not Lake Formation, decide who reads them.`)
   }
-  const bypass = [...new Set(rows.filter((row) => row.path.startsWith('s3-bypass') && !row.expected).map((row) => row.principal))]
+  const bypass = [...new Set(rows.filter((row) => row.path.startsWith('s3-bypass') && !row.expected).map((row) => escape(row.principal)))]
   if (bypass.length > 0) banners.push(`!! ${bypass.length} principal(s) can read the log objects directly from S3, past Lake Formation: ${bypass.join(', ')}.`)
   return banners
 }
@@ -95,21 +97,19 @@ export function renderAccessTable(report: AccessReport): string {
   if (lines.length > 0) lines.push('')
   if (report.rows.length === 0) {
     lines.push(`No principal can read the ${report.tables} table(s) of ${report.database}.`)
-    return lines.join('\n')
+    return terminalLines(lines)
   }
-  const cells = report.rows.map(cellsOf)
+  const cells = report.rows.map((row) => cellsOf(row, (value) => escapeTerminal(value)))
   const widths = HEADERS.map((header) => Math.max(header.length, ...cells.map((row) => row[header].length)))
   const line = (values: string[]) => values.map((value, index) => (index === values.length - 1 ? value : value.padEnd(widths[index]))).join('  ').trimEnd()
   lines.push(line(HEADERS.map((header) => header.toUpperCase())))
   for (const row of cells) lines.push(line(HEADERS.map((header) => row[header])))
   lines.push('', `${report.rows.length} access path(s) over ${new Set(report.rows.map((row) => `${row.database}.${row.table}`)).size} table(s) of ${report.database}, account ${report.account}.`)
-  return lines.join('\n')
+  return terminalLines(lines)
 }
 
-/** A CSV field, quoted when it holds a comma, quote, or line break (RFC 4180). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
+/** A CSV field: RFC 4180 quoting and formula neutralisation, as escapeCsvField does. */
+export const csvField = escapeCsvField
 
 const CSV_HEADERS = ['database', 'table', 'principal', 'path', 'columns', 'row_filter', 'permissions', 'grantable', 'cross_account', 'conditional', 'ungoverned', 'reads_data', 'expected', 'via'] as const
 
@@ -150,37 +150,33 @@ function indented(json: string, indent: string): string {
 
 /**
  * The access report as JSON, chunk by chunk as the rows come: byte for byte what
- * JSON.stringify(report, null, 2) gives (and oclif's --json prints), without holding the report.
+ * stringifyJson(report) gives (and `--json` prints), without holding the report.
  */
 export function* renderAccessJsonChunks(header: Omit<AccessReport, 'rows'>, rowGroups: Iterable<readonly AccessRow[]>): Generator<string> {
   const {warnings, ...fields} = header
-  const head = JSON.stringify(fields, null, 2)
+  const head = stringifyJson(fields)
   yield `${head.slice(0, -2)},\n  "rows": [`
   let first = true
   for (const rows of rowGroups) {
     for (const row of rows) {
-      yield `${first ? '' : ','}\n    ${indented(JSON.stringify(row, null, 2), '    ')}`
+      yield `${first ? '' : ','}\n    ${indented(stringifyJson(row), '    ')}`
       first = false
     }
   }
-  yield `${first ? '' : '\n  '}],\n  "warnings": ${indented(JSON.stringify(warnings, null, 2), '  ')}\n}\n`
-}
-
-function markdownCell(value: string): string {
-  return value.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ')
+  yield `${first ? '' : '\n  '}],\n  "warnings": ${indented(stringifyJson(warnings), '  ')}\n}\n`
 }
 
 /** Effective access as a markdown table, banners as a warning list above it. */
 export function renderAccessMarkdown(report: AccessReport): string {
-  const lines = [`### Who can read ${report.database} (account ${report.account}, ${report.region})`, '']
-  const banners = accessBanners(report.rows)
-  if (banners.length > 0) lines.push(...banners.map((banner) => `> **Warning:** ${markdownCell(banner.replace(/^!! /, ''))}`), '')
+  const lines = [`### Who can read ${escapeMarkdown(report.database)} (account ${escapeMarkdown(report.account)}, ${escapeMarkdown(report.region)})`, '']
+  const banners = accessBanners(report.rows, (value) => escapeMarkdown(value))
+  if (banners.length > 0) lines.push(...banners.map((banner) => `> **Warning:** ${banner.replace(/^!! /, '')}`), '')
   if (report.rows.length === 0) {
     lines.push('No principal can read the log tables.')
     return lines.join('\n')
   }
   lines.push(`| ${HEADERS.join(' | ')} |`, `| ${HEADERS.map(() => '---').join(' | ')} |`)
-  for (const row of report.rows.map(cellsOf)) lines.push(`| ${HEADERS.map((header) => markdownCell(header === 'principal' || header === 'table' ? `\`${row[header]}\`` : row[header])).join(' | ')} |`)
+  for (const row of report.rows.map((row) => cellsOf(row, (value) => escapeMarkdown(value)))) lines.push(`| ${HEADERS.map((header) => row[header]).join(' | ')} |`)
   return lines.join('\n')
 }
 
@@ -208,5 +204,5 @@ export function renderFindingsText(report: FindingsReport): string {
   }
   const counts = [...SEVERITIES].reverse().map((severity) => `${report.counts[severity]} ${severity}`)
   lines.push(`${report.findings.length} finding(s): ${counts.join(', ')}.`)
-  return lines.join('\n')
+  return terminalLines(lines)
 }

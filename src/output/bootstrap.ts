@@ -1,5 +1,6 @@
 import type {BootstrapPlan, StepPlan} from '../core/lake/bootstrap'
 import type {BootstrapRun} from '../workflows/bootstrap'
+import {terminalLines} from './escape'
 
 const MARK: Record<StepPlan['status'], string> = {ok: 'ok', missing: 'missing', drifted: 'drifted', blocked: 'BLOCKED'}
 
@@ -23,14 +24,14 @@ export function bootstrapSummary(plan: BootstrapPlan): string {
 
 /** The plan, step by step, with each change. */
 export function renderBootstrapPlan(plan: BootstrapPlan): string {
-  return [`Bootstrap plan for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, true)), bootstrapSummary(plan)].join('\n')
+  return terminalLines([`Bootstrap plan for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, true)), bootstrapSummary(plan)])
 }
 
 /** Each step's state, for lakegov status. */
 export function renderStatus(plan: BootstrapPlan): string {
   const lines = [`Lake status for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, step.status !== 'ok'))]
   lines.push(plan.summary.changes === 0 && plan.summary.blocked === 0 ? 'Everything matches lake.yaml.' : `${bootstrapSummary(plan)} Run lakegov bootstrap to fix what it can.`)
-  return lines.join('\n')
+  return terminalLines(lines)
 }
 
 /** What the run did. */
@@ -48,5 +49,5 @@ export function renderBootstrapRun(run: BootstrapRun): string {
   lines.push(`Bootstrap: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped${run.blocked.length > 0 ? `; blocked: ${run.blocked.join(', ')}` : ''}.`)
   if (run.verificationStatus) lines.push(`Registration verification: ${run.verificationStatus}.`)
   if (count('failed') > 0) lines.push('Fix the error and run bootstrap again: it continues from where it stopped.')
-  return lines.join('\n')
+  return terminalLines(lines)
 }

@@ -1,4 +1,5 @@
 import type {CheckStatus, DoctorReport} from '../core/doctor/doctor'
+import {terminalLines} from './escape'
 
 const MARK: Record<CheckStatus, string> = {fail: 'fail', ok: 'ok  ', warn: 'warn'}
 
@@ -11,5 +12,5 @@ export function renderDoctorReport(report: DoctorReport): string {
   }
   const counts = (['ok', 'warn', 'fail'] as const).map((status) => `${report.checks.filter((check) => check.status === status).length} ${status}`)
   lines.push('', `${counts.join(', ')}`)
-  return lines.join('\n')
+  return terminalLines(lines)
 }

@@ -3,6 +3,7 @@ import type {GrantChange} from '../core/plan/diff'
 import {objectKey, type FilterState, type ObjectChange} from '../core/plan/objects'
 import type {Plan} from '../core/plan/plan'
 import {compareText} from '../core/order'
+import {escapeMarkdown, markdownCodeBlock, terminalLines} from './escape'
 
 const SIGN: Record<GrantChange['action'], string> = {grant: '+', revoke: '-', change: '~'}
 
@@ -127,12 +128,12 @@ export function renderPlanText(plan: Plan, label: (id: string) => string): strin
     }
   }
   lines.push('', summaryLine(plan))
-  return withLegend(lines, plan, '')
+  return withLegend(terminalLines(lines), plan, '')
 }
 
 /** The plan as a Markdown pull request comment. */
 export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): string {
-  const lines = [`### lakegov grants plan (${plan.account}, ${plan.region})`, '', `**${summaryLine(plan)}**`, '']
+  const lines = [`### lakegov grants plan (${escapeMarkdown(plan.account)}, ${escapeMarkdown(plan.region)})`, '', `**${summaryLine(plan)}**`, '']
   if (plan.broadening.length > 0) {
     lines.push(`> [!WARNING]`, `> ${plan.broadening.length} change(s) broaden access: ${[...new Set(plan.broadening.flatMap((entry) => entry.reasons))].join(', ')}.`, '')
   }
@@ -140,27 +141,25 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
     lines.push(`> [!CAUTION]`, `> ${plan.dangerous.length} unmanaged grant(s) are dangerous: ${plan.dangerous.map((entry) => `\`${entry.key}\` (${entry.reasons.join(', ')})`).join('; ')}.`, '')
   }
   if (plan.objects.length > 0) {
-    lines.push('```diff', ...plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), '```', '')
+    lines.push(...markdownCodeBlock(plan.objects.map((change) => objectLine(change).replace(/^~/, '!')), 'diff'), '')
   }
   if (plan.changes.length > 0) {
-    lines.push('```diff')
+    const diff: string[] = []
     for (const [principal, changes] of groupByPrincipal(plan.changes)) {
-      lines.push(`# ${label(principal)}`)
-      for (const change of changes) lines.push(`${SIGN[change.action] === '~' ? '!' : SIGN[change.action]} ${resourceKey(change.resource)}  ${what(change)}`)
+      diff.push(`# ${label(principal)}`)
+      for (const change of changes) diff.push(`${SIGN[change.action] === '~' ? '!' : SIGN[change.action]} ${resourceKey(change.resource)}  ${what(change)}`)
     }
-    lines.push('```')
+    lines.push(...markdownCodeBlock(diff, 'diff'))
   }
   if (plan.unmanaged.length > 0) {
-    lines.push('', `<details><summary>${plan.unmanaged.length} unmanaged grant(s) (not in the files; --prune revokes them)</summary>`, '', '```')
-    for (const grant of plan.unmanaged) lines.push(`${label(grant.principal)}  ${resourceKey(grant.resource)}  ${permissionList(grant.permissions, grant.grantable)}`)
-    lines.push('```', '</details>')
+    lines.push('', `<details><summary>${plan.unmanaged.length} unmanaged grant(s) (not in the files; --prune revokes them)</summary>`, '')
+    lines.push(...markdownCodeBlock(plan.unmanaged.map((grant) => `${label(grant.principal)}  ${resourceKey(grant.resource)}  ${permissionList(grant.permissions, grant.grantable)}`)), '</details>')
   }
-  return withLegend(lines, plan, '_')
+  return withLegend(lines.join('\n'), plan, '_')
 }
 
 /** Signs and the `*` of the grant option are explained once, under a plan that shows them. */
-function withLegend(lines: string[], plan: Plan, emphasis: string): string {
-  const body = lines.join('\n')
+function withLegend(body: string, plan: Plan, emphasis: string): string {
   if (plan.changes.length + plan.objects.length + plan.unmanaged.length === 0) return body
   const legend = ['+ grant, - revoke, ~ change (+PERMISSION added, -PERMISSION removed)']
   if (/[A-Z]\*/.test(body)) legend.push('PERMISSION* = with the grant option: the principal may grant it to others')

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import type {Finding, Rule, Severity} from '../core/audit/findings'
+import {escapeSarifText} from './escape'
 
 /** A SARIF level. */
 export type SarifLevel = 'error' | 'warning' | 'note'
@@ -149,7 +150,8 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
       ruleId: finding.ruleId,
       ruleIndex,
       level: LEVEL[finding.severity],
-      message: {text: `${finding.title}. ${finding.evidence} Fix: ${finding.fix}`},
+      // The finding's text names resources and principals read from the account: escaped (escapeSarifText).
+      message: {text: escapeSarifText(`${finding.title}. ${finding.evidence} Fix: ${finding.fix}`)},
       locations: locationsOf(finding, options.fallbackFile),
       partialFingerprints: {[FINGERPRINT_KEY]: fingerprintOf(finding)},
       properties: {severity: finding.severity, resource: finding.resource, ...(finding.principal ? {principal: finding.principal} : {})},

@@ -2,6 +2,7 @@ import type {TableDifference} from '../core/catalog/cloudtrail-table'
 import type {TablePlan} from '../core/catalog/table-plan'
 import type {GrantChange} from '../core/plan/diff'
 import type {TableRun} from '../workflows/table'
+import {terminalLines} from './escape'
 
 /** Struct types run to hundreds of characters; the full values are in --json. */
 const MAX_VALUE = 100
@@ -58,7 +59,7 @@ export function renderTablePlan(plan: TablePlan): string {
   } else {
     lines.push(`Lake Formation: governed; no IAM_ALLOWED_PRINCIPALS grant on ${name}.`)
   }
-  return lines.join('\n')
+  return terminalLines(lines)
 }
 
 /** What the run did. */
@@ -72,5 +73,5 @@ export function renderTableRun(plan: TablePlan, run: TableRun): string {
     if (outcome.status === 'skipped') lines.push(`  skipped  revoke ${outcome.key}`)
   }
   if (!run.ok) lines.push('Run lakegov table again as a data lake administrator: it revokes what is left.')
-  return lines.join('\n')
+  return terminalLines(lines)
 }

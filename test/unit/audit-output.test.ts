@@ -1,5 +1,6 @@
 import type {AccessRow} from '../../src/core/audit/access'
 import {csvField, renderAccessCsv, renderAccessCsvChunks, renderAccessJsonChunks, renderAccessMarkdown, renderAccessTable, type AccessReport} from '../../src/output/audit'
+import {stringifyJson} from '../../src/output/escape'
 
 function row(overrides: Partial<AccessRow>): AccessRow {
   return {
@@ -77,7 +78,7 @@ describe('streamed renderers', () => {
   ])('JSON with %s is byte for byte JSON.stringify(report, null, 2)', (_name, groups, warnings) => {
     const full: AccessReport = {...report(groups.flat()), warnings}
     const {rows: _rows, ...header} = full
-    expect([...renderAccessJsonChunks(header, groups)].join('')).toBe(`${JSON.stringify(full, null, 2)}\n`)
+    expect([...renderAccessJsonChunks(header, groups)].join('')).toBe(`${stringifyJson(full)}\n`)
   })
 
   it('CSV chunk by chunk is the whole CSV', () => {

@@ -4,6 +4,7 @@ import {BaseCommand, policiesFlag} from '../../base-command'
 import {RULES, SEVERITIES, meetsThreshold, type Severity} from '../../core/audit/findings'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import {countBySeverity, renderFindingsText, type FindingsReport} from '../../output/audit'
+import {stringifyJson} from '../../output/escape'
 import {renderSarif} from '../../output/sarif'
 import {computeFindings, loadAuditInputs, readAudit} from '../../workflows/audit'
 
@@ -47,8 +48,8 @@ ${describeExitCodes()}`
     }
     if (!this.jsonEnabled()) {
       const format = this.flags.format
-      if (format === 'sarif') this.log(JSON.stringify(renderSarif(findings, RULES, {version: this.config.version, fallbackFile: inputs.lakeFile}), null, 2))
-      else if (format === 'json') this.log(JSON.stringify(report, null, 2))
+      if (format === 'sarif') this.log(stringifyJson(renderSarif(findings, RULES, {version: this.config.version, fallbackFile: inputs.lakeFile})))
+      else if (format === 'json') this.log(stringifyJson(report))
       else this.log(renderFindingsText(report))
     }
     if (failOn && findings.some((finding) => meetsThreshold(finding.severity, failOn))) {

@@ -8,7 +8,7 @@ import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmS
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
 import {LAKE_SCHEMA} from './lake-schema'
 import {schemaIssues} from './schema-issues'
-import {YamlFile, type SourceRef, type YamlPath} from './source-map'
+import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import type {PolicyIssue, PolicySource} from './types'
 
 const validateSchema = new Ajv({allErrors: true, strict: false, verbose: true}).compile(LAKE_SCHEMA)
@@ -34,11 +34,10 @@ function isObject(value: unknown): value is Json {
  * and field; nothing here reads files or calls AWS.
  */
 export function parseLakeConfig(source: PolicySource): LakeParseResult {
-  const file = new YamlFile(source.path, source.text)
-  if (file.document.errors.length > 0) {
-    return {ok: false, issues: file.document.errors.map((error) => ({...file.at(error.pos[0]), message: `YAML syntax error: ${error.message.split('\n')[0]}`}))}
-  }
-  const value = file.value() ?? {}
+  const read = readYaml(source)
+  if (!read.ok) return read
+  const {file} = read
+  const value = read.value ?? {}
   if (!validateSchema(value)) return {ok: false, issues: schemaIssues(file, validateSchema.errors ?? [])}
   const doc = value as unknown as Json
   const issues: PolicyIssue[] = []

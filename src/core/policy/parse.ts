@@ -12,7 +12,7 @@ import {
 } from '../model/grant'
 import {isBroadPrincipal, principalKind} from './principals'
 import {GRANTS_SCHEMA} from './schema'
-import {YamlFile, type SourceRef, type YamlPath} from './source-map'
+import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import {schemaIssues} from './schema-issues'
 import {hintFor} from './suggest'
 import type {DesiredAssignment, DesiredFilter, DesiredGrant, DesiredTag, ParseResult, PolicyIssue, PolicySource, Scope} from './types'
@@ -227,12 +227,13 @@ export function parsePolicies(sources: PolicySource[]): ParseResult {
   const files: {file: YamlFile; doc: Json}[] = []
 
   for (const source of [...sources].sort((a, b) => compareText(a.path, b.path))) {
-    const file = new YamlFile(source.path, source.text)
-    if (file.document.errors.length > 0) {
-      for (const error of file.document.errors) collect.add(file.at(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
+    const read = readYaml(source)
+    if (!read.ok) {
+      collect.issues.push(...read.issues)
       continue
     }
-    const value = file.value() ?? {}
+    const {file} = read
+    const value = read.value ?? {}
     if (!validateSchema(value)) collect.issues.push(...schemaIssues(file, validateSchema.errors ?? []))
     if (isObject(value)) files.push({file, doc: value})
   }
