@@ -59,7 +59,18 @@ function lookupKey(source: Record<string, unknown>, name: string): unknown {
   return key === undefined ? undefined : source[key]
 }
 
-function projectValue(field: RecordField, value: unknown): unknown {
+function parsedJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    return value
+  }
+}
+
+function projectValue(field: RecordField, raw: unknown): unknown {
+  // SQL engines return structs, arrays and maps as JSON text (json_format); records hold them as objects.
+  const value = field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? parsedJson(raw) : raw
   if (value === undefined || value === null) return undefined
   switch (field.kind) {
     case 'string':
@@ -67,14 +78,9 @@ function projectValue(field: RecordField, value: unknown): unknown {
     case 'boolean':
       return value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined
     case 'json':
-      if (typeof value !== 'string') return value
-      try {
-        return JSON.parse(value) as unknown
-      } catch {
-        return value
-      }
+      return parsedJson(value)
     case 'map':
-      return isObject(value) && Object.keys(value).length > 0 ? value : typeof value === 'string' ? projectValue({...field, kind: 'json'}, value) : undefined
+      return isObject(value) && Object.keys(value).length > 0 ? value : undefined
     case 'struct':
       return isObject(value) ? projectStruct(field.fields ?? [], value) : undefined
     case 'structs': {
