@@ -7,7 +7,7 @@ import {mapLimited} from '../core/map-limited'
 import {duckdbViewSql, eventsSql, groupCountOfRow, summarySql, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
-import {checkCloudTrailHead, checkGzipComplete, type ObjectCache} from '../io/activity-cache'
+import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
 import {DuckDb, type DuckDbLimits} from './duckdb'
 import type {ActivityAsk, EngineAnswer, ProgressSink, SkippedObject} from './types'
 import type {WindowObject, WindowObjects} from './window-objects'
@@ -38,8 +38,19 @@ export interface LocalOptions {
   progress: ProgressSink
 }
 
-/** DuckDB reads each file as one JSON object; a CloudTrail file can be 50 MB of gzip, so allow 1 GiB of JSON. */
-const MAXIMUM_OBJECT_SIZE = 1024 ** 3
+/**
+ * DuckDB reads each file as one JSON object, and its default maximum_object_size (16 MiB) fails on
+ * large CloudTrail files (up to 50 MB of gzip). Its read buffer is twice the maximum, so rather than
+ * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers.
+ */
+async function maximumObjectSizeOf(files: readonly string[]): Promise<number> {
+  const sizes = await mapLimited(files, 32, (file) => gzipUncompressedSize(file))
+  return Math.max(16 * 1024 ** 2, Math.max(0, ...sizes) + 1024 ** 2)
+}
+
+function isResourceError(error: unknown): boolean {
+  return /out of memory|memory limit|could not allocate|failed to allocate/i.test((error as Error).message)
+}
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`
@@ -84,7 +95,7 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
  * Finds the files DuckDB cannot read (a gzip corrupt past its start, JSON that is not an object),
  * one by one: only after a query over all of them failed.
  */
-async function unreadableFiles(db: DuckDb, files: readonly string[]): Promise<Map<string, string>> {
+async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObjectSize: number): Promise<Map<string, string>> {
   const bad = new Map<string, string>()
   for (const file of files) {
     const gzip = await checkGzipComplete(file)
@@ -93,9 +104,11 @@ async function unreadableFiles(db: DuckDb, files: readonly string[]): Promise<Ma
       continue
     }
     try {
-      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize: MAXIMUM_OBJECT_SIZE}))
+      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize}))
       await db.query('SELECT count(*) AS n FROM lakegov_probe', [])
     } catch (error) {
+      // Memory is the machine's problem, not the file's: never blame (and skip) a file for it.
+      if (isResourceError(error)) throw error
       bad.set(file, `unreadable (${(error as Error).message.split('\n')[0]})`)
     }
   }
@@ -124,17 +137,19 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   if (files.length === 0) return answer([])
 
   const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE)
+  const maximumObjectSize = await maximumObjectSizeOf(files)
   const db = await DuckDb.open(options.limits)
   try {
     const run = async () => {
-      await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize: MAXIMUM_OBJECT_SIZE}))
+      await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize}))
       return db.query(statement.text, statement.params)
     }
     try {
       return answer(await run())
     } catch (error) {
+      if (isResourceError(error)) throw error
       options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
-      const bad = await unreadableFiles(db, files)
+      const bad = await unreadableFiles(db, files, maximumObjectSize)
       if (bad.size === 0) throw error
       for (const [file, reason] of bad) {
         skipped.push({key: fetched.fileKeys.get(file) ?? file, reason})

@@ -6,7 +6,7 @@
  * recently used entries go first) and `lakegov activity clear-cache` empties it.
  */
 import {createReadStream} from 'node:fs'
-import {mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile} from 'node:fs/promises'
+import {mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {createGunzip, gunzipSync, constants as zlibConstants} from 'node:zlib'
@@ -35,6 +35,23 @@ export function checkCloudTrailHead(bytes: Uint8Array): string | undefined {
     return `corrupt gzip (${(error as Error).message})`
   }
   return /^\s*\{\s*"Records"\s*:\s*\[/.test(head) ? undefined : 'not a CloudTrail log file (no Records array)'
+}
+
+/**
+ * A gzip file's uncompressed size from its trailer (ISIZE, the size modulo 2^32: RFC 1952, 2.3.1),
+ * read without decompressing. DuckDB needs a maximum_object_size above it.
+ */
+export async function gzipUncompressedSize(file: string): Promise<number> {
+  const handle = await open(file, 'r')
+  try {
+    const {size} = await handle.stat()
+    if (size < 4) return 0
+    const buffer = Buffer.alloc(4)
+    await handle.read(buffer, 0, 4, size - 4)
+    return buffer.readUInt32LE(0)
+  } finally {
+    await handle.close()
+  }
 }
 
 /** Whether a gzip file decompresses to the end; the reason when it does not. */
