@@ -60,3 +60,27 @@ export function sandboxSdkConfig(endpoint = sandboxEndpoint(), maxAttempts?: num
     ...(maxAttempts === undefined ? {} : {maxAttempts}),
   }
 }
+
+/** The sandbox's CloudTrail settings. */
+export interface SandboxCloudTrailSettings {
+  /** LookupEvents calls accepted per second per region (AWS: 2); 0 means no limit. */
+  lookupEventsPerSecond: number
+}
+
+/** Changes the LookupEvents rate limit (and forgets the calls counted so far). Returns the settings in force. */
+export async function setSandboxCloudTrail(settings: Partial<SandboxCloudTrailSettings>): Promise<SandboxCloudTrailSettings> {
+  return call<SandboxCloudTrailSettings>('POST', '/_sandbox/cloudtrail', settings)
+}
+
+/** The sandbox's Athena controls. */
+export interface SandboxAthenaControls {
+  /** Hold queries in RUNNING until set back to false (or until StopQueryExecution). */
+  holdRunning: boolean
+  /** How long a query stays QUEUED, in ms (20 by default). */
+  queuedMs: number
+}
+
+/** Changes the Athena controls; `holdRunning: false` releases held queries. Reset restores the defaults. */
+export async function setSandboxAthena(controls: Partial<SandboxAthenaControls>): Promise<SandboxAthenaControls> {
+  return call<SandboxAthenaControls>('POST', '/_sandbox/athena', controls)
+}

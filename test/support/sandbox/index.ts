@@ -6,6 +6,9 @@ import {BucketPolicies} from './s3-policies'
 import {startMoto} from './moto'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
+import {AthenaService} from './athena/athena'
+import {CloudTrailLogStore} from './cloudtrail/log-store'
+import {DEFAULT_LOOKUP_EVENTS_PER_SECOND, LookupEventsService} from './cloudtrail/lookup-events'
 import type {FaultOptions, Sandbox, SandboxOptions} from './types'
 
 export type {FailNextRule, FaultKind, FaultOptions, Sandbox, SandboxOptions, SandboxStats} from './types'
@@ -32,23 +35,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const bucketPolicies = new BucketPolicies(moto.endpoint)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
+  const cloudTrailLogs = new CloudTrailLogStore(moto.endpoint, log)
+  const lookupEvents = new LookupEventsService(cloudTrailLogs, accountId, options.lookupEventsPerSecond ?? DEFAULT_LOOKUP_EVENTS_PER_SECOND)
+  const athena = new AthenaService({motoEndpoint: moto.endpoint, accountId, log, memoryLimit: options.athenaMemoryLimit, threads: options.athenaThreads})
 
   const reset = async () => {
     // The Glue extension first: its crawls in flight must stop writing before moto is wiped under them.
     glue.reset()
     bucketPolicies.reset()
+    athena.reset()
     await moto.reset()
+    cloudTrailLogs.reset()
+    lookupEvents.reset()
     model.reset()
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, faults, stats, cloudTrailLogs, lookupEvents, athena, reset, log})
 
   let port: number
   try {
     port = await listen(gateway, options.port ?? 0)
   } catch (error) {
     glue.close()
+    athena.close()
     await moto.stop()
     throw error
   }
@@ -69,6 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stop() {
       // Idempotent: teardown code and signal handlers may both call it.
       glue.close()
+      athena.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })
