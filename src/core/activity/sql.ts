@@ -1,8 +1,7 @@
 /**
  * The SQL of the local (DuckDB) and athena (Trino) engines: one text for both. It reads the CloudTrail
  * table's columns (lowercase, nested structs: see src/core/catalog/cloudtrail-table.ts) and only
- * functions both dialects share, except json_format, which Trino has and a DuckDB macro shims
- * (DUCKDB_MACROS). Every value is a `?` parameter, never spliced into the text; the one exception is
+ * functions both dialects share (DUCKDB_MACROS shims any Trino function DuckDB lacks). Every value is a `?` parameter, never spliced into the text; the one exception is
  * the LIMIT, an integer lakegov validated, because Athena does not document parameters there.
  */
 import type {GroupCount} from './summary'
@@ -89,7 +88,8 @@ GROUP BY 1`,
 
 function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
   const column = field.name.toLowerCase()
-  return field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? `json_format(CAST(${column} AS JSON)) AS ${column}` : column
+  // A JSON value comes back from Athena as its JSON text, and from DuckDB as JSON: both parse alike.
+  return field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? `CAST(${column} AS JSON) AS ${column}` : column
 }
 
 /** The matching events, newest first, one per eventID, as the table's columns (structs as JSON text). */
@@ -115,8 +115,12 @@ export function groupCountOfRow(row: Record<string, unknown>): GroupCount {
   return {key: String(row.group_key ?? ''), count: Number(row.event_count), firstSeen: String(row.first_seen ?? ''), lastSeen: String(row.last_seen ?? '')}
 }
 
-/** The Trino functions the shared SQL uses that DuckDB lacks, as DuckDB macros. */
-export const DUCKDB_MACROS = ['CREATE OR REPLACE TEMP MACRO json_format(j) AS CAST(j AS VARCHAR)']
+/**
+ * The Trino functions the shared SQL uses that DuckDB lacks, as DuckDB macros. The SQL keeps to
+ * functions both dialects have (COALESCE, NULLIF, substr, regexp_extract, count(DISTINCT), min, max,
+ * row_number, CAST AS JSON), so none is needed today; a new Trino function gets its shim here.
+ */
+export const DUCKDB_MACROS: readonly string[] = []
 
 /** A string as an Athena ExecutionParameters value: a SQL literal, quotes doubled (Athena API reference, ExecutionParameters). */
 export function athenaParameter(value: string): string {
