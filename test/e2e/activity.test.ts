@@ -12,6 +12,9 @@ import path from 'node:path'
 import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {CreateBucketCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 
+import Ajv from 'ajv'
+
+import {ACTIVITY_EVENTS_SCHEMA, ACTIVITY_SUMMARY_SCHEMA} from '../../src/core/activity/output-schema'
 import type {EventsOutput, SummaryOutput} from '../../src/output/activity'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
@@ -38,10 +41,17 @@ function lakegov(...args: string[]): Promise<CliResult> {
   return runCli([...args, '--policies', policies], env, ROOT)
 }
 
+const ajv = new Ajv({strict: false})
+const validators = {events: ajv.compile(ACTIVITY_EVENTS_SCHEMA), summary: ajv.compile(ACTIVITY_SUMMARY_SCHEMA)}
+
+/** Runs with --json, and checks the output against its published schema. */
 async function json<T>(...args: string[]): Promise<T> {
   const result = await lakegov(...args, '--json')
   if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`)
-  return parseJson<T>(result)
+  const out = parseJson<T>(result)
+  const validate = validators[args[1] as 'events' | 'summary']
+  if (!validate(out)) throw new Error(`${args[1]} --json does not match its schema: ${ajv.errorsText(validate.errors)}`)
+  return out
 }
 
 const window = () => ['--from', from, '--to', to, '--region', REGIONS.join(','), '--output-location', 's3://athena-results/q/']
@@ -117,7 +127,7 @@ describe('lakegov activity: one answer from three engines', () => {
 
   it('events --errors of mutating calls: the same records, newest first, on every engine', async () => {
     const expected = truth((record) => record.readOnly === false && record.errorCode !== undefined)
-      .sort((a, b) => (a.eventTime === b.eventTime ? (a.eventID < b.eventID ? 1 : -1) : String(a.eventTime) < String(b.eventTime) ? 1 : -1))
+      .sort((a, b) => (a.eventTime === b.eventTime ? (String(a.eventID) < String(b.eventID) ? 1 : -1) : String(a.eventTime) < String(b.eventTime) ? 1 : -1))
       .map((record) => record.eventID)
     expect(expected.length).toBeGreaterThan(0)
     const outputs: EventsOutput[] = []
