@@ -95,6 +95,17 @@ export abstract class ActivityCommand<T extends typeof Command> extends BaseComm
     })
   }
 
+  /**
+   * oclif exits 1 for a value outside a flag's options; lakegov's contract is 64 (usage), with the
+   * valid values named (oclif's message already lists them).
+   */
+  override async catch(error: Error): Promise<unknown> {
+    if (/^Expected --[\w-]+=.* to be one of: /.test(error.message)) {
+      return super.catch(new LakegovError(error.message.split('\n')[0], {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['See --help for the valid values.']}))
+    }
+    return super.catch(error)
+  }
+
   /** --format json means --json. */
   protected get wantsJson(): boolean {
     return this.jsonEnabled() || this.activityFlagValues.format === 'json'

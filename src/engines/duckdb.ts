@@ -25,9 +25,6 @@ export class DuckDb {
     const duckdb = require('@duckdb/node-api') as typeof import('@duckdb/node-api')
     const instance = await duckdb.DuckDBInstance.create(':memory:', {memory_limit: limits.memoryLimit, threads: String(limits.threads), enable_external_access: 'true'})
     const connection = await instance.connect()
-    // DuckDB 1.5's top-N window rewrite fails an internal assertion on the events query's
-    // row_number() de-duplication under ORDER BY ... LIMIT; the plain plan is correct.
-    await connection.run("SET disabled_optimizers = 'top_n_window_elimination'")
     for (const macro of DUCKDB_MACROS) await connection.run(macro)
     return new DuckDb(instance, connection)
   }

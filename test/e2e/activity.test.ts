@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
-import {CreateBucketCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 
 import Ajv from 'ajv'
 
@@ -19,7 +19,7 @@ import type {EventsOutput, SummaryOutput} from '../../src/output/activity'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, isManagementEvent, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
-import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
@@ -36,6 +36,7 @@ let cacheHome: string
 let from: string
 let to: string
 let env: NodeJS.ProcessEnv
+let strayKey: string
 
 function lakegov(...args: string[]): Promise<CliResult> {
   return runCli([...args, '--policies', policies], env, ROOT)
@@ -83,9 +84,8 @@ beforeAll(async () => {
   const first = new Date(Date.now() - 3 * DAY).toISOString().slice(0, 10)
   set = generateCloudTrail({seed: 14, start: first, days: 3, regions: REGIONS, filesPerDay: 3, eventsPerFile: 12})
   await uploadGeneratedCloudTrail(s3, set.files, {bucket: BUCKET})
-  // A stray object under a day prefix: skipped and reported with its key, and the run goes on.
   const day = `${first.replaceAll('-', '/')}`
-  await s3.send(new PutObjectCommand({Bucket: BUCKET, Key: `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/${day}/${ACCOUNT}_CloudTrail_us-east-1_notes.json.gz`, Body: 'not gzip at all'}))
+  strayKey = `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/${day}/${ACCOUNT}_CloudTrail_us-east-1_notes.json.gz`
   await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail'}}))
   const table = buildCloudTrailTable({database: 'cloudtrail', name: 'cloudtrail_logs', bucket: BUCKET, prefix: 'AWSLogs/', accounts: [ACCOUNT], regions: REGIONS, startDate: day})
   await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: table as never}))
@@ -150,18 +150,25 @@ describe('lakegov activity: one answer from three engines', () => {
     }
   })
 
-  it('local: skips and names a non-CloudTrail object, and a second run downloads nothing', async () => {
-    await lakegov('activity', 'summary', '--by', 'region', '--engine', 'local', ...window())
-    const before = await sandboxStats()
-    const again = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window())
-    expect(again.code).toBe(0)
-    const out = parseJson<SummaryOutput>(again)
-    expect(out.skipped).toEqual([expect.objectContaining({key: expect.stringContaining('_notes.json.gz')})])
-    expect(again.stderr).toMatch(/skipped s3:\/\/acme-cloudtrail-logs\/.*_notes\.json\.gz: not a gzip file/)
-    expect(again.stderr).toMatch(/0 downloaded/)
-    const after = await sandboxStats()
-    expect(JSON.stringify(after)).not.toBe('')
-    expect(before).toBeDefined()
+  it('local: skips and names a non-CloudTrail object and goes on, and a second run downloads nothing', async () => {
+    // A stray object under a day prefix (Athena itself fails on one: HIVE_CURSOR_ERROR), removed after this test.
+    const s3 = new S3Client({...sandboxSdkConfig(sandboxEndpoint(), 1), forcePathStyle: true})
+    await s3.send(new PutObjectCommand({Bucket: BUCKET, Key: strayKey, Body: 'not gzip at all'}))
+    try {
+      const expected = countsBy(truth(() => true), (record) => String(record.awsRegion))
+      const first = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window())
+      expect(first.code).toBe(0)
+      expect(parseJson<SummaryOutput>(first).rows.map(({key, count}) => ({key, count}))).toEqual(expected)
+      const again = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window())
+      expect(again.code).toBe(0)
+      const out = parseJson<SummaryOutput>(again)
+      expect(out.rows.map(({key, count}) => ({key, count}))).toEqual(expected)
+      expect(out.skipped).toEqual([{key: strayKey, reason: 'not a gzip file'}])
+      expect(again.stderr).toContain(`skipped s3://${BUCKET}/${strayKey}: not a gzip file`)
+      expect(again.stderr).toMatch(/, 0 downloaded \(0\.0 MiB\)/)
+    } finally {
+      await s3.send(new DeleteObjectCommand({Bucket: BUCKET, Key: strayKey}))
+    }
   })
 
   it('prints the engine and why, and refuses what an engine cannot answer', async () => {
@@ -175,8 +182,7 @@ describe('lakegov activity: one answer from three engines', () => {
     expect(old.stderr).toMatch(/--engine local or --engine athena/)
 
     const data = await lakegov('activity', 'events', '--engine', 'lookup', '--event-source', 's3', '--event-name', 'GetObject', '--region', 'us-east-1')
-    expect(data.code).toBe(64)
-    expect(data.stderr).toMatch(/data event/)
+    expect({code: data.code, stderr: data.stderr}).toEqual({code: 64, stderr: expect.stringMatching(/data event/)})
 
     const noTable = await lakegov('activity', 'events', '--engine', 'athena', '--table', 'nope', ...window())
     expect(noTable.code).toBe(3)

@@ -88,22 +88,26 @@ GROUP BY 1`,
 
 function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
   const column = field.name.toLowerCase()
+  if (column === 'eventid') return column
   // A JSON value comes back from Athena as its JSON text, and from DuckDB as JSON: both parse alike.
-  return field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? `CAST(${column} AS JSON) AS ${column}` : column
+  const value = field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? `CAST(${column} AS JSON)` : column
+  return `arbitrary(${value}) AS ${column}`
 }
 
-/** The matching events, newest first, one per eventID, as the table's columns (structs as JSON text). */
+/**
+ * The matching events, newest first, one per eventID, as the table's columns (structs as JSON).
+ * Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
+ * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
+ * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
+ */
 export function eventsSql(query: ActivityQuery, limit: number, table: SqlTable): SqlStatement {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
   const where = whereClause(query, table)
   return {
     text: `SELECT ${RECORD_FIELDS.map(columnSql).join(', ')}
-FROM (
-  SELECT *, row_number() OVER (PARTITION BY eventid ORDER BY eventtime) AS lakegov_copy
-  FROM ${table.name}
-  WHERE ${where.text}
-) deduplicated
-WHERE lakegov_copy = 1
+FROM ${table.name}
+WHERE ${where.text}
+GROUP BY eventid
 ORDER BY eventtime DESC, eventid DESC
 LIMIT ${limit}`,
     params: where.params,
@@ -116,11 +120,11 @@ export function groupCountOfRow(row: Record<string, unknown>): GroupCount {
 }
 
 /**
- * The Trino functions the shared SQL uses that DuckDB lacks, as DuckDB macros. The SQL keeps to
- * functions both dialects have (COALESCE, NULLIF, substr, regexp_extract, count(DISTINCT), min, max,
- * row_number, CAST AS JSON), so none is needed today; a new Trino function gets its shim here.
+ * The Trino functions the shared SQL uses that DuckDB lacks, as DuckDB macros. Besides arbitrary,
+ * the SQL keeps to functions both dialects have (COALESCE, NULLIF, substr, regexp_extract,
+ * count(DISTINCT), min, max, CAST AS JSON).
  */
-export const DUCKDB_MACROS: readonly string[] = []
+export const DUCKDB_MACROS: readonly string[] = ['CREATE OR REPLACE TEMP MACRO arbitrary(x) AS any_value(x)']
 
 /** A string as an Athena ExecutionParameters value: a SQL literal, quotes doubled (Athena API reference, ExecutionParameters). */
 export function athenaParameter(value: string): string {
