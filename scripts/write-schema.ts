@@ -2,12 +2,15 @@
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {ACTIVITY_EVENTS_SCHEMA, ACTIVITY_SUMMARY_SCHEMA} from '../src/core/activity/output-schema'
 import {LAKE_SCHEMA} from '../src/core/policy/lake-schema'
 import {GRANTS_SCHEMA} from '../src/core/policy/schema'
 
 export const SCHEMA_FILES: ReadonlyArray<readonly [string, object]> = [
   ['grants.schema.json', GRANTS_SCHEMA],
   ['lake.schema.json', LAKE_SCHEMA],
+  ['activity-events.schema.json', ACTIVITY_EVENTS_SCHEMA],
+  ['activity-summary.schema.json', ACTIVITY_SUMMARY_SCHEMA],
 ]
 
 export function schemaText(schema: object): string {

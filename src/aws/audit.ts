@@ -22,6 +22,7 @@ import {GetBucketPolicyCommand} from '@aws-sdk/client-s3'
 import type {AuditTable, IamPrincipalState} from '../core/audit/access'
 import {namedPolicy, policyProblems, type NamedPolicy} from '../core/iam'
 import type {ObservedTrail} from '../core/lake/observed'
+import {mapLimited} from '../core/map-limited'
 import type {AssignmentState} from '../core/plan/objects'
 import {resolveEndpoint, type AwsClients} from './clients'
 import {callAws, callAwsOrAbsent} from './errors'
@@ -80,20 +81,6 @@ function pairs(list: LFTagPair[] | undefined): Record<string, string> {
   // A resource carries one value per key; values are stored lowercase.
   for (const pair of list ?? []) if (pair.TagKey && pair.TagValues?.length) tags[pair.TagKey.toLowerCase()] = pair.TagValues[0].toLowerCase()
   return tags
-}
-
-/** Runs the tasks with at most `limit` in flight, keeping their order in the result. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await task(items[index])
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-  return results
 }
 
 /** The audit's own reads; the bucket, registration, settings and grants come from the bootstrap and grants adapters. */

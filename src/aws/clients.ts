@@ -1,5 +1,7 @@
+import type {AthenaClient} from '@aws-sdk/client-athena'
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import type {EC2Client} from '@aws-sdk/client-ec2'
 import type {GlueClient} from '@aws-sdk/client-glue'
 import type {IAMClient} from '@aws-sdk/client-iam'
 import type {KMSClient} from '@aws-sdk/client-kms'
@@ -12,7 +14,7 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
 /** The services lakegov talks to, keyed by the suffix of their AWS_ENDPOINT_URL_<SERVICE> variable. */
-export type ServiceName = 'lakeformation' | 'glue' | 'iam' | 's3' | 'sts' | 'kms' | 'cloudtrail' | 'logs'
+export type ServiceName = 'lakeformation' | 'glue' | 'iam' | 's3' | 'sts' | 'kms' | 'cloudtrail' | 'logs' | 'athena' | 'ec2'
 
 /** Everything that decides how lakegov reaches AWS: one value, built once per command. */
 export interface AwsContext {
@@ -33,6 +35,8 @@ export interface AwsContext {
 }
 
 const ENV_SUFFIX: Record<ServiceName, string> = {
+  athena: 'ATHENA',
+  ec2: 'EC2',
   cloudtrail: 'CLOUDTRAIL',
   kms: 'KMS',
   logs: 'CLOUDWATCH_LOGS',
@@ -109,9 +113,29 @@ export class AwsClients {
     return this.client('logs', () => new (require('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient)(clientConfig(this.context, 'logs')))
   }
 
+  get athena(): AthenaClient {
+    return this.client('athena', () => new (require('@aws-sdk/client-athena').AthenaClient)(clientConfig(this.context, 'athena')))
+  }
+
+  get ec2(): EC2Client {
+    return this.client('ec2', () => new (require('@aws-sdk/client-ec2').EC2Client)(clientConfig(this.context, 'ec2')))
+  }
+
+  /** A CloudTrail client for another region (LookupEvents is regional), built once per region. */
+  cloudtrailIn(region: string): CloudTrailClient {
+    return this.regional(`cloudtrail:${region}`, () => new (require('@aws-sdk/client-cloudtrail').CloudTrailClient)({...clientConfig(this.context, 'cloudtrail'), region}))
+  }
+
   /** The region the clients resolved: the flag, else the SDK's own chain (AWS_REGION, the profile). */
   async region(): Promise<string> {
     return this.sts.config.region()
+  }
+
+  private readonly regionalCache = new Map<string, unknown>()
+
+  private regional<T>(key: string, build: () => T): T {
+    if (!this.regionalCache.has(key)) this.regionalCache.set(key, build())
+    return this.regionalCache.get(key) as T
   }
 
   private client<T>(service: ServiceName, build: () => T): T {

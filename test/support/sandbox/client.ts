@@ -26,11 +26,21 @@ export function sandboxEndpoint(): string {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sandboxEndpoint()}${path}`, {
-    method,
-    headers: body === undefined ? undefined : {'content-type': 'application/json'},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
+  const send = () =>
+    fetch(`${sandboxEndpoint()}${path}`, {
+      method,
+      headers: body === undefined ? undefined : {'content-type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  let response: Response
+  try {
+    response = await send()
+  } catch (error) {
+    // A kept-alive socket the gateway closed as it was reused (seen once under load as ECONNRESET on
+    // /_sandbox/reset): every control route is idempotent, so one retry on a fresh socket is safe.
+    if ((error as {cause?: {code?: string}}).cause?.code !== 'ECONNRESET') throw error
+    response = await send()
+  }
   const text = await response.text()
   if (!response.ok) throw new Error(`Sandbox ${method} ${path} failed with HTTP ${response.status}: ${text}`)
   return JSON.parse(text) as T
@@ -59,4 +69,28 @@ export function sandboxSdkConfig(endpoint = sandboxEndpoint(), maxAttempts?: num
     credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'},
     ...(maxAttempts === undefined ? {} : {maxAttempts}),
   }
+}
+
+/** The sandbox's CloudTrail settings. */
+export interface SandboxCloudTrailSettings {
+  /** LookupEvents calls accepted per second per region (AWS: 2); 0 means no limit. */
+  lookupEventsPerSecond: number
+}
+
+/** Changes the LookupEvents rate limit (and forgets the calls counted so far). Returns the settings in force. */
+export async function setSandboxCloudTrail(settings: Partial<SandboxCloudTrailSettings>): Promise<SandboxCloudTrailSettings> {
+  return call<SandboxCloudTrailSettings>('POST', '/_sandbox/cloudtrail', settings)
+}
+
+/** The sandbox's Athena controls. */
+export interface SandboxAthenaControls {
+  /** Hold queries in RUNNING until set back to false (or until StopQueryExecution). */
+  holdRunning: boolean
+  /** How long a query stays QUEUED, in ms (20 by default). */
+  queuedMs: number
+}
+
+/** Changes the Athena controls; `holdRunning: false` releases held queries. Reset restores the defaults. */
+export async function setSandboxAthena(controls: Partial<SandboxAthenaControls>): Promise<SandboxAthenaControls> {
+  return call<SandboxAthenaControls>('POST', '/_sandbox/athena', controls)
 }

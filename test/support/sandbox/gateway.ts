@@ -11,6 +11,9 @@ import type {CloudTrailChecks} from './cloudtrail-checks'
 import type {KmsChecks} from './kms-checks'
 import type {BucketPolicies} from './s3-policies'
 import type {CallStats} from './stats'
+import type {CloudTrailLogStore} from './cloudtrail/log-store'
+import type {LookupEventsService} from './cloudtrail/lookup-events'
+import type {AthenaService} from './athena/athena'
 
 /** What the gateway fronts. */
 export interface GatewayParts {
@@ -30,6 +33,12 @@ export interface GatewayParts {
   faults: FaultInjector
   /** Counts calls. */
   stats: CallStats
+  /** The CloudTrail records in the sandbox's S3; told of every S3 write so that it lists again. */
+  cloudTrailLogs: CloudTrailLogStore
+  /** Serves CloudTrail LookupEvents, which moto lacks. */
+  lookupEvents: LookupEventsService
+  /** Serves Athena, whose SQL moto never runs. */
+  athena: AthenaService
   /** Clears everything, for POST /_sandbox/reset. */
   reset: () => Promise<void>
   /** Progress lines. */
@@ -117,6 +126,29 @@ export function createGateway(parts: GatewayParts): http.Server {
       await parts.reset()
       return sendJson(response, 200, {reset: true})
     }
+    if (route === 'GET /_sandbox/cloudtrail') return sendJson(response, 200, {lookupEventsPerSecond: parts.lookupEvents.rate})
+    if (route === 'POST /_sandbox/cloudtrail') {
+      const text = (await readBody(request)).toString('utf8')
+      try {
+        const input = (text.trim() === '' ? {} : JSON.parse(text)) as {lookupEventsPerSecond?: number}
+        const unknown = Object.keys(input).filter((key) => key !== 'lookupEventsPerSecond')
+        if (unknown.length > 0) throw new Error(`Unknown CloudTrail option(s): ${unknown.join(', ')}.`)
+        if (input.lookupEventsPerSecond !== undefined) parts.lookupEvents.setRate(input.lookupEventsPerSecond)
+      } catch (error) {
+        return sendJson(response, 400, {message: (error as Error).message})
+      }
+      return sendJson(response, 200, {lookupEventsPerSecond: parts.lookupEvents.rate})
+    }
+    if (route === 'GET /_sandbox/athena') return sendJson(response, 200, parts.athena.controls())
+    if (route === 'POST /_sandbox/athena') {
+      const text = (await readBody(request)).toString('utf8')
+      try {
+        parts.athena.setControls(text.trim() === '' ? {} : JSON.parse(text))
+      } catch (error) {
+        return sendJson(response, 400, {message: (error as Error).message})
+      }
+      return sendJson(response, 200, parts.athena.controls())
+    }
     if (route === 'POST /_sandbox/faults') {
       const text = (await readBody(request)).toString('utf8')
       try {
@@ -127,7 +159,7 @@ export function createGateway(parts: GatewayParts): http.Server {
       }
       return sendJson(response, 200, parts.faults.current())
     }
-    sendJson(response, 404, {message: `No sandbox route ${route}. Routes: GET /_sandbox/stats, GET|POST /_sandbox/faults, POST /_sandbox/reset.`})
+    sendJson(response, 404, {message: `No sandbox route ${route}. Routes: GET /_sandbox/stats, GET|POST /_sandbox/faults, GET|POST /_sandbox/cloudtrail, GET|POST /_sandbox/athena, POST /_sandbox/reset.`})
   }
 
   const serveAwsCall = async (request: http.IncomingMessage, response: http.ServerResponse) => {
@@ -146,6 +178,11 @@ export function createGateway(parts: GatewayParts): http.Server {
     if (trailCall) body ??= await readBody(request)
     const keyPolicyCall = service === 'kms' && parts.kms.handles(operation)
     if (keyPolicyCall) body ??= await readBody(request)
+    const lookupCall = service === 'cloudtrail' && operation === 'LookupEvents'
+    const athenaCall = service === 'athena' && parts.athena.handles(operation)
+    if (lookupCall || athenaCall) body ??= await readBody(request)
+    // Any S3 write may add, change or remove a CloudTrail log file: LookupEvents lists again.
+    if (service === 's3' && method !== 'GET' && method !== 'HEAD') parts.cloudTrailLogs.invalidate()
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
 
@@ -167,6 +204,8 @@ export function createGateway(parts: GatewayParts): http.Server {
       const answer = await handleRestJson(parts.model, {method, path: url, body: (body ?? Buffer.alloc(0)).toString('utf8'), region})
       return send(response, method, answer)
     }
+    if (lookupCall) return send(response, method, await parts.lookupEvents.handle(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1'))
+    if (athenaCall) return send(response, method, await parts.athena.handle(operation, body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1'))
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
     if (trailCall) {
       const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1')

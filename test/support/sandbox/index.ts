@@ -9,6 +9,9 @@ import {startMoto} from './moto'
 import {createMotoCatalog} from './moto-catalog'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
+import {AthenaService} from './athena/athena'
+import {CloudTrailLogStore} from './cloudtrail/log-store'
+import {DEFAULT_LOOKUP_EVENTS_PER_SECOND, LookupEventsService} from './cloudtrail/lookup-events'
 import type {FaultOptions, Sandbox, SandboxOptions} from './types'
 
 export type {FailNextRule, FaultKind, FaultOptions, Sandbox, SandboxOptions, SandboxStats} from './types'
@@ -38,17 +41,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const kms = new KmsChecks(moto.endpoint)
   const glue = new GlueExtension({motoEndpoint: moto.endpoint, model, accountId, crawlPhaseMs: options.crawlPhaseMs, log})
   const stats = new CallStats()
+  const cloudTrailLogs = new CloudTrailLogStore(moto.endpoint, log)
+  const lookupEvents = new LookupEventsService(cloudTrailLogs, accountId, options.lookupEventsPerSecond ?? DEFAULT_LOOKUP_EVENTS_PER_SECOND)
+  const athena = new AthenaService({motoEndpoint: moto.endpoint, accountId, log, memoryLimit: options.athenaMemoryLimit, threads: options.athenaThreads})
 
   const reset = async () => {
     // The Glue extension first: its crawls in flight must stop writing before moto is wiped under them.
     glue.reset()
     bucketPolicies.reset()
+    athena.reset()
     await moto.reset()
+    cloudTrailLogs.reset()
+    lookupEvents.reset()
     model.reset()
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, kms, faults, stats, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, kms, faults, stats, cloudTrailLogs, lookupEvents, athena, reset, log})
 
   let port: number
   try {
@@ -58,6 +67,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     catalog.close()
     cloudTrail.close()
     kms.close()
+    athena.close()
     await moto.stop()
     throw error
   }
@@ -81,6 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       catalog.close()
       cloudTrail.close()
       kms.close()
+      athena.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })

@@ -8,13 +8,14 @@ import {parseArgs} from 'node:util'
 import {startSandbox} from './index'
 import type {SandboxOptions} from './types'
 
-const USAGE = `Usage: npm run sandbox -- [--port N] [--latency-ms X] [--throttle-rate R] [--error-rate R] [--seed S] [--account-id ID] [--verbose]
+const USAGE = `Usage: npm run sandbox -- [--port N] [--latency-ms X] [--throttle-rate R] [--error-rate R] [--seed S] [--account-id ID] [--lookup-events-per-second N] [--verbose]
   --port N           gateway port on 127.0.0.1 (default: a free port)
   --latency-ms X     delay added to every AWS call
   --throttle-rate R  share of calls throttled, 0..1
   --error-rate R     share of calls failed, 0..1 (half 500s, half dropped connections)
   --seed S           seed for the fault draws (default 1)
   --account-id ID    the account the sandbox plays (default 123456789012)
+  --lookup-events-per-second N  CloudTrail LookupEvents rate per region (default 2, as AWS; 0 = no limit)
   --verbose          log every injected fault and moto's output to stderr`
 
 const EXIT_USAGE = 64
@@ -37,6 +38,7 @@ function parseOptions(argv: string[]): SandboxOptions & {help: boolean; verbose:
       'error-rate': {type: 'string'},
       seed: {type: 'string'},
       'account-id': {type: 'string'},
+      'lookup-events-per-second': {type: 'string'},
       verbose: {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
     },
@@ -53,6 +55,7 @@ function parseOptions(argv: string[]): SandboxOptions & {help: boolean; verbose:
     errorRate: number(values['error-rate'], '--error-rate', rate),
     seed: number(values.seed, '--seed', Number.isInteger),
     accountId,
+    lookupEventsPerSecond: number(values['lookup-events-per-second'], '--lookup-events-per-second', (n) => n >= 0),
   }
 }
 

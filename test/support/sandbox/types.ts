@@ -55,6 +55,12 @@ export interface SandboxOptions {
   log?: (line: string) => void
   /** How long a simulated Glue crawl stays RUNNING (at least) and then STOPPING, in ms; 300 when absent. */
   crawlPhaseMs?: number
+  /** CloudTrail LookupEvents calls accepted per second per region; AWS's 2 when absent, 0 for no limit. POST /_sandbox/cloudtrail changes it. */
+  lookupEventsPerSecond?: number
+  /** DuckDB memory_limit for the sandbox's Athena queries; '1GB' when absent. */
+  athenaMemoryLimit?: string
+  /** DuckDB threads for the sandbox's Athena queries; 2 when absent. */
+  athenaThreads?: number
 }
 
 /** A running sandbox: moto behind the gateway, with Lake Formation served by the model. */

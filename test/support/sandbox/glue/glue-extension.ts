@@ -5,6 +5,7 @@ import {IAMClient} from '@aws-sdk/client-iam'
 import {S3Client} from '@aws-sdk/client-s3'
 
 import type {LakeFormationModel} from '../../lakeformation/model'
+import {signedRegionOf} from '../../lakeformation/rest-json'
 import type {CannedResponse} from '../fault-responses'
 import {ClassifierStore} from './classifiers'
 import {type CrawlerDefinition, runCrawl} from './crawl'
@@ -47,8 +48,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 
 /** The region of a call, from its SigV4 scope; moto keeps one Glue catalog per region. */
 function regionOf(headers: http.IncomingHttpHeaders): string {
-  const authorization = String(headers.authorization ?? '')
-  return /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(authorization)?.[1] ?? 'us-east-1'
+  return signedRegionOf(String(headers.authorization ?? '')) ?? 'us-east-1'
 }
 
 /**

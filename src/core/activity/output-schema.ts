@@ -1,0 +1,82 @@
+/**
+ * The JSON Schemas of `lakegov activity summary --json` and `lakegov activity events --json`, a
+ * contract scripts rely on: the source of truth for policies/schema/activity-*.schema.json (written
+ * by `npm run schema`, kept equal by a test, and checked against real output by the e2e test).
+ * Fields may be added; none is removed or changes meaning.
+ */
+
+const iso = {type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$'}
+
+const common = {
+  engine: {enum: ['lookup', 'local', 'athena'], description: 'The engine that answered.'},
+  window: {
+    type: 'object',
+    required: ['from', 'to'],
+    properties: {from: {...iso, description: 'The first second of the window (UTC).'}, to: {...iso, description: 'The first second after the window (UTC).'}},
+    description: 'The half-open window [from, to).',
+  },
+  regions: {type: 'array', items: {type: 'string'}, description: 'The regions read.'},
+  reason: {type: 'string', description: 'Why this engine answered.'},
+  skipped: {
+    type: 'array',
+    items: {type: 'object', required: ['key', 'reason'], properties: {key: {type: 'string'}, reason: {type: 'string'}}},
+    description: 'Objects skipped by the local engine: not CloudTrail log files, or corrupt.',
+  },
+}
+
+export const ACTIVITY_SUMMARY_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'lakegov activity summary --json',
+  type: 'object',
+  required: ['engine', 'window', 'rows'],
+  properties: {
+    ...common,
+    by: {enum: ['service', 'event', 'principal', 'region', 'day', 'hour', 'ip', 'error', 'useragent'], description: 'What the rows are grouped by.'},
+    total: {type: 'integer', minimum: 0, description: 'Distinct events (by eventID) over every group, not only the rows shown.'},
+    rows: {
+      type: 'array',
+      description: 'The largest groups first (ties by key), at most --top.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'count', 'share', 'firstSeen', 'lastSeen'],
+        properties: {
+          key: {type: 'string', description: 'The principal\'s role or user ARN, the full event source (iam.amazonaws.com), the region, the day (yyyy-MM-dd), the hour (yyyy-MM-ddTHH)...; "" when the events lack the field.'},
+          count: {type: 'integer', minimum: 1, description: 'Distinct events (by eventID) in the group.'},
+          share: {type: 'number', minimum: 0, maximum: 1, description: 'count / total, rounded to 4 decimals.'},
+          firstSeen: {...iso, description: 'The earliest eventTime in the group.'},
+          lastSeen: {...iso, description: 'The latest eventTime in the group.'},
+        },
+      },
+    },
+  },
+}
+
+export const ACTIVITY_EVENTS_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'lakegov activity events --json',
+  type: 'object',
+  required: ['engine', 'window', 'events'],
+  properties: {
+    ...common,
+    events: {
+      type: 'array',
+      description: 'The matching events, newest first (ties by eventID, descending), each eventID once: the CloudTrail record, with the fields the CloudTrail table holds, under CloudTrail\'s names.',
+      items: {
+        type: 'object',
+        required: ['eventTime', 'eventID'],
+        properties: {
+          eventTime: iso,
+          eventID: {type: 'string'},
+          eventSource: {type: 'string'},
+          eventName: {type: 'string'},
+          awsRegion: {type: 'string'},
+          userIdentity: {type: 'object'},
+          readOnly: {type: 'boolean'},
+          requestParameters: {},
+          responseElements: {},
+        },
+      },
+    },
+  },
+}

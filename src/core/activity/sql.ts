@@ -1,0 +1,182 @@
+/**
+ * The SQL of the local (DuckDB) and athena (Trino) engines: one text for both. It reads the CloudTrail
+ * table's columns (lowercase, nested structs: see src/core/catalog/cloudtrail-table.ts) and only
+ * functions both dialects share (DUCKDB_MACROS shims any Trino function DuckDB lacks). Every value is a `?` parameter, never spliced into the text; the one exception is
+ * the LIMIT, an integer lakegov validated, because Athena does not document parameters there.
+ */
+import type {GroupCount} from './summary'
+import type {ActivityQuery, Grouping} from './query'
+import {windowDaysList} from './query'
+import {RECORD_FIELDS} from './record'
+
+/** A statement and its positional parameters, all strings. */
+export interface SqlStatement {
+  /** The SQL text, with `?` placeholders. */
+  text: string
+  /** One value per placeholder, in order. */
+  params: string[]
+}
+
+/** The table a statement reads. */
+export interface SqlTable {
+  /** The table reference, already quoted: `"cloudtrail"."cloudtrail_logs"`. */
+  name: string
+  /** The projected partition keys the table has, among account, region and timestamp. */
+  partitionKeys: readonly string[]
+}
+
+/** The role or user the call is counted for: the same precedence as principalKeyOf in principal.ts. */
+export const PRINCIPAL_KEY_SQL =
+  "COALESCE(NULLIF(useridentity.sessioncontext.sessionissuer.arn, ''), NULLIF(useridentity.arn, ''), NULLIF(useridentity.invokedby, ''), NULLIF(useridentity.principalid, ''), NULLIF(useridentity.type, ''), '')"
+
+const GROUP_KEY_SQL: Record<Grouping, string> = {
+  service: "COALESCE(eventsource, '')",
+  event: "COALESCE(eventname, '')",
+  principal: PRINCIPAL_KEY_SQL,
+  region: "COALESCE(awsregion, '')",
+  day: "substr(eventtime, 1, 10)",
+  hour: "substr(eventtime, 1, 13)",
+  ip: "COALESCE(sourceipaddress, '')",
+  error: "COALESCE(errorcode, '')",
+  useragent: "COALESCE(useragent, '')",
+}
+
+/**
+ * The WHERE clause. The `timestamp` partition (yyyy/MM/dd, the day the file was delivered) is
+ * constrained to the window's days so that Athena scans only them, and `region` too when the table
+ * has it; eventtime then trims to the exact window, compared as ISO strings, which sort in time order.
+ */
+export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement {
+  const conditions: string[] = []
+  const params: string[] = []
+  const add = (condition: string, ...values: string[]) => {
+    conditions.push(condition)
+    params.push(...values)
+  }
+  const days = windowDaysList(query.window)
+  if (table.partitionKeys.includes('timestamp')) add('"timestamp" BETWEEN ? AND ?', days[0], days.at(-1) ?? days[0])
+  const {filters} = query
+  if (filters.regions !== 'all') {
+    const marks = filters.regions.map(() => '?').join(', ')
+    if (table.partitionKeys.includes('region')) add(`region IN (${marks})`, ...filters.regions)
+    add(`awsregion IN (${marks})`, ...filters.regions)
+  }
+  add('eventtime >= ? AND eventtime < ?', query.window.from, query.window.to)
+  conditions.push('eventid IS NOT NULL')
+  if (filters.eventSource !== undefined) add('eventsource = ?', filters.eventSource)
+  if (filters.eventName !== undefined) add('eventname = ?', filters.eventName)
+  if (filters.errorsOnly) conditions.push("COALESCE(errorcode, '') <> ''")
+  if (filters.readOnly !== undefined) add('readonly = ?', String(filters.readOnly))
+  if (filters.principal !== undefined) {
+    if (filters.principal.startsWith('arn:')) add(`(${PRINCIPAL_KEY_SQL} = ? OR useridentity.arn = ?)`, filters.principal, filters.principal)
+    else add(`regexp_extract(${PRINCIPAL_KEY_SQL}, '[^/]+$') = ?`, filters.principal)
+  }
+  return {text: conditions.join('\n  AND '), params}
+}
+
+/** Counts per group: distinct eventIDs (CloudTrail can deliver an event twice), first and last seen. */
+export function summarySql(query: ActivityQuery, by: Grouping, table: SqlTable): SqlStatement {
+  const where = whereClause(query, table)
+  return {
+    text: `SELECT ${GROUP_KEY_SQL[by]} AS group_key, count(DISTINCT eventid) AS event_count, min(eventtime) AS first_seen, max(eventtime) AS last_seen
+FROM ${table.name}
+WHERE ${where.text}
+GROUP BY 1`,
+    params: where.params,
+  }
+}
+
+function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
+  const column = field.name.toLowerCase()
+  if (column === 'eventid') return column
+  // A JSON value comes back from Athena as its JSON text, and from DuckDB as JSON: both parse alike.
+  const value = field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? `CAST(${column} AS JSON)` : column
+  return `arbitrary(${value}) AS ${column}`
+}
+
+/**
+ * The matching events, newest first, one per eventID, as the table's columns (structs as JSON).
+ * Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
+ * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
+ * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
+ */
+export function eventsSql(query: ActivityQuery, limit: number, table: SqlTable): SqlStatement {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
+  const where = whereClause(query, table)
+  return {
+    text: `SELECT ${RECORD_FIELDS.map(columnSql).join(', ')}
+FROM ${table.name}
+WHERE ${where.text}
+GROUP BY eventid
+ORDER BY eventtime DESC, eventid DESC
+LIMIT ${limit}`,
+    params: where.params,
+  }
+}
+
+/** A summary row from SQL (every value a string on Athena) as a GroupCount. */
+export function groupCountOfRow(row: Record<string, unknown>): GroupCount {
+  return {key: String(row.group_key ?? ''), count: Number(row.event_count), firstSeen: String(row.first_seen ?? ''), lastSeen: String(row.last_seen ?? '')}
+}
+
+/**
+ * The Trino functions the shared SQL uses that DuckDB lacks, as DuckDB macros. Besides arbitrary,
+ * the SQL keeps to functions both dialects have (COALESCE, NULLIF, substr, regexp_extract,
+ * count(DISTINCT), min, max, CAST AS JSON).
+ */
+export const DUCKDB_MACROS: readonly string[] = ['CREATE OR REPLACE TEMP MACRO arbitrary(x) AS any_value(x)']
+
+/** A string as an Athena ExecutionParameters value: a SQL literal, quotes doubled (Athena API reference, ExecutionParameters). */
+export function athenaParameter(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`
+}
+
+function duckdbField(field: (typeof RECORD_FIELDS)[number], path: string): string {
+  const here = `${path}.${field.name}`
+  switch (field.kind) {
+    case 'struct':
+      return `struct_pack(${(field.fields ?? []).map((child) => `${child.name.toLowerCase()} := ${duckdbField(child, here)}`).join(', ')})`
+    case 'structs': {
+      const shape = Object.fromEntries((field.fields ?? []).map((child) => [child.name, 'VARCHAR']))
+      return `json_transform(rec->'${here}', '${JSON.stringify([shape])}')`
+    }
+    case 'map':
+      return `rec->'${here}'`
+    default:
+      return `rec->>'${here}'`
+  }
+}
+
+/** Options of the DuckDB view over downloaded CloudTrail files. */
+export interface DuckDbViewOptions {
+  /** The view's name. */
+  name: string
+  /** The local files (.json.gz), each under a path that keeps its S3 key's layout. */
+  files: readonly string[]
+  /** DuckDB's maximum_object_size, in bytes: a CloudTrail file is one JSON object and can be large. */
+  maximumObjectSize: number
+}
+
+/**
+ * The DuckDB view the local engine queries: the same columns as the CloudTrail table, built from each
+ * file's Records read as raw JSON (no schema inference, which drops fields first seen in later files),
+ * plus the partition columns taken from each file's path, as Athena's projection would. The file
+ * paths are lakegov's own cache paths, quoted.
+ */
+export function duckdbViewSql(options: DuckDbViewOptions): string {
+  const files = `[${options.files.map(sqlString).join(', ')}]`
+  const columns = RECORD_FIELDS.map((field) => `${duckdbField(field, '$')} AS ${field.name.toLowerCase()}`)
+  return `CREATE OR REPLACE TEMP VIEW ${options.name} AS
+SELECT ${columns.join(',\n  ')},
+  regexp_extract(filename, '/CloudTrail/[^/]+/(\\d{4}/\\d{2}/\\d{2})/', 1) AS "timestamp",
+  regexp_extract(filename, '/CloudTrail/([^/]+)/', 1) AS region,
+  regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account
+FROM (
+  SELECT filename, unnest(Records) AS rec
+  FROM read_json(${files}, columns = {'Records': 'JSON[]'}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
+) records`
+}

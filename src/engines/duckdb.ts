@@ -1,0 +1,48 @@
+/**
+ * The embedded DuckDB, loaded on first use: @duckdb/node-api is a native module of tens of megabytes,
+ * and no command but the local engine may pay for loading it.
+ */
+import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+
+import {DUCKDB_MACROS} from '../core/activity/sql'
+
+/** DuckDB's limits for a run. */
+export interface DuckDbLimits {
+  /** memory_limit, such as 512MB. */
+  memoryLimit: string
+  /** threads. */
+  threads: number
+}
+
+/** A connection with the Trino shims defined. */
+export class DuckDb {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(limits: DuckDbLimits): Promise<DuckDb> {
+    const duckdb = require('@duckdb/node-api') as typeof import('@duckdb/node-api')
+    const instance = await duckdb.DuckDBInstance.create(':memory:', {memory_limit: limits.memoryLimit, threads: String(limits.threads), enable_external_access: 'true'})
+    const connection = await instance.connect()
+    for (const macro of DUCKDB_MACROS) await connection.run(macro)
+    return new DuckDb(instance, connection)
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql)
+  }
+
+  /** Runs a statement with string parameters and returns its rows as JSON-friendly objects. */
+  async query(sql: string, params: readonly string[]): Promise<Record<string, unknown>[]> {
+    const prepared = await this.connection.prepare(sql)
+    params.forEach((value, index) => prepared.bindVarchar(index + 1, value))
+    const reader = await prepared.runAndReadAll()
+    return reader.getRowObjectsJson() as Record<string, unknown>[]
+  }
+
+  close(): void {
+    this.connection.closeSync()
+    this.instance.closeSync()
+  }
+}

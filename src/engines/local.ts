@@ -1,0 +1,173 @@
+/**
+ * The local engine: downloads the window's log objects into the cache (several at once; a cached
+ * object is never fetched again), then runs the shared SQL over them with an embedded DuckDB. Objects
+ * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
+ */
+import {mapLimited} from '../core/map-limited'
+import {duckdbViewSql, eventsSql, groupCountOfRow, summarySql, type SqlTable} from '../core/activity/sql'
+import type {ActivityQuery} from '../core/activity/query'
+import {projectRecord} from '../core/activity/record'
+import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
+import {DuckDb, type DuckDbLimits} from './duckdb'
+import type {ActivityAsk, EngineAnswer, ProgressSink, SkippedObject} from './types'
+import type {WindowObject, WindowObjects} from './window-objects'
+
+/** The view the shared SQL reads, named like the table `lakegov table` creates. */
+export const LOCAL_VIEW = 'cloudtrail_logs'
+
+/** The columns the view has, as the table's partitions: the SQL constrains them as it does on Athena. */
+const LOCAL_TABLE: SqlTable = {name: LOCAL_VIEW, partitionKeys: ['timestamp']}
+
+/** What the local engine needs. */
+export interface LocalPorts {
+  /** An object's bytes. */
+  getObject(bucket: string, key: string): Promise<Uint8Array>
+}
+
+/** Options of a local run. */
+export interface LocalOptions {
+  /** The bucket. */
+  bucket: string
+  /** The cache. */
+  cache: ObjectCache
+  /** Downloads in flight. */
+  concurrency: number
+  /** DuckDB's limits. */
+  limits: DuckDbLimits
+  /** Progress lines. */
+  progress: ProgressSink
+}
+
+/**
+ * DuckDB reads each file as one JSON object, and its default maximum_object_size (16 MiB) fails on
+ * large CloudTrail files (up to 50 MB of gzip). Its read buffer is twice the maximum, so rather than
+ * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers.
+ */
+async function maximumObjectSizeOf(files: readonly string[]): Promise<number> {
+  const sizes = await mapLimited(files, 32, (file) => gzipUncompressedSize(file))
+  return Math.max(16 * 1024 ** 2, Math.max(0, ...sizes) + 1024 ** 2)
+}
+
+function isResourceError(error: unknown): boolean {
+  return /out of memory|memory limit|could not allocate|failed to allocate/i.test((error as Error).message)
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+}
+
+/** Fetches (or finds in the cache) every object; returns the files to read and the objects skipped. */
+async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts, options: LocalOptions, stats: Record<string, number>): Promise<{files: string[]; skipped: SkippedObject[]; fileKeys: Map<string, string>}> {
+  const skipped: SkippedObject[] = []
+  const fileKeys = new Map<string, string>()
+  let done = 0
+  let lastReport = Date.now()
+  const files = await mapLimited(objects, options.concurrency, async (object) => {
+    const entry = options.cache.entryOf(options.bucket, object.key, object.etag)
+    let file = await options.cache.get(entry)
+    if (file) stats.cached += 1
+    else {
+      const reason = await options.cache.skippedReason(entry)
+      if (reason !== undefined) skipped.push({key: object.key, reason})
+      else {
+        const bytes = await ports.getObject(options.bucket, object.key)
+        stats.downloaded += 1
+        stats.downloadedBytes += bytes.length
+        const problem = checkCloudTrailHead(bytes)
+        if (problem) {
+          skipped.push({key: object.key, reason: problem})
+          await options.cache.markSkipped(entry, problem)
+        } else file = await options.cache.put(entry, bytes)
+      }
+    }
+    done += 1
+    if (Date.now() - lastReport > 1000) {
+      lastReport = Date.now()
+      options.progress(`local: ${done}/${objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache`)
+    }
+    if (file) fileKeys.set(file, object.key)
+    return file
+  })
+  return {files: files.filter((file): file is string => file !== undefined), skipped, fileKeys}
+}
+
+/**
+ * Finds the files DuckDB cannot read (a gzip corrupt past its start, JSON that is not an object),
+ * one by one: only after a query over all of them failed.
+ */
+async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObjectSize: number): Promise<Map<string, string>> {
+  const bad = new Map<string, string>()
+  for (const file of files) {
+    const gzip = await checkGzipComplete(file)
+    if (gzip) {
+      bad.set(file, gzip)
+      continue
+    }
+    try {
+      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize}))
+      await db.query('SELECT count(*) AS n FROM lakegov_probe', [])
+    } catch (error) {
+      // Memory is the machine's problem, not the file's: never blame (and skip) a file for it.
+      if (isResourceError(error)) throw error
+      bad.set(file, `unreadable (${(error as Error).message.split('\n')[0]})`)
+    }
+  }
+  return bad
+}
+
+/** Runs a query over the window's objects. */
+export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: WindowObjects, ports: LocalPorts, options: LocalOptions): Promise<EngineAnswer> {
+  const stats: Record<string, number> = {objects: window.objects.length, bytes: window.bytes, prefixes: window.prefixes, downloaded: 0, downloadedBytes: 0, cached: 0}
+  options.progress(`local: ${window.objects.length} files (${mib(window.bytes)}) in ${window.regions.length} region(s): ${window.regions.join(', ') || 'none'}`)
+  const fetched = await fetchObjects(window.objects, ports, options, stats)
+  options.progress(`local: ${window.objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache`)
+  const skipped = [...fetched.skipped]
+  let files = fetched.files
+  const answer = (rows: Record<string, unknown>[]): EngineAnswer => {
+    stats.files = files.length
+    if (ask.kind === 'summary') {
+      const groups = rows.map(groupCountOfRow)
+      stats.events = groups.reduce((sum, group) => sum + group.count, 0)
+      return {engine: 'local', regions: window.regions, groups, skipped, stats}
+    }
+    const events = rows.map(recordOfRow)
+    stats.events = events.length
+    return {engine: 'local', regions: window.regions, events, skipped, stats}
+  }
+  if (files.length === 0) return answer([])
+
+  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE)
+  const maximumObjectSize = await maximumObjectSizeOf(files)
+  const db = await DuckDb.open(options.limits)
+  try {
+    const run = async () => {
+      await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize}))
+      return db.query(statement.text, statement.params)
+    }
+    try {
+      return answer(await run())
+    } catch (error) {
+      if (isResourceError(error)) throw error
+      options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
+      const bad = await unreadableFiles(db, files, maximumObjectSize)
+      if (bad.size === 0) throw error
+      for (const [file, reason] of bad) {
+        skipped.push({key: fetched.fileKeys.get(file) ?? file, reason})
+        const key = fetched.fileKeys.get(file)
+        const object = window.objects.find((candidate) => candidate.key === key)
+        if (object) await options.cache.markSkipped(options.cache.entryOf(options.bucket, object.key, object.etag), reason)
+      }
+      files = files.filter((file) => !bad.has(file))
+      if (files.length === 0) return answer([])
+      return answer(await run())
+    }
+  } finally {
+    db.close()
+  }
+}
+
+/** A SQL row of the events query (structs as JSON text) as the projected record. */
+export function recordOfRow(row: Record<string, unknown>): Record<string, unknown> {
+  return projectRecord(row)
+}
+

@@ -1,0 +1,102 @@
+/**
+ * The lookup engine: CloudTrail LookupEvents, one region per call, 50 events a page, paced at the
+ * documented 2 requests per second per region so that it is never throttled, all regions side by
+ * side. It needs no lake, sees the last 90 days of management events only, and filters on the
+ * client what its one lookup attribute cannot.
+ */
+import {assertLookupCanAnswer} from '../core/activity/engine-choice'
+import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../core/activity/filter'
+import {LOOKUP_PAGE_SIZE, LOOKUP_REQUESTS_PER_SECOND, lookupAttributeOf, type LookupAttributeKey} from '../core/activity/lookup'
+import type {ActivityQuery} from '../core/activity/query'
+import {projectRecord, type CloudTrailRecord} from '../core/activity/record'
+import {groupRecords} from '../core/activity/summary'
+import type {ActivityAsk, EngineAnswer, ProgressSink} from './types'
+
+/** The calls the lookup engine makes. */
+export interface LookupPorts {
+  /** One LookupEvents page. */
+  lookupPage(request: {region: string; attribute?: {key: LookupAttributeKey; value: string}; startTime: string; endTime: string; maxResults: number; nextToken?: string}): Promise<{records: string[]; nextToken?: string}>
+  /** The enabled regions (EC2 DescribeRegions). */
+  enabledRegions(): Promise<string[]>
+}
+
+/** Options: the clock and sleep are injectable so that tests can check the pacing. */
+export interface LookupOptions {
+  /** Now, in ms. */
+  now: number
+  /** Progress lines. */
+  progress: ProgressSink
+  /** Requests per second per region; the documented 2 by default. */
+  requestsPerSecond?: number
+  /** Waits; setTimeout by default. */
+  sleep?: (ms: number) => Promise<void>
+  /** The clock; Date.now by default. */
+  clock?: () => number
+}
+
+/** Spaces calls at least `interval` ms apart. */
+export class Pacer {
+  private last = Number.NEGATIVE_INFINITY
+
+  constructor(
+    private readonly interval: number,
+    private readonly clock: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+
+  async wait(): Promise<void> {
+    const due = this.last + this.interval
+    const now = this.clock()
+    if (now < due) await this.sleep(due - now)
+    this.last = Math.max(due, this.clock())
+  }
+}
+
+/** Runs a query on LookupEvents. */
+export async function runLookup(query: ActivityQuery, ask: ActivityAsk, ports: LookupPorts, options: LookupOptions): Promise<EngineAnswer> {
+  assertLookupCanAnswer(query, options.now)
+  const regions = query.filters.regions === 'all' ? await ports.enabledRegions() : query.filters.regions
+  const attribute = lookupAttributeOf(query.filters)
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const clock = options.clock ?? Date.now
+  const interval = 1000 / (options.requestsPerSecond ?? LOOKUP_REQUESTS_PER_SECOND)
+  options.progress(`lookup: reading ${regions.length} region(s) side by side at ${options.requestsPerSecond ?? LOOKUP_REQUESTS_PER_SECOND} requests/s each${attribute ? `, by ${attribute.key}=${attribute.value}` : ''}: ${regions.join(', ')}`)
+  let pages = 0
+  let seen = 0
+  const perRegion = await Promise.all(
+    regions.map(async (region) => {
+      const pacer = new Pacer(interval, clock, sleep)
+      const found: CloudTrailRecord[] = []
+      let nextToken: string | undefined
+      do {
+        await pacer.wait()
+        // EndTime is inclusive in LookupEvents; the client-side filter keeps the window half-open.
+        const page = await ports.lookupPage({region, ...(attribute ? {attribute} : {}), startTime: query.window.from, endTime: query.window.to, maxResults: LOOKUP_PAGE_SIZE, ...(nextToken ? {nextToken} : {})})
+        pages += 1
+        seen += page.records.length
+        for (const text of page.records) {
+          const record = parseRecord(text)
+          if (record && matchesQuery(query, record)) found.push(record)
+        }
+        if (pages % 10 === 0) options.progress(`lookup: ${pages} pages, ${seen} events read`)
+        nextToken = page.nextToken
+      } while (nextToken)
+      return found
+    }),
+  )
+  options.progress(`lookup: ${pages} pages, ${seen} events read`)
+  const records = dedupeByEventId(perRegion.flat())
+  const stats = {pages, eventsRead: seen, events: records.length}
+  if (ask.kind === 'summary') return {engine: 'lookup', regions, groups: groupRecords(ask.by, records), skipped: [], stats}
+  const events = records.sort(compareNewestFirst).slice(0, ask.limit).map(projectRecord)
+  return {engine: 'lookup', regions, events, skipped: [], stats}
+}
+
+function parseRecord(text: string): CloudTrailRecord | undefined {
+  try {
+    const value = JSON.parse(text) as unknown
+    return typeof value === 'object' && value !== null ? (value as CloudTrailRecord) : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The local cache of CloudTrail objects the local engine reads. An entry is keyed by bucket, object
+ * key and ETag, so a changed object is fetched again and an unchanged one never is. Paths keep the
+ * key's layout (…/CloudTrail/REGION/YYYY/MM/DD/), which the DuckDB view reads its partition columns
+ * from. The cache lives in $XDG_CACHE_HOME/lakegov, else ~/.cache/lakegov; it is bounded (least
+ * recently used entries go first) and `lakegov activity clear-cache` empties it.
+ */
+import {createReadStream} from 'node:fs'
+import {mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {createGunzip, gunzipSync, constants as zlibConstants} from 'node:zlib'
+
+/** The default bound: 10 GiB. */
+export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3
+
+/** The cache folder: $XDG_CACHE_HOME/lakegov, else ~/.cache/lakegov. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache')
+  return path.join(base, 'lakegov')
+}
+
+function safe(part: string): string {
+  return part.replace(/[^A-Za-z0-9._=-]/g, '_')
+}
+
+/** Why an object is not a CloudTrail log file, or undefined when it looks like one. */
+export function checkCloudTrailHead(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return 'not a gzip file'
+  let head: string
+  try {
+    // Inflate only the start: enough to see the {"Records": opening without decompressing it all.
+    head = gunzipSync(bytes.subarray(0, 4096), {finishFlush: zlibConstants.Z_SYNC_FLUSH}).subarray(0, 64).toString('utf8')
+  } catch (error) {
+    return `corrupt gzip (${(error as Error).message})`
+  }
+  return /^\s*\{\s*"Records"\s*:\s*\[/.test(head) ? undefined : 'not a CloudTrail log file (no Records array)'
+}
+
+/**
+ * A gzip file's uncompressed size from its trailer (ISIZE, the size modulo 2^32: RFC 1952, 2.3.1),
+ * read without decompressing. DuckDB needs a maximum_object_size above it.
+ */
+export async function gzipUncompressedSize(file: string): Promise<number> {
+  const handle = await open(file, 'r')
+  try {
+    const {size} = await handle.stat()
+    if (size < 4) return 0
+    const buffer = Buffer.alloc(4)
+    await handle.read(buffer, 0, 4, size - 4)
+    return buffer.readUInt32LE(0)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Whether a gzip file decompresses to the end; the reason when it does not. */
+export async function checkGzipComplete(file: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const stream = createReadStream(file).pipe(createGunzip())
+    stream.on('data', () => undefined)
+    stream.on('end', () => resolve(undefined))
+    stream.on('error', (error) => resolve(`corrupt gzip (${error.message})`))
+  })
+}
+
+/** One object's place in the cache. */
+export interface CacheEntry {
+  /** The data file. */
+  file: string
+  /** The marker written when the object was found not to be a CloudTrail file, with the reason. */
+  skipMarker: string
+}
+
+/** The cache of CloudTrail objects. */
+export class ObjectCache {
+  constructor(
+    readonly root: string,
+    readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES,
+  ) {}
+
+  /** Where an object is cached: objects/BUCKET/KEY-FOLDERS/NAME.ETAG.json.gz. */
+  entryOf(bucket: string, key: string, etag: string): CacheEntry {
+    const parts = key.split('/').map(safe)
+    const name = parts.pop() ?? 'object'
+    const stem = name.replace(/\.json\.gz$/, '')
+    const file = path.join(this.root, 'objects', safe(bucket), ...parts, `${stem}.${safe(etag.replaceAll('"', '')) || 'noetag'}.json.gz`)
+    return {file, skipMarker: `${file}.skipped`}
+  }
+
+  /** The cached file if present (its access time refreshed, for eviction), else undefined. */
+  async get(entry: CacheEntry): Promise<string | undefined> {
+    try {
+      const now = new Date()
+      await utimes(entry.file, now, now)
+      return entry.file
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The reason an object was skipped before, if it was. */
+  async skippedReason(entry: CacheEntry): Promise<string | undefined> {
+    try {
+      return await readFile(entry.skipMarker, 'utf8')
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Stores an object's bytes; written to a temporary name first so that a crash leaves no half file. */
+  async put(entry: CacheEntry, bytes: Uint8Array): Promise<string> {
+    await mkdir(path.dirname(entry.file), {recursive: true})
+    const temporary = `${entry.file}.${process.pid}.partial`
+    await writeFile(temporary, bytes)
+    await rename(temporary, entry.file)
+    return entry.file
+  }
+
+  /** Remembers that an object is not a CloudTrail file, so the next run skips it without downloading it. */
+  async markSkipped(entry: CacheEntry, reason: string): Promise<void> {
+    await mkdir(path.dirname(entry.file), {recursive: true})
+    await writeFile(entry.skipMarker, reason)
+    await rm(entry.file, {force: true})
+  }
+
+  /** Evicts the least recently used files until the cache fits its bound, never one of `keep`. Returns the bytes freed. */
+  async prune(keep: ReadonlySet<string>): Promise<number> {
+    const files = await listFiles(path.join(this.root, 'objects'))
+    const stats = await Promise.all(files.map(async (file) => ({file, ...(await stat(file).then((s) => ({size: s.size, used: s.mtimeMs}), () => ({size: 0, used: 0})))})))
+    let total = stats.reduce((sum, entry) => sum + entry.size, 0)
+    let freed = 0
+    for (const entry of stats.sort((a, b) => a.used - b.used)) {
+      if (total <= this.maxBytes) break
+      if (keep.has(entry.file)) continue
+      await rm(entry.file, {force: true})
+      total -= entry.size
+      freed += entry.size
+    }
+    return freed
+  }
+
+  /** The cache's size: files and bytes. */
+  async size(): Promise<{files: number; bytes: number}> {
+    const files = await listFiles(path.join(this.root, 'objects'))
+    const sizes = await Promise.all(files.map((file) => stat(file).then((s) => s.size, () => 0)))
+    return {files: files.length, bytes: sizes.reduce((a, b) => a + b, 0)}
+  }
+
+  /** Empties the cache. */
+  async clear(): Promise<void> {
+    await rm(path.join(this.root, 'objects'), {recursive: true, force: true})
+  }
+}
+
+async function listFiles(directory: string): Promise<string[]> {
+  let entries
+  try {
+    entries = await readdir(directory, {withFileTypes: true})
+  } catch {
+    return []
+  }
+  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? listFiles(path.join(directory, entry.name)) : Promise.resolve([path.join(directory, entry.name)]))))
+  return nested.flat()
+}

@@ -1,0 +1,114 @@
+/**
+ * Renderers for `lakegov activity`: events and summaries as a padded table, CSV or markdown. Pure:
+ * data in, text out. The JSON output is the command's return value (schemas in
+ * policies/schema/activity-*.schema.json).
+ */
+import {principalKeyOf, sessionOf} from '../core/activity/principal'
+import type {TimeWindow} from '../core/activity/query'
+import type {CloudTrailRecord} from '../core/activity/record'
+import type {SummaryRow} from '../core/activity/summary'
+import {escapeCsvField, escapeMarkdown, escapeTerminal, terminalLines} from './escape'
+
+/** What `activity events --json` prints. */
+export interface EventsOutput {
+  /** The engine that answered. */
+  engine: string
+  /** The window. */
+  window: TimeWindow
+  /** The regions read. */
+  regions: string[]
+  /** Why this engine. */
+  reason: string
+  /** The events, newest first: each the CloudTrail record, with the fields the CloudTrail table holds. */
+  events: CloudTrailRecord[]
+  /** Objects skipped, with the reason. */
+  skipped: {key: string; reason: string}[]
+}
+
+/** What `activity summary --json` prints. */
+export interface SummaryOutput {
+  /** The engine that answered. */
+  engine: string
+  /** The window. */
+  window: TimeWindow
+  /** The regions read. */
+  regions: string[]
+  /** Why this engine. */
+  reason: string
+  /** The grouping. */
+  by: string
+  /** Distinct events over every group. */
+  total: number
+  /** The top groups. */
+  rows: SummaryRow[]
+  /** Objects skipped, with the reason. */
+  skipped: {key: string; reason: string}[]
+}
+
+/** The output formats besides --json. */
+export type ActivityFormat = 'table' | 'csv' | 'markdown' | 'json'
+
+const EVENT_HEADERS = ['time', 'principal', 'session', 'service', 'event', 'region', 'source ip', 'error'] as const
+
+function text(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value)
+}
+
+/** The cells of one event row. */
+export function eventCells(record: CloudTrailRecord): string[] {
+  return [
+    text(record.eventTime),
+    principalKeyOf(record),
+    sessionOf(record) ?? '',
+    text(record.eventSource),
+    text(record.eventName),
+    text(record.awsRegion),
+    text(record.sourceIPAddress),
+    text(record.errorCode),
+  ]
+}
+
+/** Table cells are escaped before widths are measured, so an escape sequence cannot misalign or rewrite the table. */
+function padded(headers: readonly string[], unsafeRows: string[][]): string[] {
+  const rows = unsafeRows.map((row) => row.map((cell) => escapeTerminal(cell)))
+  const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => row[index].length)))
+  const line = (values: readonly string[]) => values.map((value, index) => (index === values.length - 1 ? value : value.padEnd(widths[index]))).join('  ').trimEnd()
+  return [line(headers.map((header) => header.toUpperCase())), ...rows.map(line)]
+}
+
+function markdownTable(headers: readonly string[], rows: string[][]): string[] {
+  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map((cell) => escapeMarkdown(cell)).join(' | ')} |`)]
+}
+
+function csv(headers: readonly string[], rows: string[][]): string {
+  return [headers.join(','), ...rows.map((row) => row.map(escapeCsvField).join(','))].join('\r\n') + '\r\n'
+}
+
+function heading(output: {engine: string; window: TimeWindow; regions: string[]}): string {
+  return `${output.window.from} to ${output.window.to}, engine ${output.engine}, regions ${output.regions.join(', ') || 'none'}`
+}
+
+/** Events in a format. */
+export function renderEvents(output: EventsOutput, format: Exclude<ActivityFormat, 'json'>): string {
+  const rows = output.events.map(eventCells)
+  if (format === 'csv') return csv(EVENT_HEADERS.map((header) => header.replace(' ', '_')), rows)
+  if (format === 'markdown') return [`### Activity: ${escapeMarkdown(heading(output))}`, '', ...(rows.length === 0 ? ['No events.'] : markdownTable(EVENT_HEADERS, rows))].join('\n')
+  if (rows.length === 0) return `No events (${heading(output)}).`
+  return terminalLines([...padded(EVENT_HEADERS, rows), '', `${rows.length} event(s), newest first (${heading(output)}).`])
+}
+
+const SUMMARY_HEADERS = ['key', 'count', 'share', 'first seen', 'last seen'] as const
+
+function summaryCells(row: SummaryRow): string[] {
+  return [row.key === '' ? '(none)' : row.key, String(row.count), `${(row.share * 100).toFixed(1)}%`, row.firstSeen, row.lastSeen]
+}
+
+/** A summary in a format. */
+export function renderSummary(output: SummaryOutput, format: Exclude<ActivityFormat, 'json'>): string {
+  if (format === 'csv') return csv(['key', 'count', 'share', 'first_seen', 'last_seen'], output.rows.map((row) => [row.key, String(row.count), String(row.share), row.firstSeen, row.lastSeen]))
+  const headers = [output.by, ...SUMMARY_HEADERS.slice(1)]
+  const rows = output.rows.map(summaryCells)
+  if (format === 'markdown') return [`### Activity by ${output.by}: ${escapeMarkdown(heading(output))}`, '', ...(rows.length === 0 ? ['No events.'] : markdownTable(headers, rows))].join('\n')
+  if (rows.length === 0) return `No events (${heading(output)}).`
+  return terminalLines([...padded(headers, rows), '', `${output.total} event(s) in ${output.rows.length} shown group(s) (${heading(output)}).`])
+}

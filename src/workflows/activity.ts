@@ -1,0 +1,168 @@
+/**
+ * The composition root of `lakegov activity`: lake.yaml (io), the cache (io), the engines, and the
+ * AWS adapters they use. It chooses the engine (auto: see core/activity/engine-choice.ts), runs it,
+ * and returns its answer with the reason for the choice.
+ */
+import {AthenaAdapter} from '../aws/athena'
+import {AwsClients} from '../aws/clients'
+import {CloudTrailEventsAdapter} from '../aws/cloudtrail-events'
+import {Ec2Adapter} from '../aws/ec2'
+import {GlueTableAdapter} from '../aws/glue-tables'
+import {S3ObjectsAdapter} from '../aws/s3-objects'
+import {DEFAULT_TABLE_NAME} from '../core/catalog/table-options'
+import {chooseEngine, type EngineDecision} from '../core/activity/engine-choice'
+import type {ActivityQuery, EngineChoice} from '../core/activity/query'
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
+import type {LakeConfig} from '../core/lake/config'
+import {cacheRoot, ObjectCache} from '../io/activity-cache'
+import {loadLakeConfig} from '../io/lake-file'
+import {runAthena} from '../engines/athena'
+import {runLocal} from '../engines/local'
+import {runLookup} from '../engines/lookup'
+import type {ActivityAsk, EngineAnswer, ProgressSink} from '../engines/types'
+import {listWindowObjects, type WindowObjects} from '../engines/window-objects'
+
+/** How a run is set up, from the flags. */
+export interface ActivityRunOptions {
+  /** The policy directory holding lake.yaml. */
+  policies: string
+  /** --engine. */
+  engine: EngineChoice
+  /** --table: the CloudTrail table athena reads. */
+  table: string
+  /** --database (default: lake.yaml's). */
+  database?: string
+  /** --workgroup. */
+  workGroup: string
+  /** --output-location. */
+  outputLocation?: string
+  /** --max-scan in bytes: athena refuses a larger window before starting. */
+  maxScanBytes?: number
+  /** The cache's bound in bytes. */
+  cacheMaxBytes: number
+  /** Downloads in flight. */
+  concurrency: number
+  /** DuckDB's memory_limit. */
+  memoryLimit: string
+  /** DuckDB's threads. */
+  threads: number
+  /** Now, ms. */
+  now: number
+  /** Progress lines. */
+  progress: ProgressSink
+}
+
+/** The answer and how it was reached. */
+export interface ActivityRun extends EngineAnswer {
+  /** Why this engine. */
+  reason: string
+}
+
+async function loadLakeIfAny(policies: string, required: boolean): Promise<LakeConfig | undefined> {
+  try {
+    return (await loadLakeConfig(policies)).config
+  } catch (error) {
+    if (!required && error instanceof LakegovError && error.code === 'LAKE_FILE_MISSING') return undefined
+    throw error
+  }
+}
+
+function tableMissing(database: string, table: string): LakegovError {
+  return new LakegovError(`The CloudTrail table ${database}.${table} does not exist, so Athena has nothing to query.`, {
+    exitCode: ExitCode.InvalidPolicy,
+    code: 'ACTIVITY_NO_TABLE',
+    suggestions: ['Run `lakegov table` to create it (or pass --table NAME), or use --engine local.'],
+  })
+}
+
+/** Runs the query on the chosen engine. `clients` carry the profile and endpoint; the lake's region is applied here. */
+export async function runActivity(base: AwsClients, query: ActivityQuery, ask: ActivityAsk, options: ActivityRunOptions): Promise<ActivityRun> {
+  const lake = options.engine === 'lookup' ? undefined : await loadLakeIfAny(options.policies, options.engine !== 'auto')
+  const env = base.context.env ?? process.env
+  const homeRegion = lake?.region ?? base.context.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION
+  const clients = new AwsClients({...base.context, ...(homeRegion ? {region: homeRegion} : {})})
+  const s3 = new S3ObjectsAdapter(clients)
+  const progress = options.progress
+
+  let window: WindowObjects | undefined
+  const listWindow = async (): Promise<WindowObjects> => {
+    if (!lake) throw new Error('no lake')
+    window ??= await listWindowObjects(s3, {bucket: lake.bucket.name, prefix: lake.bucket.prefix}, query, progress)
+    return window
+  }
+  const database = options.database ?? lake?.database ?? ''
+  const glue = new GlueTableAdapter(clients)
+
+  let decision: EngineDecision
+  if (options.engine === 'auto' && lake) {
+    const listed = await listWindow()
+    const tableExists = listed.bytes > 0 ? (await glue.readTable(database, options.table)) !== undefined : false
+    decision = chooseEngine('auto', {hasLake: true, windowBytes: listed.bytes, tableExists})
+  } else decision = chooseEngine(options.engine, {hasLake: lake !== undefined})
+  progress(`engine: ${decision.engine}, because ${decision.reason}`)
+
+  let answer: EngineAnswer
+  if (decision.engine === 'lookup') {
+    const events = new CloudTrailEventsAdapter(clients)
+    const ec2 = new Ec2Adapter(clients)
+    answer = await runLookup(query, ask, {lookupPage: (request) => events.lookupPage(request), enabledRegions: () => ec2.enabledRegions()}, {now: options.now, progress})
+  } else if (decision.engine === 'local') {
+    if (!lake) throw new Error('local without a lake')
+    const listed = await listWindow()
+    const cache = new ObjectCache(cacheRoot(env), options.cacheMaxBytes)
+    answer = await runLocal(query, ask, listed, {getObject: (bucket, key) => s3.getObject(bucket, key)}, {bucket: lake.bucket.name, cache, concurrency: options.concurrency, limits: {memoryLimit: options.memoryLimit, threads: options.threads}, progress})
+    const freed = await cache.prune(new Set())
+    if (freed > 0) progress(`cache: freed ${freed} bytes to stay under ${options.cacheMaxBytes} bytes (${cache.root})`)
+    answer.stats.s3Calls = s3.calls
+  } else {
+    if (!lake) throw new Error('athena without a lake')
+    const existing = await glue.readTable(database, options.table)
+    if (!existing) throw tableMissing(database, options.table)
+    const partitionKeys = (existing.PartitionKeys ?? []).map((key) => key.Name.toLowerCase())
+    let regions = query.filters.regions === 'all' ? [] : query.filters.regions
+    if (options.maxScanBytes !== undefined) {
+      const listed = await listWindow()
+      if (listed.bytes > options.maxScanBytes) {
+        throw new LakegovError(`The window's log objects total ${listed.bytes} bytes, more than --max-scan ${options.maxScanBytes} bytes; the query was not started.`, {
+          exitCode: ExitCode.Usage,
+          code: 'ACTIVITY_MAX_SCAN',
+          suggestions: ['Shorten the window, name fewer --region values, or raise --max-scan.'],
+        })
+      }
+      if (regions.length === 0) regions = listed.regions
+    }
+    if (regions.length === 0) regions = regionsOfTable(existing.Parameters ?? {}, existing.StorageDescriptor?.Location ?? '')
+    const athena = new AthenaAdapter(clients)
+    answer = await runAthena(query, ask, athena, {
+      database,
+      table: {name: `"${database.replaceAll('"', '""')}"."${options.table.replaceAll('"', '""')}"`, partitionKeys},
+      workGroup: options.workGroup,
+      ...(options.outputLocation ? {outputLocation: options.outputLocation} : {}),
+      regions,
+      progress,
+    })
+  }
+  progress(`regions read: ${answer.regions.join(', ') || 'none'}`)
+  for (const skipped of answer.skipped) progress(`skipped s3://${lake?.bucket.name ?? ''}/${skipped.key}: ${skipped.reason}`)
+  return {...answer, reason: decision.reason}
+}
+
+/** The regions a CloudTrail table reads: its region projection, else the region in its location. */
+function regionsOfTable(parameters: Record<string, string>, location: string): string[] {
+  const values = parameters['projection.region.values']
+  if (values) return values.split(',').map((region) => region.trim()).filter(Boolean).sort()
+  const match = /\/CloudTrail\/([^/]+)/.exec(location)
+  return match ? [match[1]] : []
+}
+
+/** The default table name, shared with `lakegov table`. */
+export const DEFAULT_ACTIVITY_TABLE = DEFAULT_TABLE_NAME
+
+/** Empties the local cache; returns what it held. */
+export async function clearActivityCache(env: NodeJS.ProcessEnv = process.env): Promise<{root: string; files: number; bytes: number}> {
+  const cache = new ObjectCache(cacheRoot(env))
+  const size = await cache.size()
+  await cache.clear()
+  return {root: cache.root, ...size}
+}

@@ -1,0 +1,108 @@
+/**
+ * The SQL both SQL engines send, as text, and run by DuckDB over real-format files: for every filter
+ * and grouping it must give what the in-memory predicates (filter.ts, used by the lookup engine) give
+ * over the same records, so that the engines cannot drift apart.
+ */
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {gzipSync} from 'node:zlib'
+
+import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../../src/core/activity/filter'
+import {GROUPINGS, type ActivityQuery} from '../../src/core/activity/query'
+import {projectRecord} from '../../src/core/activity/record'
+import {athenaParameter, duckdbViewSql, eventsSql, groupCountOfRow, summarySql} from '../../src/core/activity/sql'
+import {groupRecords} from '../../src/core/activity/summary'
+import {DuckDb} from '../../src/engines/duckdb'
+import {generateCloudTrail} from '../support/cloudtrail-fixtures'
+
+jest.setTimeout(120_000)
+
+const TABLE = {name: '"cloudtrail"."cloudtrail_logs"', partitionKeys: ['region', 'timestamp']}
+const base = (filters: Partial<ActivityQuery['filters']> = {}): ActivityQuery => ({window: {from: '2026-11-24T06:00:00Z', to: '2026-11-26T00:00:00Z'}, filters: {regions: 'all', errorsOnly: false, ...filters}})
+
+describe('the SQL text', () => {
+  it('constrains the partitions, passes every value as a parameter and splices none', () => {
+    const query = base({regions: ['eu-west-1'], principal: "O'Brien", eventSource: 'iam.amazonaws.com', eventName: 'CreateRole', readOnly: false, errorsOnly: true})
+    const {text, params} = summarySql(query, 'principal', TABLE)
+    expect(text).toContain('"timestamp" BETWEEN ? AND ?')
+    expect(text).toContain('region IN (?)')
+    expect(text).not.toMatch(/O'Brien|CreateRole|iam\.amazonaws|2026|eu-west-1/)
+    expect(params).toEqual(['2026/11/24', '2026/11/25', 'eu-west-1', 'eu-west-1', '2026-11-24T06:00:00Z', '2026-11-26T00:00:00Z', 'iam.amazonaws.com', 'CreateRole', 'false', "O'Brien"])
+    expect(text.split('?').length - 1).toBe(params.length)
+    expect(athenaParameter("O'Brien")).toBe("'O''Brien'")
+  })
+
+  it('leaves out partition predicates the table lacks, and limits events to a validated integer', () => {
+    const {text} = eventsSql(base(), 25, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+    expect(text).not.toContain('region IN')
+    expect(text).toMatch(/LIMIT 25$/)
+    expect(() => eventsSql(base(), 0, TABLE)).toThrow(RangeError)
+  })
+
+  it('is one text for Athena and DuckDB: only the table reference differs', () => {
+    const athena = summarySql(base(), 'service', {name: '"cloudtrail"."cloudtrail_logs"', partitionKeys: ['timestamp']})
+    const duckdb = summarySql(base(), 'service', {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+    expect(duckdb.text).toBe(athena.text.replace('"cloudtrail"."cloudtrail_logs"', 'cloudtrail_logs'))
+    expect(duckdb.params).toEqual(athena.params)
+  })
+})
+
+describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
+  const set = generateCloudTrail({seed: 5, start: '2026-11-24', days: 2, regions: ['us-east-1', 'eu-west-1'], filesPerDay: 3, eventsPerFile: 25, includeAwsSamples: false, duplicateRate: 0.3})
+  let dir: string
+  let db: DuckDb
+  const delivered = set.files.flatMap((file) => file.records)
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lakegov-sql-'))
+    const files = set.files.map((file) => {
+      const target = path.join(dir, ...file.key.split('/'))
+      mkdirSync(path.dirname(target), {recursive: true})
+      writeFileSync(target, file.body())
+      return target
+    })
+    // A field first seen in a later file must survive (no schema inference).
+    const late = path.join(dir, 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2026', '11', '25', 'late.json.gz')
+    writeFileSync(late, gzipSync(JSON.stringify({Records: [{...delivered[0], eventID: 'late-1', eventTime: '2026-11-25T12:00:00Z', vpcEndpointId: 'vpce-1', tlsDetails: {tlsVersion: 'TLSv1.3'}}]})))
+    delivered.push({...delivered[0], eventID: 'late-1', eventTime: '2026-11-25T12:00:00Z', vpcEndpointId: 'vpce-1', tlsDetails: {tlsVersion: 'TLSv1.3'}})
+    db = await DuckDb.open({memoryLimit: '256MB', threads: 1})
+    await db.run(duckdbViewSql({name: 'cloudtrail_logs', files: [...files, late], maximumObjectSize: 16 * 1024 ** 2}))
+  })
+
+  afterAll(() => {
+    db?.close()
+    rmSync(dir, {recursive: true, force: true})
+  })
+
+  const roleOf = (record: Record<string, unknown>) => (record.userIdentity as {sessionContext?: {sessionIssuer?: {arn?: string}}})?.sessionContext?.sessionIssuer?.arn
+  const someRole = () => delivered.map(roleOf).find((arn) => arn !== undefined)!
+
+  const questions: [string, () => ActivityQuery][] = [
+    ['everything', () => base()],
+    ['a role by name', () => base({principal: someRole().slice(someRole().lastIndexOf('/') + 1)})],
+    ['a role by ARN', () => base({principal: someRole()})],
+    ['errors in one region', () => base({errorsOnly: true, regions: ['us-east-1']})],
+    ['read-only IAM', () => base({eventSource: 'iam.amazonaws.com', readOnly: true})],
+    ['mutating calls', () => base({readOnly: false})],
+  ]
+
+  it.each(questions)('summaries of %s, by every grouping', async (_name, question) => {
+    const query = question()
+    for (const by of GROUPINGS) {
+      const statement = summarySql(query, by, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+      const rows = (await db.query(statement.text, statement.params)).map(groupCountOfRow)
+      const expected = groupRecords(by, delivered.filter((record) => matchesQuery(query, record)))
+      const sort = (groups: {key: string}[]) => [...groups].sort((a, b) => (a.key < b.key ? -1 : 1))
+      expect(sort(rows)).toEqual(sort(expected))
+    }
+  })
+
+  it.each(questions)('events of %s: the same records, newest first, each once', async (_name, question) => {
+    const query = question()
+    const statement = eventsSql(query, 1000, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+    const rows = await db.query(statement.text, statement.params)
+    const expected = dedupeByEventId(delivered.filter((record) => matchesQuery(query, record))).sort(compareNewestFirst).map(projectRecord)
+    expect(rows.map((row) => projectRecord(row))).toEqual(expected)
+  })
+})
