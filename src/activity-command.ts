@@ -1,7 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import os from 'node:os'
 
-import type {AwsContext} from './aws/clients'
 import {BaseCommand, policiesFlag} from './base-command'
 import {ENGINE_CHOICES, buildActivityQuery, parseSize, type ActivityQuery} from './core/activity/query'
 import {LakegovError} from './core/errors'
@@ -47,8 +46,8 @@ function sizeFlag(flag: string, value: string | undefined): number | undefined {
 /** A command of the activity topic: builds the query from the flags and runs it. */
 export abstract class ActivityCommand<T extends typeof Command> extends BaseCommand<T> {
   /** --region here names the regions to read, not the AWS region: the lake's region (lake.yaml) or AWS_REGION is used. */
-  protected override awsContext(): AwsContext {
-    return {...super.awsContext(), region: undefined}
+  protected override regionFlag(): string | undefined {
+    return undefined
   }
 
   protected get activityFlagValues(): Record<string, unknown> {

@@ -63,7 +63,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const policiesDir = (flags as {policies?: string}).policies ?? process.env.LAKEGOV_POLICIES ?? 'policies'
     const lake = await readLakeRegion(policiesDir)
     if (lake) {
-      checkRegionAgrees(this.flags.region, lake.region, lake.where)
+      checkRegionAgrees(this.regionFlag(), lake.region, lake.where)
       this.lakeRegion = lake.region
     }
     if ((this.ctor as typeof BaseCommand).usesAws) await this.checkProfile()
@@ -86,9 +86,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.awsClients
   }
 
+  /** The AWS region the flags ask for; a command whose --region means something else says none. */
+  protected regionFlag(): string | undefined {
+    return this.flags.region
+  }
+
   protected awsContext(): AwsContext {
     return {
-      region: this.flags.region ?? this.lakeRegion,
+      region: this.regionFlag() ?? this.lakeRegion,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url']?.toString().replace(/\/$/, ''),
       maxAttempts: this.flags['max-attempts'],

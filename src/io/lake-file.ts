@@ -6,7 +6,7 @@ import {ExitCode} from '../core/exit-codes'
 import type {LakeConfig} from '../core/lake/config'
 import {PolicyInvalidError} from '../core/policy/errors'
 import {parseLakeConfig} from '../core/policy/lake-parse'
-import {YamlFile, type SourceRef} from '../core/policy/source-map'
+import type {SourceRef} from '../core/policy/source-map'
 import {displayPath} from './policy-files'
 
 /** Reads and validates <policies>/lake.yaml; throws PolicyInvalidError (exit 3) listing every problem. */
@@ -44,11 +44,13 @@ export async function readLakeRegion(policiesDir: string): Promise<{region: stri
   } catch {
     return undefined
   }
-  const file = new YamlFile(displayPath(absolute), text)
-  if (file.document.errors.length > 0) return undefined
-  const value = file.value() as {region?: unknown} | null
-  if (!value || typeof value !== 'object' || typeof value.region !== 'string' || value.region === '') return undefined
-  return {region: value.region, where: file.locate(['region'])}
+  // Only the top-level `region:` line is read here, without a YAML parse: the command's own load
+  // validates the whole file (exit 3 at its line), and a hostile file (10,000 levels of nesting)
+  // must be parsed once, not twice, on a stack deep enough to report it rather than crash.
+  const match = /^region:[ \t]*(?:"([^"\n]+)"|'([^'\n]+)'|([^\s#"']+))[ \t]*(?:#.*)?$/m.exec(text)
+  if (!match) return undefined
+  const line = text.slice(0, match.index).split('\n').length
+  return {region: match[1] ?? match[2] ?? match[3], where: {file: displayPath(absolute), line, column: 1, field: 'region'}}
 }
 
 /** lake.yaml when it exists, validated (exit 3 when invalid); undefined when there is none. */
