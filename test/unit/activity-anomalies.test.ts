@@ -1,6 +1,7 @@
 import {
   ANOMALY_RULES,
   SPIKE_THRESHOLD,
+  anomaliesReport,
   anomalyFingerprint,
   buildProfile,
   detectAnomalies,
@@ -222,5 +223,20 @@ describe('fingerprints and SARIF', () => {
   it('gives different anomalies different fingerprints', () => {
     const anomalies = detectAnomalies(input([...cleanWindow(), read(ANALYST, '2026-11-30T10:00:00Z', {sourceIp: '203.0.113.5'}), read(ANALYST, '2026-11-30T10:00:00Z', {sourceIp: '192.0.2.5'})]))
     expect(new Set(anomalies.map((anomaly) => anomaly.fingerprint)).size).toBe(2)
+  })
+})
+
+describe('anomaliesReport --fail-on', () => {
+  it('fails at or above the threshold, as audit findings does', () => {
+    const window = [...cleanWindow(), read(ANALYST, '2026-11-30T03:00:00Z')] // one LA004, low
+    expect(anomaliesReport(input(window), 'low')).toMatchObject({failing: true, failOn: 'low'})
+    expect(anomaliesReport(input(window), 'medium').failing).toBe(false)
+    expect(anomaliesReport(input(window)).failing).toBe(false)
+    expect(anomaliesReport(input(cleanWindow()), 'low')).toMatchObject({failing: false, anomalies: []})
+  })
+  it('renders every rule into SARIF, fired or not', () => {
+    const sarif = renderSarif(detectAnomalies(input(cleanWindow())), ANOMALY_RULES, {version: '0.0.0'})
+    expect(sarif.runs[0].tool.driver.rules.map((entry) => entry.id)).toEqual(['LA001', 'LA002', 'LA003', 'LA004', 'LA005', 'LA006', 'LA007'])
+    expect(sarif.runs[0].results).toEqual([])
   })
 })

@@ -37,7 +37,7 @@
  */
 import {createHash} from 'node:crypto'
 
-import type {Finding, Rule, Severity} from '../audit/findings'
+import {meetsThreshold, type Finding, type Rule, type Severity} from '../audit/findings'
 import {principalKeyOf} from './principal'
 import type {TimeWindow} from './query'
 import type {ReadEvent} from './reads'
@@ -474,4 +474,24 @@ export function detectAnomalies(input: AnomalyInput): Anomaly[] {
     ...governanceChanges(input),
   ]
   return all.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0) || ((a.principal ?? '') < (b.principal ?? '') ? -1 : 1))
+}
+
+/** `activity anomalies --json`. */
+export interface AnomaliesReport {
+  /** The window judged. */
+  window: TimeWindow
+  /** The baseline it was judged against. */
+  baseline: TimeWindow
+  /** The anomalies, most severe first. */
+  anomalies: Anomaly[]
+  /** --fail-on, when given. */
+  failOn?: Severity
+  /** Whether any anomaly is at or above --fail-on: the command then exits 7 (ExitCode.Findings), as `audit findings` does. */
+  failing: boolean
+}
+
+/** The report, with --fail-on judged by the audit's own severity comparison (meetsThreshold). */
+export function anomaliesReport(input: AnomalyInput, failOn?: Severity): AnomaliesReport {
+  const anomalies = detectAnomalies(input)
+  return {window: input.window, baseline: input.baseline.window, anomalies, ...(failOn ? {failOn} : {}), failing: failOn !== undefined && anomalies.some((entry) => meetsThreshold(entry.severity, failOn))}
 }
