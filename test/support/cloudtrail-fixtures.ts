@@ -1,5 +1,5 @@
-import {readFileSync, readdirSync} from 'node:fs'
-import {join, relative, sep} from 'node:path'
+import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {dirname, join, relative, sep} from 'node:path'
 
 import {PutObjectCommand, type S3Client} from '@aws-sdk/client-s3'
 
@@ -86,4 +86,23 @@ export async function uploadGeneratedCloudTrail(s3: S3Client, files: Iterable<Ge
   }
   await Promise.all(Array.from({length: Math.max(1, options.concurrency ?? 8)}, worker))
   return keys
+}
+
+/**
+ * Writes generated CloudTrail files under a local folder, in their S3 layout (DIR/AWSLogs/...), for
+ * baselines that read logs from disk (DuckDB over local files, zcat | jq). Streams: pass
+ * cloudTrailFiles(...) for large sets. Resolves with the number of files and bytes written.
+ */
+export function writeGeneratedCloudTrail(directory: string, files: Iterable<GeneratedLogFile>): {files: number; bytes: number} {
+  let count = 0
+  let bytes = 0
+  for (const file of files) {
+    const path = join(directory, ...file.key.split('/'))
+    mkdirSync(dirname(path), {recursive: true})
+    const body = file.body()
+    writeFileSync(path, body)
+    count += 1
+    bytes += body.length
+  }
+  return {files: count, bytes}
 }

@@ -124,3 +124,21 @@ describe('CloudTrail fixture generator', () => {
     expect(() => generateCloudTrail({accounts: ['12345']})).toThrow(/12-digit/)
   })
 })
+
+describe('CloudTrail fixture generator lateness', () => {
+  it('keeps every event within maxLateHours (plus the usual 15 minutes) of its delivery', () => {
+    for (const maxLateHours of [2, 20]) {
+      const set = generateCloudTrail({seed: 5, start: '2026-11-01', days: 3, lateRate: 0.5, maxLateHours, includeAwsSamples: false})
+      let late = 0
+      for (const file of set.files) {
+        for (const record of file.records) {
+          const age = Date.parse(file.deliveredAt) - Date.parse(String(record.eventTime))
+          // Redelivered records come from the file before, delivered up to a slot earlier.
+          if (file.redelivered === 0) expect(age).toBeLessThanOrEqual(maxLateHours * 3_600_000 + 15 * 60_000)
+          if (age > 3_600_000) late += 1
+        }
+      }
+      expect(late).toBeGreaterThan(0)
+    }
+  })
+})

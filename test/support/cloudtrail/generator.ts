@@ -11,7 +11,7 @@
  * - One file is `{"Records":[...]}` in no particular order; the time in the name is the delivery
  *   time, and "a log file delivered at a specific time can contain records written at any point
  *   before that time" (same page). So most files hold the last few minutes, some (lateRate) hold
- *   events hours older, and a file delivered just after midnight holds the previous day's events.
+ *   events up to maxLateHours older, and a file delivered just after midnight holds the previous day's events.
  * - Events can be delivered twice, with the same eventID (duplicateRate), in another file.
  * - IAM, STS and console sign-in are global services recorded in us-east-1 (CloudTrail User Guide,
  *   "AWS Management Console sign-in events", the note of November 22, 2021).
@@ -56,8 +56,14 @@ export interface CloudTrailGeneratorOptions {
   eventsPerFile?: number
   /** Share (0..1) of files that also redeliver events of an earlier file, same eventIDs; 0.05 when absent. */
   duplicateRate?: number
-  /** Share (0..1) of files whose events are 1 to 30 hours older than their delivery time; 0.05 when absent. */
+  /** Share (0..1) of files whose events are 1 to maxLateHours hours older than their delivery time; 0.05 when absent. */
   lateRate?: number
+  /**
+   * How late a late file is, at most, in hours; 20 when absent. Other files hold events 1 to 15 minutes
+   * old. So with the default every event is in its own day's folder or the next day's: a reader of a
+   * window must list the day folders of the window plus the day after.
+   */
+  maxLateHours?: number
   /** Share (0..1) of S3 GetObject data events; 0.15 when absent. */
   dataEventRate?: number
   /** Share (0..1) of calls that fail with AccessDenied or UnauthorizedOperation; 0.04 when absent. */
@@ -111,6 +117,7 @@ const DEFAULTS = {
   eventsPerFile: 20,
   duplicateRate: 0.05,
   lateRate: 0.05,
+  maxLateHours: 20,
   dataEventRate: 0.15,
   errorRate: 0.04,
   includeAwsSamples: true,
@@ -663,8 +670,8 @@ class Plan {
     const types = MANAGEMENT.filter((type) => allowedIn(type, spec.region))
     for (let i = 0; out.length < shape.count; i++) {
       const rng = new Rng(this.seedOf(spec, `record ${i}`))
-      // Usual files hold the last 1 to 15 minutes; late ones events 1 to 30 hours old.
-      const ageMs = shape.late ? rng.int(3600, 30 * 3600) * 1000 : rng.int(60, 900) * 1000
+      // Usual files hold the last 1 to 15 minutes; late ones events 1 to maxLateHours hours old.
+      const ageMs = shape.late ? rng.int(3600, Math.max(3600, this.o.maxLateHours * 3600)) * 1000 : rng.int(60, 900) * 1000
       const ctx: EventContext = {account: spec.account, region: spec.region, rng, bucket: this.o.dataBucket, tableArn, ms: shape.deliveredMs - ageMs}
       const draw = rng.next()
       if (draw < this.o.dataEventRate * 0.7) out.push(...lakeFormationRead(ctx, this.o.errorRate, rng.int(1, 3)))

@@ -26,11 +26,21 @@ export function sandboxEndpoint(): string {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sandboxEndpoint()}${path}`, {
-    method,
-    headers: body === undefined ? undefined : {'content-type': 'application/json'},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
+  const send = () =>
+    fetch(`${sandboxEndpoint()}${path}`, {
+      method,
+      headers: body === undefined ? undefined : {'content-type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  let response: Response
+  try {
+    response = await send()
+  } catch (error) {
+    // A kept-alive socket the gateway closed as it was reused (seen once under load as ECONNRESET on
+    // /_sandbox/reset): every control route is idempotent, so one retry on a fresh socket is safe.
+    if ((error as {cause?: {code?: string}}).cause?.code !== 'ECONNRESET') throw error
+    response = await send()
+  }
   const text = await response.text()
   if (!response.ok) throw new Error(`Sandbox ${method} ${path} failed with HTTP ${response.status}: ${text}`)
   return JSON.parse(text) as T

@@ -211,6 +211,15 @@ interface TableSetup {
   partitions: Partition[]
 }
 
+/** Runs task(0..count-1), eight at a time; the first failure rejects. */
+async function pool(count: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < count) await task(next++)
+  }
+  await Promise.all(Array.from({length: Math.min(8, count)}, worker))
+}
+
 export class AthenaService {
   private readonly glue: GlueClient
   private readonly s3: S3Client
@@ -221,6 +230,7 @@ export class AthenaService {
   private readonly dir = join(tmpdir(), `lakegov-sandbox-athena-${process.pid}-${randomUUID().slice(0, 8)}`)
   /** Converted files: bucket/key/etag → NDJSON path on disk. */
   private readonly converted = new Map<string, string>()
+  private fileCounter = 0
   private queue: Promise<void> = Promise.resolve()
   private readonly log: (line: string) => void
   private duck: Promise<typeof import('@duckdb/node-api')> | undefined
@@ -606,8 +616,10 @@ export class AthenaService {
   private async attachTable(connection: DuckDBConnection, catalog: string, setup: TableSetup, parsed: unknown, execution: Execution): Promise<void> {
     const partitions = await this.prune(connection, setup, parsed, catalog)
     mkdirSync(this.dir, {recursive: true})
-    const files: string[] = []
-    for (const partition of partitions) {
+    // moto answers one request at a time per thread: list and read several at once.
+    const objects: {bucket: string; key: string; etag: string; size: number; partition: Partition}[][] = Array.from({length: partitions.length}, () => [])
+    await pool(partitions.length, async (index) => {
+      const partition = partitions[index]
       const {bucket, key} = s3Parts(partition.location)
       const prefix = key === '' || key.endsWith('/') ? key : `${key}/`
       let token: string | undefined
@@ -620,16 +632,24 @@ export class AthenaService {
           throw error
         }
         for (const object of page.Contents ?? []) {
-          const name = object.Key!.slice(prefix.length)
           // Hive skips hidden files (names starting with _ or .), in any folder under the location.
-          if (name.split('/').some((part) => part.startsWith('_') || part.startsWith('.'))) continue
-          if (execution.state !== 'RUNNING') return
-          files.push(await this.convertedFile(bucket, object.Key!, object.ETag ?? '', object.Size ?? 0, setup, partition))
-          execution.scanned += object.Size ?? 0
+          if (object.Key!.slice(prefix.length).split('/').some((part) => part.startsWith('_') || part.startsWith('.'))) continue
+          objects[index].push({bucket, key: object.Key!, etag: object.ETag ?? '', size: object.Size ?? 0, partition})
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (token)
-    }
+    })
+    const all = objects.flat()
+    const listed = Date.now()
+    const files: string[] = new Array<string>(all.length)
+    await pool(all.length, async (index) => {
+      if (execution.state !== 'RUNNING') return
+      const object = all[index]
+      files[index] = await this.convertedFile(object.bucket, object.key, object.etag, object.size, setup, object.partition)
+      execution.scanned += object.size
+    })
+    if (execution.state !== 'RUNNING') return
+    this.log(`athena: ${setup.name}: ${partitions.length} partition(s), ${all.length} object(s) read in ${Date.now() - listed} ms`)
     await this.defineTable(connection, catalog, setup, files)
   }
 
@@ -667,7 +687,7 @@ export class AthenaService {
       throw new QueryFailure(`HIVE_CURSOR_ERROR: Row is not a valid JSON Object - s3://${bucket}/${key}`, 1001)
     }
     const lines = records.map((record) => JSON.stringify({...rowOf(record, setup.columns), ...partition.values}))
-    const path = join(this.dir, `${this.converted.size}.ndjson`)
+    const path = join(this.dir, `${this.fileCounter++}.ndjson`)
     writeFileSync(path, lines.length === 0 ? '' : `${lines.join('\n')}\n`)
     this.converted.set(cacheKey, path)
     return path
