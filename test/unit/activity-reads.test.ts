@@ -114,6 +114,9 @@ describe('deriveReads: direct reads', () => {
     const [record] = direct
     const principal = deriveReads([record], CONTEXT)[0].principal
     expect(deriveReads([record], {...CONTEXT, expected: [{arn: principal, reason: 'crawler-role'}]})[0].expected).toBe('crawler-role')
+    const name = principal.split('/').at(-1) as string
+    expect(deriveReads([record], {...CONTEXT, expected: [{arn: principal.includes(':role/') ? name : 'nobody', reason: 'crawler-role'}]})[0].expected).toBe(principal.includes(':role/') ? 'crawler-role' : undefined)
+    expect(deriveReads([record], {...CONTEXT, expected: [{arn: 'someone-else', reason: 'crawler-role'}]})[0].expected).toBeUndefined()
   })
 })
 

@@ -54,7 +54,7 @@ export interface LogTable {
 
 /** A principal meant to read the logs (registration role, crawler role). */
 export interface ExpectedRole {
-  /** The role ARN. */
+  /** The role ARN, or its name alone. */
   arn: string
   /** Why: 'registration-role', 'crawler-role'. */
   reason: string
@@ -256,8 +256,10 @@ export function tableOfObject(tables: readonly LogTable[], bucket: string, key: 
   return best ? `${best.database}.${best.table}` : null
 }
 
+/** A role given by name (lake.yaml's `role: lakegov-crawler`) matches any role ARN of that name. */
 function expectedOf(context: ReadsContext, principal: string): string | undefined {
-  return context.expected.find((role) => role.arn === principal || roleOfSessionArn(role.arn) === principal)?.reason
+  const roleName = /:role\/(?:.*\/)?([^/]+)$/.exec(principal)?.[1]
+  return context.expected.find((role) => role.arn === principal || roleOfSessionArn(role.arn) === principal || (!role.arn.startsWith('arn:') && role.arn === roleName))?.reason
 }
 
 /**
