@@ -51,7 +51,11 @@ ${describeExitCodes()}`
     let reason = ''
     const regions = new Set<string>()
     for (const [eventSource, eventName] of READ_EVENTS) {
-      const part: ActivityQuery = {window: query.window, filters: {...query.filters, eventSource, eventName}}
+      // LookupEvents has no data events (the first question, GetDataAccess, tells which engine answers).
+      if (eventName === 'GetObject' && engine === 'lookup') continue
+      // By event name alone: LookupEvents takes one attribute, and deriveReads checks the source.
+      const part: ActivityQuery = {window: query.window, filters: {...query.filters, eventName}}
+      this.progress(`reads: ${eventSource} ${eventName}`)
       const run = await this.runQuery(part, {kind: 'events', limit: 1_000_000})
       engine = run.engine
       reason = run.reason
