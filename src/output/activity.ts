@@ -135,7 +135,7 @@ function readsCells(row: ReadRow): string[] {
 /** Reads in a format. */
 export function renderReads(output: ReadsOutput, format: Exclude<ActivityFormat, 'json'>): string {
   const rows = output.rows.map(readsCells)
-  if (format === 'csv') return csv(READS_HEADERS.map((header) => header.replace(' ', '_')), output.rows.map((row) => [...readsCells(row).slice(0, 7), row.sourceIps.join(' '), row.expected ?? '']))
+  if (format === 'csv') return csv(READS_HEADERS.map((header) => header.replace(' ', '_')), output.rows.map((row) => readsCells(row).map((cell, index) => (index === 2 && row.table === null ? '' : cell))))
   const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []
   if (format === 'markdown') return [`### Reads of the log tables: ${heading(output)}`, '', ...banner, ...(rows.length === 0 ? ['No reads.'] : markdownTable(READS_HEADERS, rows))].join('\n')
   if (rows.length === 0) return [...banner, `No reads (${heading(output)}).`].join('\n')

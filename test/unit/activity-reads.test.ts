@@ -15,6 +15,7 @@ import {
   tableOfArn,
   type ReadsContext,
 } from '../../src/core/activity/reads'
+import {renderReads, type ReadsOutput} from '../../src/output/activity'
 import {AWS_SAMPLE_RECORDS, generateCloudTrail, type CloudTrailRecord} from '../support/cloudtrail-fixtures'
 
 const ACCOUNT = '123456789012'
@@ -187,5 +188,29 @@ describe('dataEventsCoverage', () => {
   it('reads basic event selectors', () => {
     expect(dataEventsCoverage('lake-data', 'AWSLogs/', [], [{ReadWriteType: 'All', DataResources: [{Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::lake-data/']}]}])).toEqual({logsReads: true, selector: 'event selector 1'})
     expect(dataEventsCoverage('lake-data', 'AWSLogs/', [], [{ReadWriteType: 'WriteOnly', DataResources: [{Type: 'AWS::S3::Object', Values: ['arn:aws:s3']}]}]).logsReads).toBe(false)
+  })
+})
+
+describe('renderReads', () => {
+  const output: ReadsOutput = {
+    engine: 'local',
+    window: {from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z'},
+    regions: ['us-east-1'],
+    reason: '--engine local',
+    banner: null,
+    rows: [
+      {principal: 'arn:aws:iam::1:role/A', table: null, engine: 's3', path: 'direct-s3', count: 2, firstRead: '2026-11-01T01:00:00Z', lastRead: '2026-11-01T02:00:00Z', sourceIps: ['192.0.2.1', '192.0.2.2'], expected: null},
+      {principal: 'arn:aws:iam::1:role/B', table: 'cloudtrail.logs', engine: 'athena', path: 'lake-formation', count: 1, firstRead: '2026-11-01T03:00:00Z', lastRead: '2026-11-01T03:00:00Z', sourceIps: ['athena.amazonaws.com'], expected: 'crawler-role'},
+    ],
+  }
+
+  it('prints a row per read group, direct first, with the banner above', () => {
+    const table = renderReads({...output, banner: 'direct reads are invisible'}, 'table').split('\n')
+    expect(table[0]).toBe('Warning: direct reads are invisible')
+    expect(table.findIndex((line) => line.includes('role/A'))).toBeLessThan(table.findIndex((line) => line.includes('role/B')))
+    expect(table.find((line) => line.includes('role/A'))).toContain('(no table)')
+    expect(renderReads(output, 'csv').split('\r\n')[1]).toBe('direct-s3,arn:aws:iam::1:role/A,,s3,2,2026-11-01T01:00:00Z,2026-11-01T02:00:00Z,192.0.2.1 192.0.2.2,')
+    expect(renderReads(output, 'markdown')).toContain('| lake-formation | arn:aws:iam::1:role/B | cloudtrail.logs | athena | 1 |')
+    expect(renderReads({...output, rows: []}, 'table')).toMatch(/^No reads/)
   })
 })
