@@ -10,6 +10,9 @@ import path from 'node:path'
 import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
+import Ajv from 'ajv'
+
+import {ACTIVITY_READS_SCHEMA} from '../../src/core/activity/output-schema'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import type {ReadsOutput} from '../../src/output/activity'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
@@ -99,6 +102,8 @@ describe('lakegov activity reads', () => {
       const result = await lakegov('activity', 'reads', '--engine', engine, '--from', from, '--to', to, '--region', REGIONS.join(','), '--output-location', 's3://athena-results/q/', '--json')
       if (result.code !== 0) throw new Error(`${engine}: exit ${result.code}\n${result.stdout}\n${result.stderr}`)
       const out = parseJson<ReadsOutput>(result)
+      const validate = new Ajv({strict: false}).compile(ACTIVITY_READS_SCHEMA)
+      if (!validate(out)) throw new Error(`reads --json does not match its schema: ${JSON.stringify(validate.errors)}`)
       expect(out.engine).toBe(engine)
       expect(totals(out)).toEqual(expected)
       expect(out.banner).toBeNull()
