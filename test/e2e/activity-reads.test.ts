@@ -91,14 +91,11 @@ beforeAll(async () => {
 })
 
 describe('lakegov activity reads', () => {
-  // The Athena engine is left out: on this branch the sandbox's Athena fails every `activity events
-  // --event-name` query over this data set ("Failed to cast expression to type"), `activity events`
-  // included, so it is an engine or sandbox defect to fix on i14 first; then add 'athena' below.
-  it('matches the ground truth on the local engine, direct reads first', async () => {
+  it('matches the ground truth on the local and Athena engines, direct reads first', async () => {
     const expected = truth()
     expect(expected.some((row) => row.path === 'direct-s3')).toBe(true)
     expect(expected.some((row) => row.path === 'lake-formation')).toBe(true)
-    for (const engine of ['local']) {
+    for (const engine of ['local', 'athena']) {
       const result = await lakegov('activity', 'reads', '--engine', engine, '--from', from, '--to', to, '--region', REGIONS.join(','), '--output-location', 's3://athena-results/q/', '--json')
       if (result.code !== 0) throw new Error(`${engine}: exit ${result.code}\n${result.stdout}\n${result.stderr}`)
       const out = parseJson<ReadsOutput>(result)
