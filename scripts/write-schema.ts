@@ -2,7 +2,7 @@
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ACTIVITY_EVENTS_SCHEMA, ACTIVITY_SUMMARY_SCHEMA} from '../src/core/activity/output-schema'
+import {ACTIVITY_EVENTS_SCHEMA, ACTIVITY_READS_SCHEMA, ACTIVITY_SUMMARY_SCHEMA} from '../src/core/activity/output-schema'
 import {LAKE_SCHEMA} from '../src/core/policy/lake-schema'
 import {GRANTS_SCHEMA} from '../src/core/policy/schema'
 
@@ -11,6 +11,7 @@ export const SCHEMA_FILES: ReadonlyArray<readonly [string, object]> = [
   ['lake.schema.json', LAKE_SCHEMA],
   ['activity-events.schema.json', ACTIVITY_EVENTS_SCHEMA],
   ['activity-summary.schema.json', ACTIVITY_SUMMARY_SCHEMA],
+  ['activity-reads.schema.json', ACTIVITY_READS_SCHEMA],
 ]
 
 export function schemaText(schema: object): string {

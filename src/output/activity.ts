@@ -6,6 +6,7 @@
 import {principalKeyOf, sessionOf} from '../core/activity/principal'
 import type {TimeWindow} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
+import type {ReadRow, ReadsReport} from '../core/activity/reads'
 import type {SummaryRow} from '../core/activity/summary'
 import {escapeCsvField, escapeMarkdown, escapeTerminal, terminalLines} from './escape'
 
@@ -111,4 +112,30 @@ export function renderSummary(output: SummaryOutput, format: Exclude<ActivityFor
   if (format === 'markdown') return [`### Activity by ${output.by}: ${escapeMarkdown(heading(output))}`, '', ...(rows.length === 0 ? ['No events.'] : markdownTable(headers, rows))].join('\n')
   if (rows.length === 0) return `No events (${heading(output)}).`
   return terminalLines([...padded(headers, rows), '', `${output.total} event(s) in ${output.rows.length} shown group(s) (${heading(output)}).`])
+}
+
+/** `activity reads` as printed: the report, the regions read and the coverage banner. */
+export interface ReadsOutput extends ReadsReport {
+  /** The regions read. */
+  regions: string[]
+  /** Why this engine. */
+  reason: string
+  /** A warning shown above the rows when direct reads may be invisible, else null. */
+  banner: string | null
+}
+
+const READS_HEADERS = ['path', 'principal', 'table', 'engine', 'count', 'first read', 'last read', 'source IPs', 'expected'] as const
+
+function readsCells(row: ReadRow): string[] {
+  return [row.path, row.principal, row.table ?? '(no table)', row.engine, String(row.count), row.firstRead, row.lastRead, row.sourceIps.join(' '), row.expected ?? '']
+}
+
+/** Reads in a format. */
+export function renderReads(output: ReadsOutput, format: Exclude<ActivityFormat, 'json'>): string {
+  const rows = output.rows.map(readsCells)
+  if (format === 'csv') return csv(READS_HEADERS.map((header) => header.replace(' ', '_')), output.rows.map((row) => readsCells(row).map((cell, index) => (index === 2 && row.table === null ? '' : cell))))
+  const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []
+  if (format === 'markdown') return [`### Reads of the log tables: ${heading(output)}`, '', ...banner, ...(rows.length === 0 ? ['No reads.'] : markdownTable(READS_HEADERS, rows))].join('\n')
+  if (rows.length === 0) return [...banner, `No reads (${heading(output)}).`].join('\n')
+  return [...banner, ...padded(READS_HEADERS, rows), '', `${output.rows.length} row(s), direct reads first (${heading(output)}).`].join('\n')
 }

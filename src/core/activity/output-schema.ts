@@ -80,3 +80,34 @@ export const ACTIVITY_EVENTS_SCHEMA = {
     },
   },
 }
+
+export const ACTIVITY_READS_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'lakegov activity reads --json',
+  type: 'object',
+  required: ['engine', 'window', 'rows'],
+  properties: {
+    ...common,
+    banner: {type: ['string', 'null'], description: 'Why direct reads may be invisible (the lookup engine, or no S3 data events in the window); null otherwise.'},
+    rows: {
+      type: 'array',
+      description: 'One row per principal, table, engine and path; direct-s3 rows first, then by principal, table and engine.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['principal', 'table', 'engine', 'path', 'count', 'firstRead', 'lastRead', 'sourceIps', 'expected'],
+        properties: {
+          principal: {type: 'string', description: 'The role or user ARN (a role session is reported as its role).'},
+          table: {type: ['string', 'null'], description: 'database.table, lowercase; null for a direct read of an object under no table\'s location.'},
+          engine: {enum: ['athena', 'glue', 'redshift', 'emr-serverless', 's3', 'other'], description: 'The engine that read.'},
+          path: {enum: ['lake-formation', 'direct-s3'], description: 'Through Lake Formation (GetDataAccess), or straight from S3 past it.'},
+          count: {type: 'integer', minimum: 1, description: 'GetDataAccess calls (lake-formation) or GetObject calls (direct-s3).'},
+          firstRead: {...iso, description: 'The first read\'s eventTime.'},
+          lastRead: {...iso, description: 'The last read\'s eventTime.'},
+          sourceIps: {type: 'array', items: {type: 'string'}, description: 'Distinct source IPs or service names, sorted.'},
+          expected: {type: ['string', 'null'], description: 'Why the principal is meant to read (registration-role, crawler-role), or null.'},
+        },
+      },
+    },
+  },
+}

@@ -1,0 +1,216 @@
+/**
+ * The reads join. Records come from the CloudTrail fixture generator (test/support/cloudtrail): its
+ * GetDataAccess and AWSLF- GetObject records are built from the Lake Formation developer guide's
+ * description ("Logging Lake Formation API calls using AWS CloudTrail"), because AWS's verbatim
+ * GetDataAccess sample (aws/aws-lakeformation-best-practices content/auditing/) was not available
+ * offline (see test/support/cloudtrail/aws-samples.ts). The Athena StartQueryExecution record is
+ * AWS's verbatim sample (Amazon Athena User Guide, "Log Amazon Athena API calls with AWS CloudTrail").
+ */
+import {
+  aggregateReads,
+  dataEventsCoverage,
+  deriveReads,
+  matchesReadsFilter,
+  roleOfSessionArn,
+  tableOfArn,
+  type ReadsContext,
+} from '../../src/core/activity/reads'
+import {renderReads, type ReadsOutput} from '../../src/output/activity'
+import {AWS_SAMPLE_RECORDS, generateCloudTrail, type CloudTrailRecord} from '../support/cloudtrail-fixtures'
+
+const ACCOUNT = '123456789012'
+const generated = generateCloudTrail({seed: 7, days: 2, start: '2026-11-01', regions: ['us-east-1'], filesPerDay: 12, eventsPerFile: 30, dataEventRate: 0.4, errorRate: 0, includeAwsSamples: false})
+const CONTEXT: ReadsContext = {
+  bucket: 'lake-data',
+  prefix: 'AWSLogs/',
+  tables: [{database: 'cloudtrail', table: 'cloudtrail_logs', location: `s3://lake-data/AWSLogs/${ACCOUNT}/CloudTrail/`}],
+  expected: [],
+}
+
+function clone(record: CloudTrailRecord): CloudTrailRecord {
+  return JSON.parse(JSON.stringify(record)) as CloudTrailRecord
+}
+
+const isGda = (record: CloudTrailRecord) => record.eventName === 'GetDataAccess'
+const sessionOfRecord = (record: CloudTrailRecord) => String((record.userIdentity as {arn?: string}).arn ?? '').split('/').at(-1) ?? ''
+
+describe('deriveReads: the Lake Formation join', () => {
+  const gda = generated.records.find(isGda) as CloudTrailRecord
+  const lfSession = (gda.additionalEventData as {lakeFormationRoleSessionName: string}).lakeFormationRoleSessionName
+  const objects = generated.records.filter((record) => record.eventName === 'GetObject' && sessionOfRecord(record) === lfSession)
+
+  it('has a generated GetDataAccess and its AWSLF- GetObject events', () => {
+    expect(lfSession).toMatch(/^AWSLF-00-AT-/)
+    expect(objects.length).toBeGreaterThan(0)
+  })
+
+  it('makes one lake-formation read per GetDataAccess, joined to its S3 events, with the principal from lakeFormationPrincipal', () => {
+    const reads = deriveReads([gda, ...objects], CONTEXT)
+    expect(reads).toHaveLength(1)
+    expect(reads[0]).toMatchObject({
+      eventId: gda.eventID,
+      path: 'lake-formation',
+      engine: 'athena',
+      principal: (gda.additionalEventData as {lakeFormationPrincipal: string}).lakeFormationPrincipal,
+      session: lfSession,
+      table: 'cloudtrail.cloudtrail_logs',
+      permissions: ['SELECT'],
+      denied: false,
+    })
+    expect(reads[0].objectEventIds.sort()).toEqual(objects.map((record) => record.eventID).sort())
+  })
+
+  it('never counts AWSLF- GetObject events as direct reads, even without their GetDataAccess', () => {
+    expect(deriveReads(objects, CONTEXT)).toEqual([])
+  })
+
+  it('names the Athena query when GetDataAccess carries its query id (AWS verbatim StartQueryExecution)', () => {
+    const start = AWS_SAMPLE_RECORDS.athenaStartQueryExecution.record
+    const withQuery = clone(gda)
+    ;(withQuery.requestParameters as {auditContext: object}).auditContext = {additionalAuditContext: '{queryId: b621c254-74e0-48e3-9630-78ed857782f9}'}
+    const [read] = deriveReads([start, withQuery], CONTEXT)
+    expect(read.query).toEqual({queryExecutionId: 'b621c254-74e0-48e3-9630-78ed857782f9', queryString: 'Select 10'})
+    expect(read.sourceIp).toBe('77.88.999.69')
+    // The generated id matches no query: nothing is guessed.
+    expect(deriveReads([start, gda], CONTEXT)[0].query).toBeUndefined()
+  })
+
+  it('keeps a refused GetDataAccess as denied and leaves it out of the rows', () => {
+    const denied = {...clone(gda), eventID: 'denied-1', errorCode: 'AccessDeniedException'}
+    const reads = deriveReads([denied], CONTEXT)
+    expect(reads[0]).toMatchObject({denied: true, errorCode: 'AccessDeniedException'})
+    expect(aggregateReads(reads)).toEqual([])
+  })
+
+  it('deduplicates redelivered records by eventID', () => {
+    expect(deriveReads([gda, clone(gda)], CONTEXT)).toHaveLength(1)
+  })
+})
+
+describe('deriveReads: direct reads', () => {
+  const direct = generated.records.filter((record) => record.eventName === 'GetObject' && !sessionOfRecord(record).startsWith('AWSLF-'))
+
+  it('has generated direct reads', () => {
+    expect(direct.length).toBeGreaterThan(0)
+  })
+
+  it('makes each GetObject outside an AWSLF- session a direct-s3 read of the table holding the object, principal the role', () => {
+    const reads = deriveReads(direct, CONTEXT)
+    expect(reads).toHaveLength(direct.length)
+    for (const read of reads) {
+      expect(read.path).toBe('direct-s3')
+      expect(read.table).toBe('cloudtrail.cloudtrail_logs')
+      expect(read.principal).not.toContain(':assumed-role/')
+    }
+  })
+
+  it('names no table when no location holds the object, and ignores other buckets and prefixes', () => {
+    const [record] = direct
+    expect(deriveReads([record], {...CONTEXT, tables: []})[0].table).toBeNull()
+    expect(deriveReads([record], {...CONTEXT, bucket: 'other'})).toEqual([])
+    expect(deriveReads([record], {...CONTEXT, prefix: 'elsewhere/'})).toEqual([])
+  })
+
+  it('marks expected roles', () => {
+    const [record] = direct
+    const principal = deriveReads([record], CONTEXT)[0].principal
+    expect(deriveReads([record], {...CONTEXT, expected: [{arn: principal, reason: 'crawler-role'}]})[0].expected).toBe('crawler-role')
+    const name = principal.split('/').at(-1) as string
+    expect(deriveReads([record], {...CONTEXT, expected: [{arn: principal.includes(':role/') ? name : 'nobody', reason: 'crawler-role'}]})[0].expected).toBe(principal.includes(':role/') ? 'crawler-role' : undefined)
+    expect(deriveReads([record], {...CONTEXT, expected: [{arn: 'someone-else', reason: 'crawler-role'}]})[0].expected).toBeUndefined()
+  })
+})
+
+describe('aggregateReads', () => {
+  const reads = deriveReads(generated.records, CONTEXT)
+  const rows = aggregateReads(reads)
+
+  it('counts every granted read once, in one row per principal x table x engine x path', () => {
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(reads.filter((read) => !read.denied).length)
+    const keys = rows.map((row) => [row.principal, row.table, row.engine, row.path].join('|'))
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  it('lists direct reads first, with first and last reads and sorted source IPs', () => {
+    const firstLf = rows.findIndex((row) => row.path === 'lake-formation')
+    expect(rows.slice(firstLf).every((row) => row.path === 'lake-formation')).toBe(true)
+    expect(rows[0].path).toBe('direct-s3')
+    for (const row of rows) {
+      expect(row.firstRead <= row.lastRead).toBe(true)
+      expect(row.sourceIps).toEqual([...row.sourceIps].sort())
+    }
+  })
+
+  it('filters by table, principal name and engine', () => {
+    const [read] = reads
+    const name = read.principal.split('/').at(-1) as string
+    expect(matchesReadsFilter(read, {principal: name, table: 'cloudtrail_logs'})).toBe(true)
+    expect(matchesReadsFilter(read, {table: 'cloudtrail.other'})).toBe(false)
+    expect(matchesReadsFilter(read, {engine: 'redshift'})).toBe(read.engine === 'redshift')
+  })
+})
+
+describe('helpers', () => {
+  it('reads a Glue table ARN and a role session ARN', () => {
+    expect(tableOfArn('arn:aws:glue:us-east-1:123456789012:table/CloudTrail/Logs')).toBe('cloudtrail.logs')
+    expect(tableOfArn('arn:aws:glue:us-east-1:123456789012:database/x')).toBeUndefined()
+    expect(roleOfSessionArn('arn:aws:sts::123456789012:assumed-role/Analyst/alice')).toBe('arn:aws:iam::123456789012:role/Analyst')
+    expect(roleOfSessionArn('arn:aws:iam::123456789012:user/bob')).toBe('arn:aws:iam::123456789012:user/bob')
+  })
+})
+
+describe('dataEventsCoverage', () => {
+  const logReads = {
+    Name: 'lakegov-log-reads',
+    FieldSelectors: [
+      {Field: 'eventCategory', Equals: ['Data']},
+      {Field: 'resources.type', Equals: ['AWS::S3::Object']},
+      {Field: 'readOnly', Equals: ['true']},
+      {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::lake-data/AWSLogs/']},
+    ],
+  }
+  const management = {Name: 'Management events', FieldSelectors: [{Field: 'eventCategory', Equals: ['Management']}]}
+
+  it.each([
+    ['no selectors', [], false],
+    ['management events only', [management], false],
+    ['reads of the bucket and prefix', [management, logReads], true],
+    ['reads of every S3 object', [{FieldSelectors: logReads.FieldSelectors.slice(0, 3)}], true],
+    ['writes only', [{FieldSelectors: [...logReads.FieldSelectors.slice(0, 2), {Field: 'readOnly', Equals: ['false']}]}], false],
+    ['another bucket', [{FieldSelectors: [...logReads.FieldSelectors.slice(0, 3), {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::other/']}]}], false],
+    ['a narrower prefix', [{FieldSelectors: [...logReads.FieldSelectors.slice(0, 3), {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::lake-data/AWSLogs/1/']}]}], 'partial'],
+    ['the prefix excluded', [{FieldSelectors: [...logReads.FieldSelectors.slice(0, 3), {Field: 'resources.ARN', NotStartsWith: ['arn:aws:s3:::lake-data/']}]}], false],
+    ['PutObject only', [{FieldSelectors: [...logReads.FieldSelectors, {Field: 'eventName', Equals: ['PutObject']}]}], false],
+  ])('%s', (_name, selectors, expected) => {
+    expect(dataEventsCoverage('lake-data', 'AWSLogs/', selectors).logsReads).toBe(expected)
+  })
+
+  it('reads basic event selectors', () => {
+    expect(dataEventsCoverage('lake-data', 'AWSLogs/', [], [{ReadWriteType: 'All', DataResources: [{Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::lake-data/']}]}])).toEqual({logsReads: true, selector: 'event selector 1'})
+    expect(dataEventsCoverage('lake-data', 'AWSLogs/', [], [{ReadWriteType: 'WriteOnly', DataResources: [{Type: 'AWS::S3::Object', Values: ['arn:aws:s3']}]}]).logsReads).toBe(false)
+  })
+})
+
+describe('renderReads', () => {
+  const output: ReadsOutput = {
+    engine: 'local',
+    window: {from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z'},
+    regions: ['us-east-1'],
+    reason: '--engine local',
+    banner: null,
+    rows: [
+      {principal: 'arn:aws:iam::1:role/A', table: null, engine: 's3', path: 'direct-s3', count: 2, firstRead: '2026-11-01T01:00:00Z', lastRead: '2026-11-01T02:00:00Z', sourceIps: ['192.0.2.1', '192.0.2.2'], expected: null},
+      {principal: 'arn:aws:iam::1:role/B', table: 'cloudtrail.logs', engine: 'athena', path: 'lake-formation', count: 1, firstRead: '2026-11-01T03:00:00Z', lastRead: '2026-11-01T03:00:00Z', sourceIps: ['athena.amazonaws.com'], expected: 'crawler-role'},
+    ],
+  }
+
+  it('prints a row per read group, direct first, with the banner above', () => {
+    const table = renderReads({...output, banner: 'direct reads are invisible'}, 'table').split('\n')
+    expect(table[0]).toBe('Warning: direct reads are invisible')
+    expect(table.findIndex((line) => line.includes('role/A'))).toBeLessThan(table.findIndex((line) => line.includes('role/B')))
+    expect(table.find((line) => line.includes('role/A'))).toContain('(no table)')
+    expect(renderReads(output, 'csv').split('\r\n')[1]).toBe('direct-s3,arn:aws:iam::1:role/A,,s3,2,2026-11-01T01:00:00Z,2026-11-01T02:00:00Z,192.0.2.1 192.0.2.2,')
+    expect(renderReads(output, 'markdown')).toContain('| lake-formation | arn:aws:iam::1:role/B | cloudtrail.logs | athena | 1 |')
+    expect(renderReads({...output, rows: []}, 'table')).toMatch(/^No reads/)
+  })
+})
