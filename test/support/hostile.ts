@@ -79,3 +79,32 @@ export const hostileYaml = {
   /** `levels` nested block sequences in compact form: `- - - x`. */
   blockNesting: (levels: number) => `grants:\n  ${'- '.repeat(levels)}x\n`,
 }
+
+/** RFC 4180 records, for checking that every field stayed a field. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = []
+  let field = ''
+  let record: string[] = []
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"' && field === '') quoted = true
+    else if (c === ',') {
+      record.push(field)
+      field = ''
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field)
+      records.push(record)
+      record = []
+      field = ''
+      i++
+    } else field += c
+  }
+  return records
+}

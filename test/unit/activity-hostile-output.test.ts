@@ -9,7 +9,7 @@ import MarkdownIt from 'markdown-it'
 import type {CloudTrailRecord} from '../../src/core/activity/record'
 import {renderEvents, renderSummary, type EventsOutput, type SummaryOutput} from '../../src/output/activity'
 import {stringifyJson} from '../../src/output/escape'
-import {HOSTILE, hostileCloudTrailRecords} from '../support/hostile'
+import {HOSTILE, hostileCloudTrailRecords, parseCsv} from '../support/hostile'
 
 const TERMINAL_ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const HOSTILE_VALUES = Object.values(HOSTILE)
@@ -39,35 +39,6 @@ const summary: SummaryOutput = {
   total: HOSTILE_VALUES.length,
   rows: HOSTILE_VALUES.map((key) => ({key, count: 1, share: 1 / HOSTILE_VALUES.length, firstSeen: WINDOW.from, lastSeen: WINDOW.from})),
   skipped: [],
-}
-
-/** RFC 4180 records (CRLF rows, quoted fields). */
-function parseCsv(text: string): string[][] {
-  const out: string[][] = []
-  let record: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      record.push(field)
-      field = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field)
-      out.push(record)
-      record = []
-      field = ''
-      i++
-    } else field += c
-  }
-  return out
 }
 
 describe('activity outputs over hostile CloudTrail records (issue 18)', () => {

@@ -17,7 +17,7 @@ import {stringifyJson} from '../../src/output/escape'
 import {principalLabels, renderPlanMarkdown, renderPlanText} from '../../src/output/plan'
 import {renderPolicyIssues} from '../../src/output/policy-issues'
 import {renderSarif} from '../../src/output/sarif'
-import {HOSTILE} from '../support/hostile'
+import {HOSTILE, parseCsv} from '../support/hostile'
 
 const TERMINAL_ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const HOSTILE_VALUES = Object.values(HOSTILE)
@@ -48,35 +48,6 @@ const rows: AccessRow[] = HOSTILE_VALUES.flatMap((value) => [
   row({columns: [value, 'eventname'], rowFilter: value, note: value}),
 ])
 const report: AccessReport = {account: '123456789012', region: 'us-east-1', database: 'cloudtrail', tables: rows.length, rows, warnings: []}
-
-/** RFC 4180 records, for checking that every field stayed a field. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = []
-  let field = ''
-  let record: string[] = []
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      record.push(field)
-      field = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field)
-      records.push(record)
-      record = []
-      field = ''
-      i++
-    } else field += c
-  }
-  return records
-}
 
 describe('audit access over hostile names', () => {
   it('table: nothing a terminal acts on, one line per row', () => {
