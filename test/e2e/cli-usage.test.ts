@@ -54,6 +54,7 @@ describe('lakegov usage errors (e2e)', () => {
       [
         'activity:clear-cache',
         'activity:events',
+        'activity:reads',
         'activity:summary',
         'alarms:test',
         'audit:access',
@@ -74,6 +75,9 @@ describe('lakegov usage errors (e2e)', () => {
         'activity:events --engine',
         'activity:events --format',
         'activity:events --read-only',
+        'activity:reads --engine',
+        'activity:reads --format',
+        'activity:reads --read-engine',
         'activity:summary --by',
         'activity:summary --engine',
         'activity:summary --format',
