@@ -135,7 +135,7 @@ export function renderReads(output: ReadsOutput, format: Exclude<ActivityFormat,
   const rows = output.rows.map(readsCells)
   if (format === 'csv') return csv(READS_HEADERS.map((header) => header.replace(' ', '_')), output.rows.map((row) => readsCells(row).map((cell, index) => (index === 2 && row.table === null ? '' : cell))))
   const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []
-  if (format === 'markdown') return [`### Reads of the log tables: ${heading(output)}`, '', ...banner, ...(rows.length === 0 ? ['No reads.'] : markdownTable(READS_HEADERS, rows))].join('\n')
-  if (rows.length === 0) return [...banner, `No reads (${heading(output)}).`].join('\n')
-  return [...banner, ...padded(READS_HEADERS, rows), '', `${output.rows.length} row(s), direct reads first (${heading(output)}).`].join('\n')
+  if (format === 'markdown') return [`### Reads of the log tables: ${escapeMarkdown(heading(output))}`, '', ...banner.map((line) => escapeMarkdown(line)), ...(rows.length === 0 ? ['No reads.'] : markdownTable(READS_HEADERS, rows))].join('\n')
+  if (rows.length === 0) return terminalLines([...banner, `No reads (${heading(output)}).`])
+  return terminalLines([...banner, ...padded(READS_HEADERS, rows), '', `${output.rows.length} row(s), direct reads first (${heading(output)}).`])
 }

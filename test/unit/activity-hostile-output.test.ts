@@ -7,7 +7,7 @@
 import MarkdownIt from 'markdown-it'
 
 import type {CloudTrailRecord} from '../../src/core/activity/record'
-import {renderEvents, renderSummary, type EventsOutput, type SummaryOutput} from '../../src/output/activity'
+import {renderEvents, renderReads, renderSummary, type EventsOutput, type ReadsOutput, type SummaryOutput} from '../../src/output/activity'
 import {stringifyJson} from '../../src/output/escape'
 import {HOSTILE, hostileCloudTrailRecords, parseCsv} from '../support/hostile'
 
@@ -41,15 +41,26 @@ const summary: SummaryOutput = {
   skipped: [],
 }
 
+/** Reads whose principal, table and source IPs carry the hostile values (a role or table name is someone's choice). */
+const reads: ReadsOutput = {
+  engine: 'local',
+  window: WINDOW,
+  regions: ['us-east-1'],
+  reason: 'test',
+  banner: null,
+  rows: HOSTILE_VALUES.map((value) => ({principal: value, table: value, engine: 'athena', path: 'direct-s3', count: 1, firstRead: WINDOW.from, lastRead: WINDOW.from, sourceIps: [value], expected: null})),
+}
+
 describe('activity outputs over hostile CloudTrail records (issue 18)', () => {
   it.each([
     ['events', () => renderEvents(events, 'table')],
     ['summary', () => renderSummary(summary, 'table')],
-  ])('the %s table holds no terminal control, and one line per row', (_name, render) => {
+    ['reads', () => renderReads(reads, 'table')],
+  ])('the %s table holds no terminal control, and one line per row', (name, render) => {
     const text = render()
     expect(text).not.toMatch(TERMINAL_ACTIVE)
     // Header, rows, blank line and the closing line: no value forged a line of its own.
-    const expectedRows = _name === 'events' ? records.length : summary.rows.length
+    const expectedRows = {events: records.length, summary: summary.rows.length, reads: reads.rows.length}[name]!
     expect(text.split('\n')).toHaveLength(expectedRows + 3)
     expect(text).toContain('\\x1b]8;;https://evil.example/')
   })
@@ -57,6 +68,7 @@ describe('activity outputs over hostile CloudTrail records (issue 18)', () => {
   it.each([
     ['events', () => renderEvents(events, 'csv'), 8, records.length],
     ['summary', () => renderSummary(summary, 'csv'), 5, summary.rows.length],
+    ['reads', () => renderReads(reads, 'csv'), 9, reads.rows.length],
   ])('the %s CSV keeps every value in its field, with no formula', (_name, render, fields, count) => {
     const parsed = parseCsv(render())
     expect(parsed).toHaveLength(count + 1)
@@ -69,6 +81,7 @@ describe('activity outputs over hostile CloudTrail records (issue 18)', () => {
   it.each([
     ['events', () => renderEvents(events, 'markdown'), 8, records.length],
     ['summary', () => renderSummary(summary, 'markdown'), 5, summary.rows.length],
+    ['reads', () => renderReads(reads, 'markdown'), 9, reads.rows.length],
   ])('the %s markdown renders one table cell per field, and no link, image, script or code', (_name, render, fields, count) => {
     const html = new MarkdownIt({html: true, linkify: true}).render(render())
     expect(html).not.toMatch(/<(a|img|script|code)\b/)

@@ -76,7 +76,7 @@ ${describeExitCodes()}`
           : `no S3 GetObject data events on s3://${lake.bucket.name}/${lake.bucket.prefix} in the window: if the trail does not log them, direct reads are invisible (the lake.yaml setting trail.dataEvents.logReads, not built yet, will turn them on).`
     if (banner) this.progress(`warning: ${banner}`)
     const output: ReadsOutput = {engine, window: query.window, regions: [...regions].sort(), reason, banner, rows: aggregateReads(reads)}
-    if (this.flags.format === 'json' && !this.jsonEnabled()) this.log(JSON.stringify(output, null, 2))
+    if (this.flags.format === 'json' && !this.jsonEnabled()) this.logJson(output)
     else if (!this.jsonEnabled()) {
       const format = this.flags.format === 'json' ? 'table' : this.flags.format
       if (format === 'csv') process.stdout.write(renderReads(output, 'csv'))
