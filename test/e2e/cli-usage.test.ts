@@ -52,8 +52,10 @@ describe('lakegov usage errors (e2e)', () => {
   it('finds every command (the list below is what the README documents)', () => {
     expect(commands.map((command) => command.id).sort()).toEqual(
       [
+        'activity:anomalies',
         'activity:clear-cache',
         'activity:events',
+        'activity:reads',
         'activity:summary',
         'alarms:test',
         'audit:access',
@@ -71,6 +73,12 @@ describe('lakegov usage errors (e2e)', () => {
     )
     expect(commands.flatMap((command) => command.options.map((option) => `${command.id} --${option.flag}`)).sort()).toEqual(
       [
+        'activity:anomalies --engine',
+        'activity:anomalies --fail-on',
+        'activity:anomalies --format',
+        'activity:reads --engine',
+        'activity:reads --format',
+        'activity:reads --read-engine',
         'activity:events --engine',
         'activity:events --format',
         'activity:events --read-only',
