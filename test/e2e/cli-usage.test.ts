@@ -52,6 +52,7 @@ describe('lakegov usage errors (e2e)', () => {
   it('finds every command (the list below is what the README documents)', () => {
     expect(commands.map((command) => command.id).sort()).toEqual(
       [
+        'activity:anomalies',
         'activity:clear-cache',
         'activity:events',
         'activity:reads',
@@ -72,12 +73,15 @@ describe('lakegov usage errors (e2e)', () => {
     )
     expect(commands.flatMap((command) => command.options.map((option) => `${command.id} --${option.flag}`)).sort()).toEqual(
       [
-        'activity:events --engine',
-        'activity:events --format',
-        'activity:events --read-only',
+        'activity:anomalies --engine',
+        'activity:anomalies --fail-on',
+        'activity:anomalies --format',
         'activity:reads --engine',
         'activity:reads --format',
         'activity:reads --read-engine',
+        'activity:events --engine',
+        'activity:events --format',
+        'activity:events --read-only',
         'activity:summary --by',
         'activity:summary --engine',
         'activity:summary --format',

@@ -1,0 +1,78 @@
+/**
+ * The reads of a window (issue 15), shared by `activity reads` and `activity anomalies`: asks the
+ * chosen activity engine for the events a read is made of, and gives the lake's reads context
+ * (its log bucket, table and expected roles) that deriveReads joins them with.
+ */
+import type {ReadsContext} from '../core/activity/reads'
+import type {ActivityQuery} from '../core/activity/query'
+import type {CloudTrailRecord} from '../core/activity/record'
+import {locationUrlOf, type LakeConfig} from '../core/lake/config'
+import type {ActivityAsk} from '../engines/types'
+import type {ActivityRun} from './activity'
+
+/** The CloudTrail events a read is made of: Lake Formation's credential vends, the S3 reads, and Athena's queries. */
+export const READ_EVENTS: ReadonlyArray<[string, string]> = [
+  ['lakeformation.amazonaws.com', 'GetDataAccess'],
+  ['s3.amazonaws.com', 'GetObject'],
+  ['athena.amazonaws.com', 'StartQueryExecution'],
+]
+
+/** Runs one query on the chosen engine (ActivityCommand.runQuery). */
+export type QueryRunner = (query: ActivityQuery, ask: ActivityAsk) => Promise<ActivityRun>
+
+/** The records of a window and the engine that read them. */
+export interface ReadRecords {
+  /** The records: only the read events, or every event of the window with `all`. */
+  records: CloudTrailRecord[]
+  /** The engine that answered. */
+  engine: string
+  /** Why that engine. */
+  reason: string
+  /** The regions read, sorted. */
+  regions: string[]
+}
+
+/**
+ * The window's read events. By default one question per read event (LookupEvents takes one
+ * attribute; LookupEvents has no data events, so GetObject is skipped on it). With `all`, one
+ * question for every event of the window: `activity anomalies` needs the lake's governance calls
+ * and errors as well as the reads, and asks for the window once.
+ */
+export async function readReadRecords(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void, options: {all?: boolean} = {}): Promise<ReadRecords> {
+  const records: CloudTrailRecord[] = []
+  let engine = ''
+  let reason = ''
+  const regions = new Set<string>()
+  const parts: ActivityQuery[] = options.all
+    ? [query]
+    : READ_EVENTS.map(([, eventName]) => ({window: query.window, filters: {...query.filters, eventName}}))
+  for (const part of parts) {
+    // The first question (GetDataAccess) tells which engine answers.
+    if (part.filters.eventName === 'GetObject' && engine === 'lookup') continue
+    progress(`reads: ${part.filters.eventName ?? 'every event'} from ${part.window.from} to ${part.window.to}`)
+    const answer = await run(part, {kind: 'events', limit: 1_000_000})
+    engine = answer.engine
+    reason = answer.reason
+    for (const region of answer.regions) regions.add(region)
+    records.push(...(answer.events ?? []))
+  }
+  return {records, engine, reason, regions: [...regions].sort()}
+}
+
+/** The lake's reads context: its log bucket and prefix, the log table, and the expected readers. */
+export function readsContextOf(lake: LakeConfig, database: string, table: string): ReadsContext {
+  const expected = [...('role' in lake.registration ? [{arn: lake.registration.role, reason: 'registration-role'}] : []), ...(lake.crawler ? [{arn: lake.crawler.role, reason: 'crawler-role'}] : [])]
+  return {
+    bucket: lake.bucket.name,
+    prefix: lake.bucket.prefix,
+    tables: [{database: database.toLowerCase(), table: table.toLowerCase(), location: locationUrlOf(lake.bucket)}],
+    expected,
+  }
+}
+
+/** The warning when direct reads cannot be seen, else null. */
+export function directReadsBanner(lake: LakeConfig, engine: string, records: readonly CloudTrailRecord[]): string | null {
+  if (engine === 'lookup') return 'the lookup engine (LookupEvents) never returns S3 data events: direct reads are invisible here. Use --engine local or athena.'
+  if (records.some((record) => record.eventName === 'GetObject')) return null
+  return `no S3 GetObject data events on s3://${lake.bucket.name}/${lake.bucket.prefix} in the window: if the trail does not log them, direct reads are invisible (the lake.yaml setting trail.dataEvents.logReads, not built yet, will turn them on).`
+}
