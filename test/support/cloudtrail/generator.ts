@@ -431,7 +431,8 @@ function allowedIn(type: EventType, region: string): boolean {
 // ---- records ------------------------------------------------------------------------------------
 
 /** CloudTrail's own field order; crawlers and readers meet fields in this order. */
-const FIELD_ORDER = [
+/** CloudTrail's field order in a record, as its log files write it; the static fixtures use it too. */
+export const FIELD_ORDER = [
   'eventVersion',
   'userIdentity',
   'eventTime',
