@@ -55,7 +55,8 @@ describe('LakeFormationAdapter (wire, against the Lake Formation model)', () => 
     expect(locations).toHaveLength(120)
     expect(new Set(locations.map((location) => location.resourceArn)).size).toBe(120)
     expect(locations[0]).toMatchObject({verificationStatus: 'VERIFIED', roleArn: expect.stringContaining('AWSServiceRoleForLakeFormationDataAccess')})
-  })
+    // 121 signed round trips through nock: seconds on a loaded 2-core CI machine, so not the default 5 s.
+  }, 30_000)
 })
 
 describe('LakeFormationAdapter (wire, error mapping)', () => {
