@@ -3,6 +3,7 @@ import type {GrantChange} from '../core/plan/diff'
 import {objectKey, type FilterState, type ObjectChange} from '../core/plan/objects'
 import type {ApplyResult} from '../core/apply/apply'
 import type {Plan} from '../core/plan/plan'
+import {grantsPlanKind} from '../core/reconcile/plans'
 import {summarize} from '../core/reconcile/reconcile'
 import {compareText} from '../core/order'
 import {escapeMarkdown, markdownCodeBlock, terminalLines} from './escape'
@@ -44,7 +45,7 @@ export function summaryLine(plan: Plan): string {
   const {grant, change, revoke, unmanaged, objects} = plan.summary
   // Plans saved before `dangerous` existed have none.
   const dangerous = plan.dangerous?.length ?? 0
-  const grants = grant + change + revoke === 0 && objects === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
+  const grants = !grantsPlanKind.hasChanges(plan) ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
   const objectPart = objects > 0 ? ` ${objects} LF-tag, filter or assignment change${objects === 1 ? '' : 's'}.` : ''
   const dangerPart = dangerous > 0 ? ` ${dangerous} of them dangerous (another account, or every identity).` : ''
   return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).${dangerPart}` : ''}`
@@ -149,7 +150,7 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
 
 /** Signs and the `*` of the grant option are explained once, under a plan that shows them. */
 function withLegend(body: string, plan: Plan, emphasis: string): string {
-  if (plan.changes.length + plan.objects.length + plan.unmanaged.length === 0) return body
+  if (!grantsPlanKind.hasChanges(plan) && plan.unmanaged.length === 0) return body
   const legend = ['+ grant, - revoke, ~ change (+PERMISSION added, -PERMISSION removed)']
   if (/[A-Z]\*/.test(body)) legend.push('PERMISSION* = with the grant option: the principal may grant it to others')
   return `${body}\n\n${emphasis}Legend: ${legend.join('; ')}.${emphasis}`
