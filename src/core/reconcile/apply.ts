@@ -14,14 +14,14 @@ export interface BatchEntry<E extends OutcomeError = OutcomeError> {
   error?: E
 }
 
-type Record = (outcome: Outcome, change: Change, attempted: boolean) => void
+type Recorder = (outcome: Outcome, change: Change, attempted: boolean) => void
 
 /** Changes and the port that writes them; build one with `eachGroup` or `batchGroup`. */
 export interface ApplyGroup {
   /** The changes, or how to plan them once the groups before this one are applied. */
   changes: Change[] | (() => Promise<Change[]>)
   /** Writes the changes, recording an outcome for each; returns the change whose failure stops the run. */
-  run(changes: Change[], record: Record, stop: boolean): Promise<Applied['stoppedBy']>
+  run(changes: Change[], record: Recorder, stop: boolean): Promise<Applied['stoppedBy']>
 }
 
 /** How the flow treats a failure, and who hears about progress. */
@@ -97,7 +97,7 @@ export function batchGroup<T, E extends OutcomeError>(changes: Change<T>[] | (()
  */
 export async function applyInOrder(groups: readonly ApplyGroup[], options: ApplyFlowOptions): Promise<Applied> {
   const outcomes: Outcome[] = []
-  const record: Record = (outcome, change, attempted) => {
+  const record: Recorder = (outcome, change, attempted) => {
     outcomes.push(outcome)
     if (attempted) options.onOutcome?.(outcome, change)
   }
