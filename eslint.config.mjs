@@ -48,4 +48,21 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // Renderers take results as the core defines them: output/ never reaches into workflows/ or aws/.
+    files: ['src/output/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../workflows', '../workflows/*', '../../workflows/*', '../aws', '../aws/*', '../../aws/*'],
+              message: 'output/ renders what the core returns; import result types from src/core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

@@ -2,10 +2,12 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../base-command'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
+import type {BootstrapRun} from '../core/lake/apply'
 import type {BootstrapPlan} from '../core/lake/bootstrap'
+import {bootstrapPlanKind} from '../core/reconcile/plans'
 import {loadLakeConfig} from '../io/lake-file'
-import {bootstrapSummary, renderBootstrapPlan, renderBootstrapRun} from '../output/bootstrap'
-import {clientsForLake, readLake, runBootstrap, type BootstrapRun} from '../workflows/bootstrap'
+import {renderBootstrapPlan, renderBootstrapRun} from '../output/bootstrap'
+import {clientsForLake, readLake, runBootstrap} from '../workflows/bootstrap'
 
 /** What `bootstrap --json` prints. */
 export interface BootstrapOutput {
@@ -39,15 +41,15 @@ ${describeExitCodes()}`
     // The admin safety checks run for --dry-run too, so that the dry run refuses what the real run would.
     const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true})
     const {plan} = view
-    if (!this.jsonEnabled()) this.log(plan.summary.changes === 0 ? `Nothing to do: ${bootstrapSummary(plan)}` : renderBootstrapPlan(plan))
+    if (!this.jsonEnabled()) this.log(renderBootstrapPlan(plan))
     if (flags['dry-run']) {
-      if (flags['detailed-exitcode'] && plan.summary.changes > 0) this.setExitCode(ExitCode.Changes)
+      if (flags['detailed-exitcode'] && bootstrapPlanKind.hasChanges(plan)) this.setExitCode(ExitCode.Changes)
       return {plan}
     }
-    if (plan.summary.changes === 0 && plan.summary.blocked === 0) return {plan}
+    if (!bootstrapPlanKind.canApply(plan)) return {plan}
     const result = await runBootstrap(view, config, (outcome) => this.progress(`${outcome.status.padEnd(8)} ${outcome.step}: ${outcome.summary}`))
     if (!this.jsonEnabled()) this.log(renderBootstrapRun(result))
-    if (!result.ok) this.setExitCode(result.exitCode)
+    this.setExitCode(result.exitCode)
     return {plan, result}
   }
 }

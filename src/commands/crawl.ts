@@ -1,16 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../base-command'
-import {parseTimeout} from '../core/crawl/crawl'
-import {LakegovError} from '../core/errors'
+import {crawlExitCodeOf, parseTimeout, preflightFailure, type CrawlReport} from '../core/crawl/crawl'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import {loadLakeConfig} from '../io/lake-file'
 import {renderCrawlReport, renderPreflight} from '../output/crawl'
 import {clientsForLake} from '../workflows/bootstrap'
-import {connectLake, preflight, runCrawl, type CrawlReport} from '../workflows/crawl'
-
-/** Exit code of a run stopped with Ctrl-C, as shells report SIGINT. */
-const INTERRUPTED = 130
+import {connectLake, preflight, runCrawl} from '../workflows/crawl'
 
 /** How long --wait waits without --timeout. */
 const DEFAULT_TIMEOUT = '30m'
@@ -50,7 +46,7 @@ ${describeExitCodes()}`
     const onSigint = () => {
       if (started) return interrupt.abort()
       process.stderr.write('\nInterrupted during the preflight checks: the crawler was not started and nothing was changed. Run lakegov crawl again to check and start it.\n')
-      process.exit(INTERRUPTED)
+      process.exit(ExitCode.Interrupted)
     }
     process.on('SIGINT', onSigint)
     let report: CrawlReport
@@ -59,14 +55,8 @@ ${describeExitCodes()}`
       this.logToStderr('Preflight checks...')
       const checks = await preflight(adapter, config)
       if (!this.jsonEnabled()) this.log(renderPreflight(checks))
-      const failed = checks.filter((check) => !check.ok)
-      if (failed.length > 0) {
-        throw new LakegovError(`${failed.length} preflight check(s) failed; the crawler was not started.`, {
-          exitCode: ExitCode.AwsAccess,
-          code: 'CRAWL_PREFLIGHT_FAILED',
-          suggestions: [...new Set(failed.map((check) => check.fix ?? ''))].filter(Boolean),
-        })
-      }
+      const failure = preflightFailure(checks)
+      if (failure) throw failure
       started = true
       report = await runCrawl(adapter, config, checks, {
         wait: flags.wait,
@@ -79,8 +69,8 @@ ${describeExitCodes()}`
       process.removeListener('SIGINT', onSigint)
     }
     if (!this.jsonEnabled()) this.log(renderCrawlReport(report))
-    if (report.outcome === 'interrupted') this.setExitCode(INTERRUPTED)
-    else if (report.outcome === 'timeout' || (report.outcome === 'finished' && report.lastCrawl?.status !== 'SUCCEEDED')) this.setExitCode(ExitCode.ApplyFailed)
+    const exitCode = crawlExitCodeOf(report)
+    if (exitCode !== ExitCode.Ok) this.setExitCode(exitCode)
     return report
   }
 }

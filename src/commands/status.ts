@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, policiesFlag} from '../base-command'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import type {BootstrapPlan} from '../core/lake/bootstrap'
+import {bootstrapPlanKind} from '../core/reconcile/plans'
 import {loadLakeConfig} from '../io/lake-file'
 import {renderStatus} from '../output/bootstrap'
 import {clientsForLake, readLake} from '../workflows/bootstrap'
@@ -26,7 +27,7 @@ ${describeExitCodes()}`
     this.logToStderr(`Reading the account (${config.region})...`)
     const {plan} = await readLake(clientsForLake(this.aws, config, this.flags.region), config)
     if (!this.jsonEnabled()) this.log(renderStatus(plan))
-    if (this.flags['detailed-exitcode'] && plan.steps.some((step) => step.status !== 'ok')) this.setExitCode(ExitCode.Changes)
+    if (this.flags['detailed-exitcode'] && bootstrapPlanKind.hasDrift(plan)) this.setExitCode(ExitCode.Changes)
     return plan
   }
 }

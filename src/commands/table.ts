@@ -2,12 +2,14 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../base-command'
 import {COMMERCIAL_REGIONS, DEFAULT_START_DATE, DEFAULT_TABLE_NAME, resolveTableFlags, utcDay} from '../core/catalog/table-options'
+import type {TableRun} from '../core/catalog/table-apply'
 import type {TablePlan} from '../core/catalog/table-plan'
 import {describeExitCodes} from '../core/exit-codes'
+import {tablePlanKind} from '../core/reconcile/plans'
 import {loadLakeConfig} from '../io/lake-file'
 import {renderTablePlan, renderTableRun} from '../output/table'
 import {clientsForLake} from '../workflows/bootstrap'
-import {readTable, runTable, type TableRun, type TableTarget} from '../workflows/table'
+import {readTable, runTable, type TableTarget} from '../workflows/table'
 
 /** What `table --json` prints. */
 export interface TableOutput {
@@ -54,10 +56,10 @@ ${describeExitCodes()}`
     const view = await readTable(clients, config, selection)
     const {plan, target} = view
     if (!this.jsonEnabled()) this.log(renderTablePlan(plan))
-    if (flags['dry-run'] || plan.changes === 0) return {plan, target}
+    if (flags['dry-run'] || !tablePlanKind.canApply(plan)) return {plan, target}
     const result = await runTable(view)
     if (!this.jsonEnabled()) this.log(renderTableRun(plan, result))
-    if (!result.ok) this.setExitCode(result.exitCode)
+    this.setExitCode(result.exitCode)
     return {plan, target, result}
   }
 }

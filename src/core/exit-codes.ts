@@ -12,6 +12,7 @@ export const ExitCode = {
   ApplyFailed: 6,
   Findings: 7,
   Usage: 64,
+  Interrupted: 130,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -27,6 +28,7 @@ export const EXIT_CODE_DESCRIPTIONS: ReadonlyArray<readonly [ExitCodeValue, stri
   [ExitCode.ApplyFailed, 'apply partly failed; what succeeded and what failed are both reported'],
   [ExitCode.Findings, 'audit findings at or above --fail-on'],
   [ExitCode.Usage, 'usage error (bad flags or arguments)'],
+  [ExitCode.Interrupted, 'interrupted with Ctrl-C (crawl --wait: the crawler keeps running)'],
 ]
 
 /** The exit code table as help text, for a command's `description`. */

@@ -1,5 +1,7 @@
+import type {BootstrapRun} from '../core/lake/apply'
 import type {BootstrapPlan, StepPlan} from '../core/lake/bootstrap'
-import type {BootstrapRun} from '../workflows/bootstrap'
+import {bootstrapPlanKind} from '../core/reconcile/plans'
+import {summarize} from '../core/reconcile/reconcile'
 import {terminalLines} from './escape'
 
 const MARK: Record<StepPlan['status'], string> = {ok: 'ok', missing: 'missing', drifted: 'drifted', blocked: 'BLOCKED'}
@@ -22,15 +24,16 @@ export function bootstrapSummary(plan: BootstrapPlan): string {
   return `${summary.changes} change(s); steps: ${states.join(', ')}.`
 }
 
-/** The plan, step by step, with each change. */
+/** The plan, step by step, with each change; one line when there is nothing to do. */
 export function renderBootstrapPlan(plan: BootstrapPlan): string {
+  if (!bootstrapPlanKind.hasChanges(plan)) return terminalLines([`Nothing to do: ${bootstrapSummary(plan)}`])
   return terminalLines([`Bootstrap plan for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, true)), bootstrapSummary(plan)])
 }
 
 /** Each step's state, for lakegov status. */
 export function renderStatus(plan: BootstrapPlan): string {
   const lines = [`Lake status for account ${plan.account} in ${plan.region}:`, ...plan.steps.flatMap((step) => stepLines(step, step.status !== 'ok'))]
-  lines.push(plan.summary.changes === 0 && plan.summary.blocked === 0 ? 'Everything matches lake.yaml.' : `${bootstrapSummary(plan)} Run lakegov bootstrap to fix what it can.`)
+  lines.push(!bootstrapPlanKind.hasDrift(plan) ? 'Everything matches lake.yaml.' : `${bootstrapSummary(plan)} Run lakegov bootstrap to fix what it can.`)
   return terminalLines(lines)
 }
 
@@ -45,9 +48,9 @@ export function renderBootstrapRun(run: BootstrapRun): string {
       for (const suggestion of outcome.error?.suggestions ?? []) lines.push(`           fix: ${suggestion}`)
     }
   }
-  const count = (status: string) => run.outcomes.filter((outcome) => outcome.status === status).length
-  lines.push(`Bootstrap: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped${run.blocked.length > 0 ? `; blocked: ${run.blocked.join(', ')}` : ''}.`)
+  const counts = summarize(run.outcomes)
+  lines.push(`Bootstrap: ${counts.applied} applied, ${counts.failed} failed, ${counts.skipped} skipped${run.blocked.length > 0 ? `; blocked: ${run.blocked.join(', ')}` : ''}.`)
   if (run.verificationStatus) lines.push(`Registration verification: ${run.verificationStatus}.`)
-  if (count('failed') > 0) lines.push('Fix the error and run bootstrap again: it continues from where it stopped.')
+  if (counts.failed > 0) lines.push('Fix the error and run bootstrap again: it continues from where it stopped.')
   return terminalLines(lines)
 }

@@ -1,5 +1,4 @@
-import type {PreflightCheck} from '../core/crawl/crawl'
-import type {CrawlReport} from '../workflows/crawl'
+import type {CrawlReport, PreflightCheck} from '../core/crawl/crawl'
 import {terminalLines} from './escape'
 
 /** The preflight checks, one line each, with the fix under a failure. */

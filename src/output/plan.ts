@@ -1,7 +1,10 @@
 import {resourceKey, type ColumnSelection, type Grant, type Permission} from '../core/model/grant'
 import type {GrantChange} from '../core/plan/diff'
 import {objectKey, type FilterState, type ObjectChange} from '../core/plan/objects'
+import type {ApplyResult} from '../core/apply/apply'
 import type {Plan} from '../core/plan/plan'
+import {grantsPlanKind} from '../core/reconcile/plans'
+import {summarize} from '../core/reconcile/reconcile'
 import {compareText} from '../core/order'
 import {escapeMarkdown, markdownCodeBlock, terminalLines} from './escape'
 
@@ -42,23 +45,10 @@ export function summaryLine(plan: Plan): string {
   const {grant, change, revoke, unmanaged, objects} = plan.summary
   // Plans saved before `dangerous` existed have none.
   const dangerous = plan.dangerous?.length ?? 0
-  const grants = grant + change + revoke === 0 && objects === 0 ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
+  const grants = !grantsPlanKind.hasChanges(plan) ? 'No changes.' : `${grant} to grant, ${change} to change, ${revoke} to revoke.`
   const objectPart = objects > 0 ? ` ${objects} LF-tag, filter or assignment change${objects === 1 ? '' : 's'}.` : ''
   const dangerPart = dangerous > 0 ? ` ${dangerous} of them dangerous (another account, or every identity).` : ''
   return `Plan: ${grants}${objectPart}${unmanaged > 0 ? ` ${unmanaged} unmanaged (left alone; --prune revokes them).${dangerPart}` : ''}`
-}
-
-/** Whether applying the plan would change anything. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.changes.length + plan.objects.length > 0
-}
-
-/**
- * Whether `--detailed-exitcode` exits 2: changes to apply, or dangerous unmanaged grants (an
- * undeclared cross-account or IAM_ALLOWED_PRINCIPALS grant is drift worth failing a check over).
- */
-export function hasDrift(plan: Plan): boolean {
-  return hasChanges(plan) || (plan.dangerous?.length ?? 0) > 0
 }
 
 function columnsText(columns: ColumnSelection | undefined): string {
@@ -160,8 +150,24 @@ export function renderPlanMarkdown(plan: Plan, label: (id: string) => string): s
 
 /** Signs and the `*` of the grant option are explained once, under a plan that shows them. */
 function withLegend(body: string, plan: Plan, emphasis: string): string {
-  if (plan.changes.length + plan.objects.length + plan.unmanaged.length === 0) return body
+  if (!grantsPlanKind.hasChanges(plan) && plan.unmanaged.length === 0) return body
   const legend = ['+ grant, - revoke, ~ change (+PERMISSION added, -PERMISSION removed)']
   if (/[A-Z]\*/.test(body)) legend.push('PERMISSION* = with the grant option: the principal may grant it to others')
   return `${body}\n\n${emphasis}Legend: ${legend.join('; ')}.${emphasis}`
+}
+
+/** The question grants apply asks before it writes; louder when the plan broadens access. */
+export function approvalQuestion(plan: Plan): string {
+  return plan.broadening.length > 0 ? `This plan BROADENS access (${plan.broadening.length} change(s)). Apply it? Type "yes": ` : 'Apply this plan? Type "yes": '
+}
+
+/** What grants apply did: each change not applied, then the counts. */
+export function renderApplyResult(result: ApplyResult): string {
+  const counts = summarize(result.outcomes)
+  const lines = result.outcomes
+    .filter((outcome) => outcome.status !== 'applied')
+    .map((outcome) => (outcome.error ? `  failed  ${outcome.key}: ${outcome.error.step} ${outcome.error.code}: ${outcome.error.message}` : `  skipped ${outcome.key}`))
+  lines.push(`Apply: ${counts.applied} applied, ${counts.failed} failed, ${counts.skipped} skipped, in ${result.calls} write call(s).`)
+  if (!result.ok) lines.push('Run apply again to converge: it plans from what was actually applied.')
+  return terminalLines(lines)
 }

@@ -1,7 +1,7 @@
 import type {TableDifference} from '../core/catalog/cloudtrail-table'
+import type {TableRun} from '../core/catalog/table-apply'
 import type {TablePlan} from '../core/catalog/table-plan'
 import type {GrantChange} from '../core/plan/diff'
-import type {TableRun} from '../workflows/table'
 import {terminalLines} from './escape'
 
 /** Struct types run to hundreds of characters; the full values are in --json. */
@@ -65,13 +65,16 @@ export function renderTablePlan(plan: TablePlan): string {
 /** What the run did. */
 export function renderTableRun(plan: TablePlan, run: TableRun): string {
   const name = `${plan.database}.${plan.table}`
-  const lines = [run.table === 'unchanged' ? `Table ${name} unchanged.` : `Table ${name} ${run.table}.`]
+  const lines = [run.table === 'unchanged' ? `Table ${name} unchanged.` : run.table === 'failed' ? `Table ${name}: ${plan.action} FAILED.` : `Table ${name} ${run.table}.`]
+  const write = run.table === 'failed' ? run.outcomes[0] : undefined
+  if (write?.error) lines.push(`           ${write.error.code}: ${write.error.message}`, ...(write.error.suggestions ?? []).map((suggestion) => `           fix: ${suggestion}`))
   const applied = run.revoked.filter((outcome) => outcome.status === 'applied').length
   if (applied > 0) lines.push(`Revoked IAM_ALLOWED_PRINCIPALS on ${name} (${applied} grant(s)).`)
   for (const outcome of run.revoked) {
     if (outcome.status === 'failed') lines.push(`  FAILED   revoke ${outcome.key}: ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`)
     if (outcome.status === 'skipped') lines.push(`  skipped  revoke ${outcome.key}`)
   }
-  if (!run.ok) lines.push('Run lakegov table again as a data lake administrator: it revokes what is left.')
+  if (write) lines.push('Fix the error and run lakegov table again.')
+  else if (!run.ok) lines.push('Run lakegov table again as a data lake administrator: it revokes what is left.')
   return terminalLines(lines)
 }

@@ -4,7 +4,7 @@
  */
 import {AwsClients} from '../aws/clients'
 import {LakeAdapter, type LakeAdapterOptions} from '../aws/lake'
-import {applyBootstrapPlan, type BootstrapResult, type StepOutcome} from '../core/lake/apply'
+import {applyBootstrapPlan, type BootstrapRun, type StepOutcome} from '../core/lake/apply'
 import {checkAdminSafety, planBootstrap, type BootstrapOptions, type BootstrapPlan} from '../core/lake/bootstrap'
 import {checkRegionAgrees, locationArnOf, type LakeConfig} from '../core/lake/config'
 
@@ -31,12 +31,6 @@ export async function readLake(clients: AwsClients, config: LakeConfig, options:
   const observed = await adapter.observe(config, caller)
   if (options.forApply) checkAdminSafety(config, observed, options)
   return {adapter, plan: planBootstrap(config, observed, options)}
-}
-
-/** What bootstrap did, and the registration's verification status afterwards. */
-export interface BootstrapRun extends BootstrapResult {
-  /** VERIFIED, NOT_VERIFIED or VERIFICATION_FAILED, read after the run; undefined when not registered. */
-  verificationStatus?: string
 }
 
 /** Applies the plan in order, then reads back whether Lake Formation verified the registration. */

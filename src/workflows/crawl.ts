@@ -1,38 +1,13 @@
 /** The composition root of `lakegov crawl`: preflight, start, wait, report. */
 import type {AwsClients} from '../aws/clients'
 import {LakeAdapter} from '../aws/lake'
-import {explainCrawlError, preflightCrawl, waitForCrawl, type CrawlErrorExplanation, type CrawlMetrics, type PreflightCheck, type TableSummary, type WaitOutcome} from '../core/crawl/crawl'
+import {explainCrawlError, preflightCrawl, waitForCrawl, type CrawlReport, type PreflightCheck} from '../core/crawl/crawl'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import {locationArnOf, type CrawlerConfig, type LakeConfig} from '../core/lake/config'
 import {roleArnOf} from '../core/lake/documents'
-import type {ObservedCrawler} from '../core/lake/observed'
 import {parsePolicyDocument, type PolicyDocument} from '../core/iam'
 import {isSamePrincipal} from '../core/model/principal'
-
-/** What `lakegov crawl` reports. */
-export interface CrawlReport {
-  /** The crawler. */
-  crawler: string
-  /** Every preflight check. */
-  preflight: PreflightCheck[]
-  /** Whether this run started the crawl, or found one running and waited for it. */
-  started?: 'started' | 'already-running'
-  /** How waiting ended; not-waited without --wait. */
-  outcome?: WaitOutcome | 'not-waited'
-  /** The crawler's state at the end. */
-  state?: string
-  /** The last crawl: SUCCEEDED, FAILED or CANCELLED, with AWS's error message. */
-  lastCrawl?: ObservedCrawler['lastCrawl']
-  /** For a failed crawl with a documented message: its cause and fix. */
-  explanation?: CrawlErrorExplanation
-  /** Tables created, updated and deleted by the last crawl. */
-  metrics?: CrawlMetrics
-  /** The log database's tables with their partition counts. */
-  tables?: TableSummary[]
-  /** Seconds spent waiting. */
-  elapsedSeconds?: number
-}
 
 /** The crawler lake.yaml declares, or a clear error. */
 export function crawlerOf(config: LakeConfig): CrawlerConfig {

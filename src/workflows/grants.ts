@@ -8,7 +8,7 @@ import {LakeFormationAdapter} from '../aws/lakeformation'
 import {GlueCatalogReader} from '../aws/glue-catalog'
 import {LakeFormationObjects} from '../aws/lakeformation-objects'
 import {StsIdentityReader} from '../aws/sts'
-import {applyChanges, applyObjects, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
+import {applyGrantsPlan, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {CallerIdentity} from '../core/model/lake'
@@ -112,10 +112,7 @@ export function checkSafety(plan: Plan, account: AccountView): void {
   }
 }
 
-/** Objects first (grants name them), then grants; one result for both. */
+/** Objects first (grants name them), then grants; one result for both (core/apply/apply.ts). */
 export async function applyPlan(plan: Plan, account: AccountView, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const objects = await applyObjects(plan.objects, account.objects)
-  const grants = await applyChanges(plan.changes, account.lakeformation, options)
-  const outcomes = [...objects, ...grants.outcomes]
-  return {outcomes, calls: grants.calls + plan.objects.length, ok: outcomes.every((outcome) => outcome.status === 'applied')}
+  return applyGrantsPlan(plan, {objects: account.objects, grants: account.lakeformation}, options)
 }

@@ -7,12 +7,12 @@ import {GlueAdapter} from '../aws/glue'
 import {GlueTableAdapter} from '../aws/glue-tables'
 import {LakeFormationAdapter} from '../aws/lakeformation'
 import {StsIdentityReader} from '../aws/sts'
-import {applyChanges, type ChangeOutcome} from '../core/apply/apply'
 import {buildCloudTrailTable} from '../core/catalog/cloudtrail-table'
 import type {TableSelection} from '../core/catalog/table-options'
-import {iamAllowedRevokes, isLakeFormationGoverned, planTable, type TablePlan} from '../core/catalog/table-plan'
+import {applyTablePlan, type TableRun} from '../core/catalog/table-apply'
+import {isLakeFormationGoverned, planTable, type TablePlan} from '../core/catalog/table-plan'
 import {LakegovError} from '../core/errors'
-import {ExitCode, type ExitCodeValue} from '../core/exit-codes'
+import {ExitCode} from '../core/exit-codes'
 import type {LakeConfig} from '../core/lake/config'
 
 /** Whose logs the table reads, once the defaults are filled in. */
@@ -37,18 +37,6 @@ export interface TableView {
   glue: GlueTableAdapter
   /** Lake Formation, in the lake's region: settings, grants, and the revokes. */
   lakeformation: LakeFormationAdapter
-}
-
-/** What a run did. */
-export interface TableRun {
-  /** created, updated, or unchanged. */
-  table: 'created' | 'updated' | 'unchanged'
-  /** One outcome per revoke of IAM_ALLOWED_PRINCIPALS, in plan order. */
-  revoked: ChangeOutcome[]
-  /** Whether everything planned was done. */
-  ok: boolean
-  /** 0, or 6 when a revoke failed (the table write itself throws). */
-  exitCode: ExitCodeValue
 }
 
 /** Reads the catalog, the settings and (for an existing table of a governed lake) the grants, and plans. */
@@ -84,20 +72,7 @@ export async function readTable(clients: AwsClients, config: LakeConfig, selecti
   return {plan: planTable(desired, existing, config.database, settings, grants), target, glue, lakeformation}
 }
 
-/**
- * Writes the table, then revokes IAM_ALLOWED_PRINCIPALS on it through the grants engine. A table
- * just created is read for grants afterwards: database defaults may have given it some.
- */
+/** Carries out the plan through Glue and Lake Formation (core/catalog/table-apply.ts). */
 export async function runTable(view: TableView): Promise<TableRun> {
-  const {plan, glue, lakeformation} = view
-  if (plan.action === 'create') await glue.createTable(plan.database, plan.input)
-  if (plan.action === 'update') await glue.updateTable(plan.database, plan.input)
-  const revokes = plan.governed && plan.action === 'create' ? iamAllowedRevokes(await lakeformation.listGrants(), plan.database, plan.table) : plan.revokes
-  const result = revokes.length > 0 ? await applyChanges(revokes, lakeformation) : {outcomes: [], ok: true}
-  return {
-    table: plan.action === 'create' ? 'created' : plan.action === 'update' ? 'updated' : 'unchanged',
-    revoked: result.outcomes,
-    ok: result.ok,
-    exitCode: result.ok ? ExitCode.Ok : ExitCode.ApplyFailed,
-  }
+  return applyTablePlan(view.plan, {tables: view.glue, grants: view.lakeformation})
 }

@@ -5,7 +5,7 @@ import {CreateAliasCommand, CreateKeyCommand, KMSClient} from '@aws-sdk/client-k
 import {LakeFormationClient, RevokePermissionsCommand} from '@aws-sdk/client-lakeformation'
 import {S3Client} from '@aws-sdk/client-s3'
 
-import type {CrawlReport} from '../../src/workflows/crawl'
+import type {CrawlReport} from '../../src/core/crawl/crawl'
 import {uploadCloudTrailFixtures} from '../support/cloudtrail-fixtures'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'

@@ -2,7 +2,10 @@ import {canonicalGrant, type Grant, type Permission, type Resource} from '../../
 import {markImplicit} from '../../src/core/plan/diff'
 import {buildPlan, fingerprintGrants, PLAN_VERSION} from '../../src/core/plan/plan'
 import type {Scope} from '../../src/core/policy/types'
-import {hasChanges, hasDrift, principalLabels, renderPlanMarkdown, renderPlanText, summaryLine} from '../../src/output/plan'
+import {grantsPlanKind} from '../../src/core/reconcile/plans'
+import {principalLabels, renderPlanMarkdown, renderPlanText, summaryLine} from '../../src/output/plan'
+
+const {hasChanges, hasDrift} = grantsPlanKind
 
 const ACCOUNT = '111122223333'
 const scope: Scope = {databases: ['cloudtrail'], locations: [], catalog: false, tags: false}

@@ -1,16 +1,18 @@
 import {Args, Flags} from '@oclif/core'
-import {createInterface} from 'node:readline/promises'
 
 import {BaseCommand, policiesFlag} from '../../base-command'
 import type {ApplyResult} from '../../core/apply/apply'
 import {LakegovError} from '../../core/errors'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
+import {grantsPlanKind} from '../../core/reconcile/plans'
+import {exitCodeOf} from '../../core/reconcile/reconcile'
 import {incompleteViewWarning} from '../../core/visibility'
 import {readPlanFile} from '../../io/plan-file'
 import {loadLakeConfigIfPresent} from '../../io/lake-file'
 import {loadDesiredState} from '../../io/policy-files'
-import {hasChanges, principalLabels, renderPlanText, summaryLine} from '../../output/plan'
+import {confirmApply} from '../../io/prompt'
+import {approvalQuestion, principalLabels, renderApplyResult, renderPlanText, summaryLine} from '../../output/plan'
 import {applyPlan, checkSafety, checkSavedPlan, planGrants, readAccount} from '../../workflows/grants'
 
 /** What `grants apply --json` prints. */
@@ -61,47 +63,15 @@ ${describeExitCodes()}`
     const plan = saved ?? (await planGrants(account, desired!.state, {prune: flags.prune, lake}))
     const label = principalLabels(desired?.state.principals ?? {})
     checkSafety(plan, account)
-
-    if (!hasChanges(plan)) {
+    if (!grantsPlanKind.canApply(plan)) {
       if (!this.jsonEnabled()) this.log(summaryLine(plan))
       return {plan}
     }
     if (!this.jsonEnabled()) this.log(renderPlanText(plan, label))
-    await this.confirm(plan, flags['auto-approve'])
-
-    const result = await applyPlan(plan, account, {
-      onProgress: (done, total) => this.logToStderr(`applied ${done}/${total} entries`),
-    })
-    if (!this.jsonEnabled()) this.log(this.renderResult(result))
-    if (!result.ok) this.setExitCode(ExitCode.ApplyFailed)
+    await confirmApply(approvalQuestion(plan), {autoApprove: flags['auto-approve'], json: this.jsonEnabled()})
+    const result = await applyPlan(plan, account, {onProgress: (done, total) => this.logToStderr(`applied ${done}/${total} entries`)})
+    if (!this.jsonEnabled()) this.log(renderApplyResult(result))
+    this.setExitCode(exitCodeOf(result))
     return {plan, result}
-  }
-
-  private async confirm(plan: Plan, autoApprove: boolean): Promise<void> {
-    if (autoApprove) return
-    if (!process.stdin.isTTY || this.jsonEnabled()) {
-      throw new LakegovError('Refusing to apply without confirmation: not on a terminal.', {
-        exitCode: ExitCode.Usage,
-        code: 'APPLY_NEEDS_APPROVAL',
-        suggestions: ['Pass --auto-approve (in CI, after reviewing the plan).'],
-      })
-    }
-    const question = plan.broadening.length > 0 ? `This plan BROADENS access (${plan.broadening.length} change(s)). Apply it? Type "yes": ` : 'Apply this plan? Type "yes": '
-    const prompt = createInterface({input: process.stdin, output: process.stderr})
-    const answer = await prompt.question(question)
-    prompt.close()
-    if (answer.trim().toLowerCase() !== 'yes') {
-      throw new LakegovError('Apply cancelled; nothing was changed.', {exitCode: ExitCode.Usage, code: 'APPLY_CANCELLED'})
-    }
-  }
-
-  private renderResult(result: ApplyResult): string {
-    const count = (status: string) => result.outcomes.filter((outcome) => outcome.status === status).length
-    const lines = result.outcomes
-      .filter((outcome) => outcome.status !== 'applied')
-      .map((outcome) => (outcome.error ? `  failed  ${outcome.key}: ${outcome.error.step} ${outcome.error.code}: ${outcome.error.message}` : `  skipped ${outcome.key}`))
-    lines.push(`Apply: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped, in ${result.calls} write call(s).`)
-    if (!result.ok) lines.push('Run apply again to converge: it plans from what was actually applied.')
-    return lines.join('\n')
   }
 }

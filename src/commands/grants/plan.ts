@@ -3,10 +3,11 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, policiesFlag} from '../../base-command'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import type {Plan} from '../../core/plan/plan'
+import {grantsPlanKind} from '../../core/reconcile/plans'
 import {incompleteViewWarning} from '../../core/visibility'
 import {checkOutputFile} from '../../io/output-file'
 import {writePlanFile} from '../../io/plan-file'
-import {hasDrift, principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
+import {principalLabels, renderPlanMarkdown, renderPlanText} from '../../output/plan'
 import {loadLakeConfigIfPresent} from '../../io/lake-file'
 import {loadDesiredState} from '../../io/policy-files'
 import {planGrants, readAccount} from '../../workflows/grants'
@@ -50,7 +51,7 @@ ${describeExitCodes()}`
       else this.log(renderPlanText(plan, label))
       if (this.flags.out) this.logToStderr(`Saved the plan to ${this.flags.out}; apply it with: lakegov grants apply ${this.flags.out}`)
     }
-    if (this.flags['detailed-exitcode'] && hasDrift(plan)) this.setExitCode(ExitCode.Changes)
+    if (this.flags['detailed-exitcode'] && grantsPlanKind.hasDrift(plan)) this.setExitCode(ExitCode.Changes)
     return plan
   }
 }

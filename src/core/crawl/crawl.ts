@@ -2,6 +2,8 @@
  * `lakegov crawl`, the pure part: the preflight checks that catch the documented crawl failures
  * before a crawl is started, the wait for a crawl to finish, and what a failed crawl's message means.
  */
+import {LakegovError} from '../errors'
+import {ExitCode, type ExitCodeValue} from '../exit-codes'
 import {evaluatePolicies, namedPolicy} from '../iam'
 import type {ObservedCrawler} from '../lake/observed'
 import type {PolicyDocument} from '../iam'
@@ -256,4 +258,49 @@ export function parseDuration(text: string): number | undefined {
   if (!match || text.trim() === '') return undefined
   const [, hours, minutes, seconds] = match
   return ((Number(hours ?? 0) * 60 + Number(minutes ?? 0)) * 60 + Number(seconds ?? 0)) * 1000
+}
+
+/** What `lakegov crawl` reports. */
+export interface CrawlReport {
+  /** The crawler. */
+  crawler: string
+  /** Every preflight check. */
+  preflight: PreflightCheck[]
+  /** Whether this run started the crawl, or found one running and waited for it. */
+  started?: 'started' | 'already-running'
+  /** How waiting ended; not-waited without --wait. */
+  outcome?: WaitOutcome | 'not-waited'
+  /** The crawler's state at the end. */
+  state?: string
+  /** The last crawl: SUCCEEDED, FAILED or CANCELLED, with AWS's error message. */
+  lastCrawl?: ObservedCrawler['lastCrawl']
+  /** For a failed crawl with a documented message: its cause and fix. */
+  explanation?: CrawlErrorExplanation
+  /** Tables created, updated and deleted by the last crawl. */
+  metrics?: CrawlMetrics
+  /** The log database's tables with their partition counts. */
+  tables?: TableSummary[]
+  /** Seconds spent waiting. */
+  elapsedSeconds?: number
+}
+
+/**
+ * The exit code a crawl run deserves: 130 when Ctrl-C stopped the wait, 6 when the crawl failed,
+ * was cancelled or outlasted --timeout, 0 otherwise (started without waiting, or succeeded).
+ */
+export function crawlExitCodeOf(report: CrawlReport): ExitCodeValue {
+  if (report.outcome === 'interrupted') return ExitCode.Interrupted
+  if (report.outcome === 'timeout' || (report.outcome === 'finished' && report.lastCrawl?.status !== 'SUCCEEDED')) return ExitCode.ApplyFailed
+  return ExitCode.Ok
+}
+
+/** The error that stops a crawl before it starts: every failed preflight check's fix (exit 4). */
+export function preflightFailure(checks: PreflightCheck[]): LakegovError | undefined {
+  const failed = checks.filter((check) => !check.ok)
+  if (failed.length === 0) return undefined
+  return new LakegovError(`${failed.length} preflight check(s) failed; the crawler was not started.`, {
+    exitCode: ExitCode.AwsAccess,
+    code: 'CRAWL_PREFLIGHT_FAILED',
+    suggestions: [...new Set(failed.map((check) => check.fix ?? ''))].filter(Boolean),
+  })
 }

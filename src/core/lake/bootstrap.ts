@@ -1,6 +1,22 @@
 /**
  * Bootstrap as a reconciliation: for each step, compare lake.yaml with what the account has and
- * plan the changes that close the gap. The plan is data; src/aws carries it out, in step order.
+ * plan the changes that close the gap. The plan is data; src/aws carries it out, in step order,
+ * through the one apply flow (applyBootstrapPlan in ./apply.ts, core/reconcile).
+ *
+ * Where a bootstrap step is planned: here, one `planX(config, observed)` function per entry of
+ * STEPS, called in STEPS order by planBootstrap at the bottom of this file.
+ *
+ * To add a step (an alarms step, say):
+ * 1. Add its name to STEPS, where it runs: each step may rely on the ones before it.
+ * 2. Add what it needs to read to ObservedLake (./observed.ts), read by LakeAdapter.observe (aws/lake.ts).
+ * 3. Add its change variants to BootstrapChange: an AWS action name, the data the write needs, and
+ *    a `summary` line for people.
+ * 4. Write `planX(config, observed): StepPlan` with `step(...)`: no changes means ok; `missing`
+ *    when its main resource does not exist; `blocked` (with a fix) for what lakegov must not do.
+ * 5. Call it from planBootstrap, in STEPS order.
+ * 6. Dispatch each new action in LakeAdapter.apply (aws/lake.ts): one `case` per action.
+ * Nothing else changes: apply order, outcomes, status, --dry-run, the exit codes and the output
+ * all follow the plan (core/reconcile/plans.ts maps every change to the shared vocabulary).
  */
 import {LakegovError} from '../errors'
 import {ExitCode} from '../exit-codes'
