@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../../base-command'
-import {RULES, SEVERITIES, meetsThreshold, type Severity} from '../../core/audit/findings'
+import {SEVERITIES, meetsThreshold, type Severity} from '../../core/audit/findings'
+import {RULES} from '../../core/audit/rules'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import {countBySeverity, renderFindingsText, type FindingsReport} from '../../output/audit'
 import {stringifyJson} from '../../output/escape'
