@@ -1,6 +1,7 @@
 import {access, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import {utcDay} from '../core/catalog/table-options'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {LakeConfig} from '../core/lake/config'
@@ -26,7 +27,7 @@ export async function loadLakeConfig(policiesDir: string): Promise<{config: Lake
     }
     throw error
   }
-  const result = parseLakeConfig({path: file, text})
+  const result = parseLakeConfig({path: file, text}, {today: utcDay(new Date())})
   if (!result.ok) throw new PolicyInvalidError(result.issues, 'lake')
   return {config: result.config, file}
 }

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {readFile, readdir} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -53,4 +54,15 @@ export async function loadDesiredState(policiesDir: string): Promise<{state: Des
   const result = parsePolicies(sources)
   if (!result.ok) throw new PolicyInvalidError(result.issues)
   return {state: result.state, files: sources.map((source) => source.path)}
+}
+
+/**
+ * The editor's schema line for a policy file written to `file`, only when it resolves: the path
+ * from that file to `schema` (policies/schema in the checkout or the installed package). Empty
+ * when the schema is not there.
+ */
+export function schemaLine(file: string, schema: string): string {
+  if (!existsSync(schema)) return ''
+  const relative = path.relative(path.dirname(path.resolve(file)), schema).split(path.sep).join('/')
+  return `# yaml-language-server: $schema=${relative}\n`
 }

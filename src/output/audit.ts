@@ -4,7 +4,8 @@
  * table output as banner lines, because it is what a reader must not miss.
  */
 import type {AccessRow} from '../core/audit/access'
-import {SEVERITIES, type Finding, type Severity} from '../core/audit/findings'
+import {SEVERITIES, type Severity} from '../core/audit/findings'
+import type {FindingsReport} from '../core/audit/report'
 import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
 import {escapeCsvField, escapeMarkdown, escapeTerminal, stringifyJson, terminalLines} from './escape'
 
@@ -24,23 +25,8 @@ export interface AccessReport {
   warnings: string[]
 }
 
-/** The findings report the command prints and returns as JSON. */
-export interface FindingsReport {
-  /** The account audited. */
-  account: string
-  /** The region. */
-  region: string
-  /** The log database. */
-  database: string
-  /** The --fail-on threshold, when given. */
-  failOn?: Severity
-  /** Findings per severity. */
-  counts: Record<Severity, number>
-  /** The findings, sorted by rule, resource and principal. */
-  findings: Finding[]
-  /** What could not be read fully. */
-  warnings: string[]
-}
+export type {FindingsReport} from '../core/audit/report'
+export {countBySeverity} from '../core/audit/report'
 
 const HEADERS = ['table', 'principal', 'path', 'columns', 'rows', 'permissions', 'notes'] as const
 
@@ -178,13 +164,6 @@ export function renderAccessMarkdown(report: AccessReport): string {
   lines.push(`| ${HEADERS.join(' | ')} |`, `| ${HEADERS.map(() => '---').join(' | ')} |`)
   for (const row of report.rows.map((row) => cellsOf(row, (value) => escapeMarkdown(value)))) lines.push(`| ${HEADERS.map((header) => row[header]).join(' | ')} |`)
   return lines.join('\n')
-}
-
-/** Findings per severity, every severity present. */
-export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
-  const counts = {low: 0, medium: 0, high: 0, critical: 0}
-  for (const finding of findings) counts[finding.severity]++
-  return counts
 }
 
 /** Findings as text, most severe first, each with its evidence, fix and policy file line. */

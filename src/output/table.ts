@@ -1,8 +1,9 @@
 import type {TableDifference} from '../core/catalog/cloudtrail-table'
-import type {TableRun} from '../core/catalog/table-apply'
+import type {TableOverride} from '../core/catalog/table-options'
 import type {TablePlan} from '../core/catalog/table-plan'
 import type {GrantChange} from '../core/plan/diff'
-import {terminalLines} from './escape'
+import type {TableRun} from '../core/catalog/table-apply'
+import {escapeTerminal, terminalLines} from './escape'
 
 /** Struct types run to hundreds of characters; the full values are in --json. */
 const MAX_VALUE = 100
@@ -77,4 +78,14 @@ export function renderTableRun(plan: TablePlan, run: TableRun): string {
   if (write) lines.push('Fix the error and run lakegov table again.')
   else if (!run.ok) lines.push('Run lakegov table again as a data lake administrator: it revokes what is left.')
   return terminalLines(lines)
+}
+
+/**
+ * The flags that differ from lake.yaml's table section, under the plan: empty when there are none,
+ * else a newline and one line per flag.
+ */
+export function renderTableOverrides(overrides: TableOverride[]): string {
+  return overrides
+    .map((override) => `\n${override.flag} ${escapeTerminal(override.run)}: this run overrides lake.yaml ${override.field} (${escapeTerminal(override.file)}); the next run without the flag reverts it.`)
+    .join('')
 }

@@ -2,7 +2,9 @@ import {mkdirSync, mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {BatchGrantPermissionsCommand, LakeFormationClient, PutDataLakeSettingsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
+import {parse} from 'yaml'
+
+import {AddLFTagsToResourceCommand, BatchGrantPermissionsCommand, LakeFormationClient, PutDataLakeSettingsCommand, RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {Plan} from '../../src/core/plan/plan'
@@ -80,5 +82,58 @@ describe('grants export (e2e)', () => {
     const plan = await run('grants', 'plan', '--prune', '--json', '--detailed-exitcode', '--policies', dir)
     expect(plan.code).toBe(0)
     expect(parseJson<Plan>(plan).summary).toMatchObject({grant: 0, change: 0, revoke: 0, unmanaged: 0})
+  })
+
+  it('exports LF-tag expression grants, tag assignments and data cells filters without --tags, and round-trips into an empty account', async () => {
+    await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
+    // The example policies: an LF-tag expression grant, a filter, and a table assignment.
+    expect((await run('grants', 'apply', '--auto-approve')).code).toBe(0)
+    // Assignments made by hand, on the database and on two columns.
+    const lakeformation = new LakeFormationClient(sdk())
+    await lakeformation.send(new AddLFTagsToResourceCommand({Resource: {Database: {Name: 'cloudtrail'}}, LFTags: [{TagKey: 'sensitivity', TagValues: ['public']}]}))
+    await lakeformation.send(
+      new AddLFTagsToResourceCommand({
+        Resource: {TableWithColumns: {DatabaseName: 'cloudtrail', Name: 'cloudtrail_logs', ColumnNames: ['sourceipaddress', 'useridentity']}},
+        LFTags: [{TagKey: 'sensitivity', TagValues: ['restricted']}],
+      }),
+    )
+
+    const first = exportDir()
+    const firstFile = path.join(first, 'grants', 'existing.yaml')
+    expect((await run('grants', 'export', '--database', 'cloudtrail', '--out', firstFile)).code).toBe(0)
+    const document = parse(readFileSync(firstFile, 'utf8'))
+    expect(document.scope).toEqual({databases: ['cloudtrail'], tags: true})
+    expect(document.grants).toContainEqual({principal: 'securityanalyst', tags: {sensitivity: ['internal']}, permissions: ['SELECT']})
+    expect(document.tags).toEqual({sensitivity: ['internal', 'public', 'restricted']})
+    expect(document.filters).toEqual({
+      us_east_only: {database: 'cloudtrail', table: 'cloudtrail_logs', rows: "awsregion = 'us-east-1'", columns: {exclude: ['sourceipaddress']}},
+    })
+    expect(document.assign).toEqual([
+      {database: 'cloudtrail', tags: {sensitivity: 'public'}},
+      {database: 'cloudtrail', table: 'cloudtrail_logs', tags: {sensitivity: 'internal'}},
+      {database: 'cloudtrail', table: 'cloudtrail_logs', columns: ['sourceipaddress', 'useridentity'], tags: {sensitivity: 'restricted'}},
+    ])
+    const plan = await run('grants', 'plan', '--prune', '--json', '--detailed-exitcode', '--policies', first)
+    expect(plan.code).toBe(0)
+    expect(parseJson<Plan>(plan).summary).toMatchObject({grant: 0, change: 0, revoke: 0, unmanaged: 0, objects: 0})
+
+    // Applied to an empty account with the same catalog, the export rebuilds the same lake.
+    await resetSandbox()
+    await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
+    expect((await run('grants', 'apply', '--auto-approve', '--policies', first)).code).toBe(0)
+    const second = exportDir()
+    const secondFile = path.join(second, 'grants', 'existing.yaml')
+    expect((await run('grants', 'export', '--database', 'cloudtrail', '--out', secondFile)).code).toBe(0)
+    expect(readFileSync(secondFile, 'utf8')).toBe(readFileSync(firstFile, 'utf8'))
+  })
+
+  it('accepts --tags as a deprecated no-op', async () => {
+    await createGlueCatalog(sdk(), 'cloudtrail', {cloudtrail_logs: CLOUDTRAIL_COLUMNS})
+    expect((await run('grants', 'apply', '--auto-approve')).code).toBe(0)
+    const withFlag = await run('grants', 'export', '--database', 'cloudtrail', '--tags')
+    const without = await run('grants', 'export', '--database', 'cloudtrail')
+    expect(withFlag.code).toBe(0)
+    expect(withFlag.stderr).toContain('--tags is ignored')
+    expect(withFlag.stdout).toBe(without.stdout)
   })
 })

@@ -1,3 +1,5 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {DeleteDatabaseCommand, GetTableCommand, GlueClient, UpdateTableCommand} from '@aws-sdk/client-glue'
@@ -199,5 +201,48 @@ describe('table (e2e, against the sandbox)', () => {
     expect(run.code).toBe(64)
     expect(parseJson<{error: {message: string}}>(run).error.message).toMatch(message)
     expect(await callsSince()).toEqual([])
+  })
+
+  describe("lake.yaml's table section", () => {
+    /** The lake-aes fixture plus a table section, in a fresh folder. */
+    function policiesWith(table: string): string {
+      const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-table-'))
+      writeFileSync(path.join(dir, 'lake.yaml'), `${readFileSync(path.join(ROOT, POLICIES, 'lake.yaml'), 'utf8')}table:\n${table}`)
+      return dir
+    }
+
+    function tableRun(policies: string, ...args: string[]): Promise<CliResult> {
+      return runCli(['table', ...args, '--policies', policies], sandboxEnv(sandboxEndpoint()), ROOT)
+    }
+
+    it('is the source of the settings; a flag overrides it for one run and says so, and the next run goes back to the file', async () => {
+      const policies = policiesWith('  name: trail_logs\n  start: 2024/01/01\n  regions: [us-east-1, eu-west-1]\n')
+      const first = parseJson<TableOutput>(await tableRun(policies, '--json'))
+      expect(first.target).toEqual({accounts: [ACCOUNT], regions: ['eu-west-1', 'us-east-1'], startDate: '2024/01/01'})
+      expect(first.overrides).toEqual([])
+      expect((await getTable('trail_logs')).Parameters?.['projection.region.values']).toBe('eu-west-1,us-east-1')
+
+      const override = await tableRun(policies, '--regions', 'us-east-1', '--dry-run')
+      expect(override.code).toBe(0)
+      expect(override.stdout).toContain('--regions us-east-1: this run overrides lake.yaml table.regions (eu-west-1,us-east-1); the next run without the flag reverts it.')
+      expect(override.stdout).toContain('Table legacy.trail_logs: update')
+
+      // Without flags: nothing to do, the table is what lake.yaml says.
+      const again = parseJson<TableOutput>(await tableRun(policies, '--json'))
+      expect(again.plan.changes).toBe(0)
+      expect(again.overrides).toEqual([])
+    })
+
+    it.each([
+      ['  regions: [us-east-1, xx-foo-1]\n', 'table.regions[1]', 'xx-foo-1 is not an AWS region'],
+      ['  start: 2999/01/01\n', 'table.start', '2999/01/01 is in the future'],
+    ])('refuses %j with exit 3 at its line, before any AWS call', async (table, field, message) => {
+      await markCalls()
+      const run = await tableRun(policiesWith(table), '--json')
+      expect(run.code).toBe(3)
+      const {error} = parseJson<{error: {issues: {file: string; line: number; field: string; message: string}[]}}>(run)
+      expect(error.issues).toEqual([expect.objectContaining({file: expect.stringMatching(/lake\.yaml$/), line: 12, field, message: expect.stringContaining(message)})])
+      expect(await callsSince()).toEqual([])
+    })
   })
 })

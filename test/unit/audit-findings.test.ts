@@ -1,5 +1,6 @@
 import type {AuditState} from '../../src/core/audit/access'
-import {findingsFromAccess, meetsThreshold, RULES, ruleById, type Finding, type Severity} from '../../src/core/audit/findings'
+import {meetsThreshold, type Finding, type Severity} from '../../src/core/audit/findings'
+import {AUDIT_RULES, findingsFromAccess, RULES, ruleById} from '../../src/core/audit/rules'
 import {namedPolicy} from '../../src/core/iam'
 import {canonicalGrant, grantKey, type Grant, type Permission, type Resource} from '../../src/core/model/grant'
 
@@ -48,9 +49,17 @@ describe('RULES', () => {
     }
   })
 
-  it('throws for an unknown rule id', () => {
+  it('refuses an unknown rule id at compile time, and at run time for ids that come from outside', () => {
     expect(ruleById('LG002').name).toBe('IamAllowedPrincipalsOnLogs')
+    // @ts-expect-error LG999 is not in the registry: RuleId is derived from it.
     expect(() => ruleById('LG999')).toThrow('LG999')
+  })
+
+  it('has one registry entry per rule, each with a check, and a lake.yaml field where findings have no location of their own', () => {
+    expect(AUDIT_RULES.map((entry) => entry.meta)).toEqual(RULES)
+    for (const entry of AUDIT_RULES) expect(typeof entry.check.run).toBe('function')
+    const fields = Object.fromEntries(AUDIT_RULES.flatMap((entry) => ('lakeField' in entry ? [[entry.meta.id, entry.lakeField]] : [])))
+    expect(fields).toEqual({LG002: 'database', LG003: 'bucket.name', LG013: 'database', LG014: 'admins', LG015: 'admins'})
   })
 })
 

@@ -1,6 +1,7 @@
 import type {Finding} from '../../src/core/audit/findings'
 import {namedPolicy} from '../../src/core/iam'
-import {findingsFromLake, locateInLakeFile, type LakeObservation, type LakeSources} from '../../src/core/audit/lake-findings'
+import type {LakeObservation, LakeSources} from '../../src/core/audit/lake-findings'
+import {findingsFromLake, locateInLakeFile} from '../../src/core/audit/rules'
 
 const ACCOUNT = '123456789012'
 const BUCKET = 'acme-cloudtrail-logs'

@@ -12,7 +12,7 @@ import {
   type CloudTrailTableOptions,
   type ExistingTable,
 } from '../../src/core/catalog/cloudtrail-table'
-import {COMMERCIAL_REGIONS, resolveTableFlags, utcDay} from '../../src/core/catalog/table-options'
+import {COMMERCIAL_REGIONS, resolveTableFlags, resolveTableOptions, utcDay} from '../../src/core/catalog/table-options'
 import {planTable} from '../../src/core/catalog/table-plan'
 import {LakegovError} from '../../src/core/errors'
 import type {Grant} from '../../src/core/model/grant'
@@ -342,5 +342,35 @@ describe('resolveTableFlags', () => {
     expect((error as LakegovError).exitCode).toBe(64)
     expect((error as LakegovError).message).toMatch(message)
     expect((error as LakegovError).suggestions.length).toBeGreaterThan(0)
+  })
+})
+
+describe('resolveTableOptions', () => {
+  const TODAY = '2026/12/02'
+  const lake = {region: 'us-east-1', table: {name: 'trail_logs', startDate: '2024/01/01', regions: ['eu-west-1', 'us-east-1'], accounts: ['111122223333']}}
+
+  it("uses lake.yaml's table section when no flag is given, and reports no override", () => {
+    expect(resolveTableOptions({}, lake, TODAY)).toEqual({
+      selection: {name: 'trail_logs', startDate: '2024/01/01', regions: ['eu-west-1', 'us-east-1'], accounts: ['111122223333']},
+      overrides: [],
+    })
+    expect(resolveTableOptions({}, {region: 'eu-west-1'}, TODAY).selection).toEqual({name: 'cloudtrail_logs', startDate: '2020/01/01', regions: ['eu-west-1']})
+  })
+
+  it('lets each flag override its field for the run, and names every flag that differs from the file', () => {
+    const {selection, overrides} = resolveTableOptions({regions: 'us-east-1', start: '2024/01/01', organizationId: 'o-a1b2c3d4e5'}, lake, TODAY)
+    expect(selection).toEqual({name: 'trail_logs', startDate: '2024/01/01', regions: ['us-east-1'], accounts: ['111122223333'], organizationId: 'o-a1b2c3d4e5'})
+    expect(overrides).toEqual([
+      {field: 'table.regions', flag: '--regions', file: 'eu-west-1,us-east-1', run: 'us-east-1'},
+      {field: 'table.organizationId', flag: '--organization-id', file: 'none', run: 'o-a1b2c3d4e5'},
+    ])
+    // Without a table section, a flag still differs from the default lake.yaml implies.
+    expect(resolveTableOptions({accounts: '444455556666'}, {region: 'us-east-1'}, TODAY).overrides).toEqual([
+      {field: 'table.accounts', flag: '--accounts', file: "the caller's account", run: '444455556666'},
+    ])
+  })
+
+  it('still refuses a bad flag with a usage error', () => {
+    expect(() => resolveTableOptions({regions: 'xx-foo-1'}, lake, TODAY)).toThrow('--regions xx-foo-1: xx-foo-1 is not an AWS region.')
   })
 })

@@ -1,4 +1,4 @@
-import {exportPolicy} from '../../src/core/export/export'
+import {exportPolicy, exportScope, exportTargets} from '../../src/core/export/export'
 import {canonicalGrant, type Permission, type Resource} from '../../src/core/model/grant'
 import {parsePolicies} from '../../src/core/policy/parse'
 import {stringify} from 'yaml'
@@ -45,5 +45,34 @@ describe('exportPolicy', () => {
       {principal: 'IAM_ALLOWED_PRINCIPALS', database: 'cloudtrail', permissions: ['ALL'], allowBroad: true},
       {principal: 'auditor', database: 'cloudtrail', table: 'logs', columns: {include: ['eventname']}, permissions: ['SELECT'], grantable: ['SELECT']},
     ])
+  })
+
+  it('always puts LF-tag grants in the scope, and writes assignments with the columns that share tags in one entry', () => {
+    const tagGrant = grant('arn:aws:iam::111122223333:role/Reader', {type: 'lfTagPolicy', resourceType: 'TABLE', expression: [{key: 'sensitivity', values: ['internal']}]}, ['SELECT'])
+    const dbGrant = grant('arn:aws:iam::111122223333:role/Reader', {type: 'database', database: 'cloudtrail'}, ['DESCRIBE'])
+    const scoped = exportScope({databases: ['CloudTrail']}, [tagGrant, dbGrant])
+    expect(scoped).toEqual({databases: ['cloudtrail'], locations: [], catalog: false, tags: true})
+    expect(exportScope({}, [dbGrant]).tags).toBe(false)
+    expect(exportTargets(scoped, {databases: ['cloudtrail'], tables: {cloudtrail: [{name: 'logs', columns: ['a', 'b']}]}})).toEqual([
+      {database: 'cloudtrail'},
+      {database: 'cloudtrail', table: 'logs'},
+      {database: 'cloudtrail', table: 'logs', columns: ['a']},
+      {database: 'cloudtrail', table: 'logs', columns: ['b']},
+    ])
+    const document = exportPolicy([tagGrant, dbGrant], {
+      scope: scoped,
+      filters: [],
+      tags: [{key: 'sensitivity', values: ['internal', 'restricted']}, {key: 'unused', values: ['x']}],
+      assignments: [
+        {target: {database: 'cloudtrail', table: 'logs', columns: ['b']}, tags: {sensitivity: 'restricted'}},
+        {target: {database: 'cloudtrail', table: 'logs', columns: ['a']}, tags: {sensitivity: 'restricted'}},
+        {target: {database: 'cloudtrail', table: 'logs'}, tags: {}},
+        {target: {database: 'billing'}, tags: {sensitivity: 'internal'}},
+      ],
+    })
+    expect(document.assign).toEqual([{database: 'cloudtrail', table: 'logs', columns: ['a', 'b'], tags: {sensitivity: 'restricted'}}])
+    expect(document.tags).toEqual({sensitivity: ['internal', 'restricted']})
+    expect(document.scope).toEqual({databases: ['cloudtrail'], tags: true})
+    expect(parsePolicies([{path: 'exported.yaml', text: stringify(document)}]).ok).toBe(true)
   })
 })

@@ -9,7 +9,7 @@ import MarkdownIt from 'markdown-it'
 
 import type {AccessRow} from '../../src/core/audit/access'
 import type {Finding} from '../../src/core/audit/findings'
-import {RULES} from '../../src/core/audit/findings'
+import {RULES} from '../../src/core/audit/rules'
 import {canonicalGrant, type Grant, type Resource} from '../../src/core/model/grant'
 import {buildPlan} from '../../src/core/plan/plan'
 import {countBySeverity, renderAccessCsv, renderAccessMarkdown, renderAccessTable, renderFindingsText, type AccessReport} from '../../src/output/audit'

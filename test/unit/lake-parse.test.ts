@@ -55,6 +55,43 @@ describe('parseLakeConfig', () => {
     expect(issuesOf(text)).toContainEqual(expected)
   })
 
+  describe('table:', () => {
+    const TODAY = '2026/12/02'
+    const parse = (table: string) => parseLakeConfig({path: 'lake.yaml', text: `${BASE}table:\n${table}`}, {today: TODAY})
+    const issues = (table: string) => {
+      const result = parse(table)
+      if (result.ok) throw new Error('expected issues')
+      return result.issues.map((issue) => ({line: issue.line, field: issue.field, message: issue.message}))
+    }
+
+    it('reads the table settings, sorting the lists and expanding regions: all', () => {
+      const result = parse(`  name: trail_logs\n  start: 2024/01/01\n  regions: [us-west-2, eu-west-1]\n  accounts: ["444455556666", "111122223333"]\n  organizationId: o-a1b2c3d4e5\n`)
+      expect(result.ok && result.config.table).toEqual({
+        name: 'trail_logs',
+        startDate: '2024/01/01',
+        regions: ['eu-west-1', 'us-west-2'],
+        accounts: ['111122223333', '444455556666'],
+        organizationId: 'o-a1b2c3d4e5',
+      })
+      const all = parse('  regions: all\n')
+      expect(all.ok && all.config.table?.regions).toContain('ap-northeast-1')
+      const bare = parseLakeConfig({path: 'lake.yaml', text: BASE})
+      expect(bare.ok && bare.config.table).toBeUndefined()
+    })
+
+    it.each([
+      ['a region the SDK does not list', '  regions: [us-east-1, xx-foo-1]\n', {line: 8, field: 'table.regions[1]', message: 'xx-foo-1 is not an AWS region'}],
+      ['a start in the future', '  start: 2030/01/01\n', {line: 8, field: 'table.start', message: '2030/01/01 is in the future (today is 2026/12/02, UTC): the table would read no logs'}],
+      ['a start that is no day', '  start: 2021/02/30\n', {line: 8, field: 'table.start', message: '2021/02/30 is not a day of the calendar'}],
+      ['a start in another form', '  start: 2021-02-03\n', {line: 8, field: 'table.start', message: '"2021-02-03" is not well formed'}],
+      ['an unquoted account id', '  accounts: [111122223333]\n', {line: 8, field: 'table.accounts[0]', message: 'must be string'}],
+      ['a table name Athena cannot read', '  name: Trail-Logs\n', {line: 8, field: 'table.name', message: '"Trail-Logs" is not well formed'}],
+      ['an unknown key', '  region: [us-east-1]\n', {line: 8, field: 'table.region', message: 'unknown key "region"'}],
+    ])('reports %s with its line and field', (_name, table, expected) => {
+      expect(issues(table)).toContainEqual(expected)
+    })
+  })
+
   it('reports YAML syntax errors with their position', () => {
     expect(issuesOf('region: [us-east-1\n')[0]).toMatchObject({line: 2, message: expect.stringMatching(/^YAML syntax error/)})
   })

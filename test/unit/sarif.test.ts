@@ -1,4 +1,5 @@
-import {RULES, type Finding} from '../../src/core/audit/findings'
+import type {Finding} from '../../src/core/audit/findings'
+import {RULES} from '../../src/core/audit/rules'
 import {renderSarif, toArtifactUri} from '../../src/output/sarif'
 import {validateSarif as validate} from '../support/sarif'
 

@@ -1,12 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, policiesFlag} from '../../base-command'
-import {RULES, SEVERITIES, meetsThreshold, type Severity} from '../../core/audit/findings'
+import {SEVERITIES, type Severity} from '../../core/audit/findings'
+import type {FindingsReport} from '../../core/audit/report'
+import {RULES} from '../../core/audit/rules'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
-import {countBySeverity, renderFindingsText, type FindingsReport} from '../../output/audit'
+import {renderFindingsText} from '../../output/audit'
 import {stringifyJson} from '../../output/escape'
 import {renderSarif} from '../../output/sarif'
-import {computeFindings, loadAuditInputs, readAudit} from '../../workflows/audit'
+import {runAuditFindings} from '../../workflows/audit-findings'
 
 export default class AuditFindings extends BaseCommand<typeof AuditFindings> {
   static summary = 'Check the lake for security problems (LG001-LG018), as text, JSON or SARIF for code scanning.'
@@ -31,32 +33,19 @@ ${describeExitCodes()}`
   }
 
   async run(): Promise<FindingsReport> {
-    const inputs = await loadAuditInputs(this.flags.policies)
-    this.logToStderr(`Reading the account (${inputs.config.region})...`)
-    const view = await readAudit(this.aws, inputs, {database: this.flags.database, flagRegion: this.flags.region, findings: true})
-    for (const warning of view.warnings) this.logToStderr(`warning: ${warning}`)
-    const findings = computeFindings(view, inputs)
     const failOn = this.flags['fail-on'] as Severity | undefined
-    const report: FindingsReport = {
-      account: view.account,
-      region: view.region,
-      database: view.database,
-      ...(failOn ? {failOn} : {}),
-      counts: countBySeverity(findings),
-      findings,
-      warnings: view.warnings,
-    }
+    const request = {policies: this.flags.policies, database: this.flags.database, flagRegion: this.flags.region, failOn}
+    const {report, lakeFile, failing} = await runAuditFindings(this.aws, request, (line) => this.logToStderr(line))
     if (!this.jsonEnabled()) {
       const format = this.flags.format
-      if (format === 'sarif') this.log(stringifyJson(renderSarif(findings, RULES, {version: this.config.version, fallbackFile: inputs.lakeFile})))
+      if (format === 'sarif') this.log(stringifyJson(renderSarif(report.findings, RULES, {version: this.config.version, fallbackFile: lakeFile})))
       else if (format === 'json') this.log(stringifyJson(report))
       else this.log(renderFindingsText(report))
     }
-    if (failOn && findings.some((finding) => meetsThreshold(finding.severity, failOn))) {
+    if (failing) {
       if (!this.jsonEnabled()) this.logToStderr(`Findings at or above ${failOn}: exit ${ExitCode.Findings}.`)
       this.setExitCode(ExitCode.Findings)
     }
     return report
   }
 }
-

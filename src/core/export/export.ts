@@ -1,7 +1,13 @@
-import type {Grant} from '../model/grant'
+/**
+ * `grants export`: the account's grants, LF-tags, tag assignments and data cells filters in a scope,
+ * as a grants file that plan then shows as zero changes. Pure: the workflow (workflows/export.ts)
+ * reads the account and writes the file.
+ */
+import {canonicalResource, type Grant, type Resource} from '../model/grant'
 import {parseIamIdentity} from '../model/principal'
 import {inScope, mergeByKey, type CurrentGrant} from '../plan/diff'
-import type {FilterState, TagState} from '../plan/objects'
+import {targetKey, type AssignmentState, type FilterState, type TagState, type TagTarget} from '../plan/objects'
+import type {CatalogSnapshot} from '../policy/references'
 import type {Scope} from '../policy/types'
 import {compareText} from '../order'
 
@@ -12,6 +18,70 @@ export interface GrantsFile {
   grants: Record<string, unknown>[]
   filters?: Record<string, Record<string, unknown>>
   tags?: Record<string, string[]>
+  assign?: Record<string, unknown>[]
+}
+
+/** The scope flags of `grants export`; with none set, everything the caller can see. */
+export interface ExportScopeRequest {
+  /** Databases to export (--database). */
+  databases?: string[]
+  /** S3 locations to export (--location), as s3:// URLs or ARNs. */
+  locations?: string[]
+  /** Export catalog grants (--catalog). */
+  catalog?: boolean
+}
+
+/** True for the LF-tag and LF-tag expression grants, which no database or location scopes. */
+function isTagResource(resource: Resource): boolean {
+  return resource.type === 'lfTag' || resource.type === 'lfTagPolicy'
+}
+
+/**
+ * The scope an export covers. LF-tag and LF-tag expression grants are always part of it when the
+ * account has any: they are what reaches tables through tags, so an export without them would not
+ * say who can read the scope's tables (the old --tags flag is now accepted and ignored).
+ */
+export function exportScope(request: ExportScopeRequest, grants: {resource: Resource}[]): Scope {
+  const resources = grants.map((grant) => grant.resource)
+  const tags = resources.some((resource) => isTagResource(resource))
+  if (request.databases?.length || request.locations?.length || request.catalog) {
+    const locations = (request.locations ?? []).map((path) => (canonicalResource({type: 'dataLocation', path}) as {path: string}).path)
+    return {databases: [...new Set((request.databases ?? []).map((name) => name.toLowerCase()))].sort(), locations: [...new Set(locations)].sort(), catalog: Boolean(request.catalog), tags}
+  }
+  return {
+    databases: [...new Set(resources.flatMap((resource) => ('database' in resource ? [resource.database] : [])))].sort(),
+    locations: [...new Set(resources.flatMap((resource) => (resource.type === 'dataLocation' ? [resource.path] : [])))].sort(),
+    catalog: resources.some((resource) => resource.type === 'catalog'),
+    tags,
+  }
+}
+
+/** Every place an LF-tag can be assigned in the scope's databases that exist: each database, table and column. */
+export function exportTargets(scope: Scope, catalog: CatalogSnapshot): TagTarget[] {
+  return scope.databases.filter((database) => catalog.databases.includes(database)).flatMap((database) => [
+    {database},
+    ...(catalog.tables[database] ?? []).flatMap((table) => [{database, table: table.name}, ...table.columns.map((column) => ({database, table: table.name, columns: [column]}))]),
+  ])
+}
+
+/**
+ * The assignments as `assign:` entries: one per database or table, and one per table for the
+ * columns that carry the same tags (read per column, so the plan's check of every listed column
+ * finds each of them tagged).
+ */
+function assignEntries(assignments: AssignmentState[]): Record<string, unknown>[] {
+  const entries = new Map<string, {target: TagTarget; tags: Record<string, string>}>()
+  for (const {target, tags} of assignments) {
+    if (Object.keys(tags).length === 0) continue
+    const sorted = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => compareText(a, b)))
+    const key = target.columns ? `${target.database}.${target.table}[]${JSON.stringify(sorted)}` : targetKey(target)
+    const entry = entries.get(key)
+    if (entry && target.columns) entry.target.columns = [...(entry.target.columns ?? []), ...target.columns].sort()
+    else entries.set(key, {target: {...target, ...(target.columns ? {columns: [...target.columns]} : {})}, tags: sorted})
+  }
+  return [...entries.values()]
+    .sort((a, b) => compareText(targetKey(a.target), targetKey(b.target)))
+    .map(({target, tags}) => ({database: target.database, ...(target.table ? {table: target.table} : {}), ...(target.columns ? {columns: target.columns} : {}), tags}))
 }
 
 /** A readable, unique name for a principal: the role or user name, or the account, org or OU id. */
@@ -70,7 +140,7 @@ function selector(grant: Grant): Record<string, unknown> {
  * zero changes: how users adopt an existing lake. Implicit admin grants are left out; the filters
  * and LF-tags the grants use are declared; broad principals get allowBroad.
  */
-export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; filters: FilterState[]; tags: TagState[]}): GrantsFile {
+export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; filters: FilterState[]; tags: TagState[]; assignments?: AssignmentState[]}): GrantsFile {
   const grants = [...mergeByKey(current.filter((grant) => !grant.implicit && inScope(grant.resource, context.scope))).values()].sort(
     (a, b) => compareText(a.principal, b.principal) || compareText(JSON.stringify(a.resource), JSON.stringify(b.resource)),
   )
@@ -95,7 +165,12 @@ export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; fi
     }
   })
 
-  const filters = context.filters.filter((filter) => usedFilters.has(`${filter.database}.${filter.table}.${filter.name}`))
+  const assign = assignEntries((context.assignments ?? []).filter((assignment) => context.scope.databases.includes(assignment.target.database)))
+  for (const entry of assign) for (const key of Object.keys(entry.tags as Record<string, string>)) usedTags.add(key)
+  // Every filter on the scope's tables, used by a grant or not: plan creates the declared ones.
+  const filters = context.filters.filter(
+    (filter) => context.scope.databases.includes(filter.database) || usedFilters.has(`${filter.database}.${filter.table}.${filter.name}`),
+  )
   const tags = context.tags.filter((tag) => usedTags.has(tag.key))
   const principals = Object.fromEntries([...names].filter(([id]) => id !== 'IAM_ALLOWED_PRINCIPALS').map(([id, name]) => [name, id]))
   return {
@@ -115,5 +190,6 @@ export function exportPolicy(current: CurrentGrant[], context: {scope: Scope; fi
         }
       : {}),
     ...(tags.length > 0 ? {tags: Object.fromEntries(tags.map((tag) => [tag.key, tag.values]))} : {}),
+    ...(assign.length > 0 ? {assign} : {}),
   }
 }

@@ -1,4 +1,5 @@
 import type {AlarmsConfig} from '../alarms/types'
+import type {TableConfig} from '../catalog/table-options'
 import {LakegovError} from '../errors'
 import {ExitCode} from '../exit-codes'
 import type {SourceRef} from '../policy/source-map'
@@ -78,6 +79,8 @@ export interface LakeConfig {
   crawler?: CrawlerConfig
   /** The alarms section; `alarms test` reads it, bootstrap does not act on it yet. */
   alarms?: AlarmsConfig
+  /** The CloudTrail table `lakegov table` makes; its flags override it for one run. */
+  table?: TableConfig
   /** Where each field was declared, keyed by its path (bucket.encryption.kmsKeyArn), for errors found later in AWS. */
   sources: Record<string, SourceRef>
 }

@@ -5,6 +5,7 @@ import {CIS_CONTROLS} from '../alarms/cis'
 import {LAKE_RULE_NAMES} from '../alarms/lake-rules'
 import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmSet, type AlarmsConfig, type CustomAlarm} from '../alarms/types'
 
+import {COMMERCIAL_REGIONS, DEFAULT_START_DATE, isCalendarDate, unknownRegions, type TableConfig} from '../catalog/table-options'
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
 import {LAKE_SCHEMA} from './lake-schema'
 import {schemaIssues} from './schema-issues'
@@ -29,11 +30,17 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** What parsing lake.yaml depends on besides the text. */
+export interface LakeParseOptions {
+  /** Today, yyyy/MM/dd in UTC: the last day table.start may name. Without it, that check is skipped. */
+  today?: string
+}
+
 /**
  * Parses and validates policies/lake.yaml. Every problem is reported with its file, line, column
  * and field; nothing here reads files or calls AWS.
  */
-export function parseLakeConfig(source: PolicySource): LakeParseResult {
+export function parseLakeConfig(source: PolicySource, options: LakeParseOptions = {}): LakeParseResult {
   const read = readYaml(source)
   if (!read.ok) return read
   const {file} = read
@@ -55,6 +62,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
       }
     : undefined
   const alarms = isObject(doc.alarms) ? alarmsOf(doc.alarms, file, add) : undefined
+  const table = isObject(doc.table) ? tableOf(doc.table, String(doc.region), options.today, add) : undefined
   if (issues.length > 0) return {ok: false, issues}
 
   const sources: Record<string, SourceRef> = {}
@@ -76,6 +84,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
       ...(trail ? {trail} : {}),
       ...(crawler ? {crawler} : {}),
       ...(alarms ? {alarms} : {}),
+      ...(table ? {table} : {}),
       sources,
     },
   }
@@ -112,6 +121,33 @@ function registrationOf(value: Json, encryption: BucketEncryption | undefined, a
     return undefined
   }
   return {role: value.role}
+}
+
+/**
+ * The table section, checked as `lakegov table` checks its flags: real days up to today, and
+ * regions from the SDK's list (a region outside it would point the table at a prefix no trail
+ * writes to). Shapes and patterns are the schema's.
+ */
+function tableOf(value: Json, lakeRegion: string, today: string | undefined, add: (path: YamlPath, message: string, hint?: string) => void): TableConfig {
+  const start = typeof value.start === 'string' ? value.start : undefined
+  if (start !== undefined && !isCalendarDate(start)) add(['table', 'start'], `${start} is not a day of the calendar`, `use yyyy/MM/dd, for example start: ${DEFAULT_START_DATE}`)
+  else if (start !== undefined && today !== undefined && start > today) {
+    add(['table', 'start'], `${start} is in the future (today is ${today}, UTC): the table would read no logs`, `use a day up to today, for example start: ${DEFAULT_START_DATE}`)
+  }
+  const listed = Array.isArray(value.regions) ? value.regions.map(String) : undefined
+  const bad = new Set(unknownRegions(listed ?? [], lakeRegion))
+  listed?.forEach((region, index) => {
+    if (bad.has(region)) add(['table', 'regions', index], `${region} is not an AWS region`, `use regions of the lake's partition, or regions: all for these ${COMMERCIAL_REGIONS.length}: ${COMMERCIAL_REGIONS.join(', ')}`)
+  })
+  const regions = value.regions === 'all' ? [...COMMERCIAL_REGIONS] : listed && [...listed].sort()
+  const accounts = Array.isArray(value.accounts) ? value.accounts.map(String).sort() : undefined
+  return {
+    ...(typeof value.name === 'string' ? {name: value.name} : {}),
+    ...(start ? {startDate: start} : {}),
+    ...(regions ? {regions} : {}),
+    ...(accounts ? {accounts} : {}),
+    ...(typeof value.organizationId === 'string' ? {organizationId: value.organizationId} : {}),
+  }
 }
 
 function trailOf(value: Json): TrailConfig {

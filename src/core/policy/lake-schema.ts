@@ -80,6 +80,30 @@ export const LAKE_SCHEMA = {
         cloudWatchRole: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The role CloudTrail uses to write to the log group (default lakegov-cloudtrail-logs).'},
       },
     },
+    table: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The CloudTrail table lakegov table makes for Athena. Its flags override these fields for one run only.',
+      properties: {
+        name: {type: 'string', pattern: '^[a-z0-9_]{1,255}$', description: 'The table name: lowercase letters, digits and underscores (default cloudtrail_logs).'},
+        start: {type: 'string', pattern: '^\\d{4}/\\d{2}/\\d{2}$', description: 'The first day the projection covers, yyyy/MM/dd, up to today (default 2020/01/01).'},
+        regions: {
+          description: 'The regions whose logs the table reads, or "all" for every commercial region (default: region).',
+          anyOf: [
+            {type: 'string', enum: ['all']},
+            {type: 'array', minItems: 1, uniqueItems: true, items: {type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', description: 'An AWS region, for example eu-west-1.'}},
+          ],
+        },
+        accounts: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          description: "The accounts whose logs the table reads (default: the caller's account).",
+          items: {type: 'string', pattern: '^\\d{12}$', description: 'A 12-digit account id, quoted: "111122223333".'},
+        },
+        organizationId: {type: 'string', pattern: '^o-[a-z0-9]{10,32}$', description: 'For an organization trail: the organization id, o- and 10 to 32 lowercase letters or digits.'},
+      },
+    },
     alarms: {
       type: 'object',
       additionalProperties: false,
