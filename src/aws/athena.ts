@@ -1,4 +1,12 @@
-import {GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand, type AthenaClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes} from '@aws-sdk/client-athena'
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-athena'
 import type {Command} from '@smithy/types'
 
 import {ServiceAdapter} from './adapter'
@@ -45,13 +53,14 @@ export class AthenaAdapter extends ServiceAdapter {
   }
 
   async start(request: AthenaQueryRequest): Promise<string> {
-    const out = await this.send('athena:StartQueryExecution', new StartQueryExecutionCommand({
-            QueryString: request.sql,
-            ...(request.parameters.length > 0 ? {ExecutionParameters: request.parameters} : {}),
-            QueryExecutionContext: {Database: request.database},
-            WorkGroup: request.workGroup,
-            ...(request.outputLocation ? {ResultConfiguration: {OutputLocation: request.outputLocation}} : {}),
-          }),)
+    const command = new StartQueryExecutionCommand({
+      QueryString: request.sql,
+      ...(request.parameters.length > 0 ? {ExecutionParameters: request.parameters} : {}),
+      QueryExecutionContext: {Database: request.database},
+      WorkGroup: request.workGroup,
+      ...(request.outputLocation ? {ResultConfiguration: {OutputLocation: request.outputLocation}} : {}),
+    })
+    const out = await this.send('athena:StartQueryExecution', command)
     return out.QueryExecutionId ?? ''
   }
 

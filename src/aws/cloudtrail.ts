@@ -70,7 +70,7 @@ export class CloudTrailAdapter extends ServiceAdapter {
   }
 
   async readTrail(name: string): Promise<ObservedTrail> {
-    const got = await this.callOrAbsent('cloudtrail:GetTrail', () => this.clients.cloudtrail.send(new GetTrailCommand({Name: name})), ['TrailNotFoundException'])
+    const got = await this.sendOrAbsent('cloudtrail:GetTrail', new GetTrailCommand({Name: name}), ['TrailNotFoundException'])
     const trail = got?.Trail
     if (!trail) return {exists: false}
     const status = await this.send('cloudtrail:GetTrailStatus', new GetTrailStatusCommand({Name: name}))
@@ -116,6 +116,10 @@ export class CloudTrailAdapter extends ServiceAdapter {
 
   private send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: CloudTrailCommand<I, O>, client: CloudTrailClient = this.clients.cloudtrail): Promise<O> {
     return this.call(operation, () => client.send(command))
+  }
+
+  private sendOrAbsent<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: CloudTrailCommand<I, O>, absent: readonly string[]): Promise<O | undefined> {
+    return this.callOrAbsent(operation, () => this.clients.cloudtrail.send(command), absent)
   }
 }
 
