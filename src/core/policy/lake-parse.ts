@@ -1,17 +1,15 @@
-import Ajv from 'ajv'
-
 import {FilterPatternError, parseFilterPattern} from '../alarms/filter-pattern'
 import {CIS_CONTROLS} from '../alarms/cis'
 import {LAKE_RULE_NAMES} from '../alarms/lake-rules'
 import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmSet, type AlarmsConfig, type CustomAlarm} from '../alarms/types'
 
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
-import {LAKE_SCHEMA} from './lake-schema'
+import {validateLakeDocument} from './validators'
 import {schemaIssues} from './schema-issues'
 import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import type {PolicyIssue, PolicySource} from './types'
 
-const validateSchema = new Ajv({allErrors: true, strict: false, verbose: true}).compile(LAKE_SCHEMA)
+const validateSchema = validateLakeDocument
 
 /** The result of parsing lake.yaml: the configuration, or every problem in it. */
 export type LakeParseResult = {ok: true; config: LakeConfig} | {ok: false; issues: PolicyIssue[]}

@@ -1,5 +1,3 @@
-import Ajv from 'ajv'
-
 import {
   canonicalColumns,
   canonicalGrant,
@@ -11,7 +9,7 @@ import {
   type Resource,
 } from '../model/grant'
 import {isBroadPrincipal, principalKind} from './principals'
-import {GRANTS_SCHEMA} from './schema'
+import {validateGrantsDocument} from './validators'
 import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import {schemaIssues} from './schema-issues'
 import {hintFor} from './suggest'
@@ -20,8 +18,7 @@ import {compareText} from '../order'
 
 type Json = Record<string, unknown>
 
-const ajv = new Ajv({allErrors: true, strict: false, verbose: true})
-const validateSchema = ajv.compile(GRANTS_SCHEMA)
+const validateSchema = validateGrantsDocument
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
