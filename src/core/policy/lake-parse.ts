@@ -4,12 +4,13 @@ import {LAKE_RULE_NAMES} from '../alarms/lake-rules'
 import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmSet, type AlarmsConfig, type CustomAlarm} from '../alarms/types'
 
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
-import {validateLakeDocument} from './validators'
+import {validateLake} from './lake-validator.generated'
 import {schemaIssues} from './schema-issues'
 import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import type {PolicyIssue, PolicySource} from './types'
 
-const validateSchema = validateLakeDocument
+/** Precompiled by `npm run schema` (ajv standalone): no schema is compiled at start. */
+const validateSchema = validateLake
 
 /** The result of parsing lake.yaml: the configuration, or every problem in it. */
 export type LakeParseResult = {ok: true; config: LakeConfig} | {ok: false; issues: PolicyIssue[]}

@@ -9,7 +9,7 @@ import {
   type Resource,
 } from '../model/grant'
 import {isBroadPrincipal, principalKind} from './principals'
-import {validateGrantsDocument} from './validators'
+import {validateGrants} from './grants-validator.generated'
 import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import {schemaIssues} from './schema-issues'
 import {hintFor} from './suggest'
@@ -18,7 +18,8 @@ import {compareText} from '../order'
 
 type Json = Record<string, unknown>
 
-const validateSchema = validateGrantsDocument
+/** Precompiled by `npm run schema` (ajv standalone): compiling the schema at start cost more than the rest of `grants validate`. */
+const validateSchema = validateGrants
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
