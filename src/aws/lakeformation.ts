@@ -94,8 +94,7 @@ export class LakeFormationAdapter extends ServiceAdapter implements SettingsRead
   }
 
   async getDataLakeSettings(): Promise<DataLakeSettings> {
-    const out = await this.send('lakeformation:GetDataLakeSettings', new GetDataLakeSettingsCommand({}))
-    const settings = out.DataLakeSettings ?? {}
+    const settings = (await this.getRawSettings()) as SdkDataLakeSettings
     return {
       admins: (settings.DataLakeAdmins ?? []).map((admin) => admin.DataLakePrincipalIdentifier ?? ''),
       readOnlyAdmins: (settings.ReadOnlyAdmins ?? []).map((admin) => admin.DataLakePrincipalIdentifier ?? ''),
