@@ -65,4 +65,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Adapters only talk to AWS: they never run the core's engines (a workflow composes the two),
+    // and never reach up into workflows, commands, io or output.
+    files: ['src/aws/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../core/apply/*', '../core/plan/*', '../core/reconcile/*', '../core/audit/*', '../core/crawl/*', '../core/activity/*', '../core/lake/apply', '../core/lake/bootstrap'],
+              message: 'No adapter calls the core engine; compose them in src/workflows/.',
+              allowTypeImports: true,
+            },
+            {group: ['../workflows/*', '../commands/*', '../io/*', '../output/*', '../engines/*'], message: 'Adapters only talk to AWS.'},
+          ],
+        },
+      ],
+    },
+  },
 )

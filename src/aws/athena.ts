@@ -1,7 +1,16 @@
-import {GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand} from '@aws-sdk/client-athena'
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-athena'
+import type {Command} from '@smithy/types'
 
-import {resolveEndpoint, type AwsClients} from './clients'
-import {callAws} from './errors'
+import {ServiceAdapter} from './adapter'
+import type {AwsClients} from './clients'
 
 /** What StartQueryExecution needs (botocore athena/2017-05-18). */
 export interface AthenaQueryRequest {
@@ -38,33 +47,25 @@ export interface AthenaResultPage {
 }
 
 /** Athena queries. */
-export class AthenaAdapter {
-  private readonly endpoint: string | undefined
-
-  constructor(private readonly clients: AwsClients) {
-    this.endpoint = resolveEndpoint(clients.context, 'athena')
+export class AthenaAdapter extends ServiceAdapter {
+  constructor(clients: AwsClients) {
+    super(clients, 'athena')
   }
 
   async start(request: AthenaQueryRequest): Promise<string> {
-    const out = await callAws(
-      'athena:StartQueryExecution',
-      () =>
-        this.clients.athena.send(
-          new StartQueryExecutionCommand({
-            QueryString: request.sql,
-            ...(request.parameters.length > 0 ? {ExecutionParameters: request.parameters} : {}),
-            QueryExecutionContext: {Database: request.database},
-            WorkGroup: request.workGroup,
-            ...(request.outputLocation ? {ResultConfiguration: {OutputLocation: request.outputLocation}} : {}),
-          }),
-        ),
-      this.endpoint,
-    )
+    const command = new StartQueryExecutionCommand({
+      QueryString: request.sql,
+      ...(request.parameters.length > 0 ? {ExecutionParameters: request.parameters} : {}),
+      QueryExecutionContext: {Database: request.database},
+      WorkGroup: request.workGroup,
+      ...(request.outputLocation ? {ResultConfiguration: {OutputLocation: request.outputLocation}} : {}),
+    })
+    const out = await this.send('athena:StartQueryExecution', command)
     return out.QueryExecutionId ?? ''
   }
 
   async status(id: string): Promise<AthenaQueryStatus> {
-    const out = await callAws('athena:GetQueryExecution', () => this.clients.athena.send(new GetQueryExecutionCommand({QueryExecutionId: id})), this.endpoint)
+    const out = await this.send('athena:GetQueryExecution', new GetQueryExecutionCommand({QueryExecutionId: id}))
     const execution = out.QueryExecution
     const error = execution?.Status?.AthenaError
     const reason = error?.ErrorMessage ?? execution?.Status?.StateChangeReason
@@ -77,15 +78,15 @@ export class AthenaAdapter {
   }
 
   async resultsPage(id: string, nextToken: string | undefined): Promise<AthenaResultPage> {
-    const out = await callAws(
-      'athena:GetQueryResults',
-      () => this.clients.athena.send(new GetQueryResultsCommand({QueryExecutionId: id, MaxResults: 1000, ...(nextToken ? {NextToken: nextToken} : {})})),
-      this.endpoint,
-    )
+    const out = await this.send('athena:GetQueryResults', new GetQueryResultsCommand({QueryExecutionId: id, MaxResults: 1000, ...(nextToken ? {NextToken: nextToken} : {})}))
     return {rows: (out.ResultSet?.Rows ?? []).map((row) => (row.Data ?? []).map((cell) => cell.VarCharValue)), ...(out.NextToken ? {nextToken: out.NextToken} : {})}
   }
 
   async stop(id: string): Promise<void> {
-    await callAws('athena:StopQueryExecution', () => this.clients.athena.send(new StopQueryExecutionCommand({QueryExecutionId: id})), this.endpoint)
+    await this.send('athena:StopQueryExecution', new StopQueryExecutionCommand({QueryExecutionId: id}))
+  }
+
+  private send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: Command<ServiceInputTypes, I, ServiceOutputTypes, O, AthenaClientResolvedConfig>): Promise<O> {
+    return this.call(operation, () => this.clients.athena.send(command))
   }
 }

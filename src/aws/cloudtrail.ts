@@ -1,57 +1,125 @@
-import {CreateTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, UpdateTrailCommand} from '@aws-sdk/client-cloudtrail'
-import {CreateLogGroupCommand, DescribeLogGroupsCommand} from '@aws-sdk/client-cloudwatch-logs'
+/** CloudTrail: the trail bootstrap manages, the trails the audit finds on the bucket, and LookupEvents for the activity engines. */
+import {
+  CreateTrailCommand,
+  DescribeTrailsCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  LookupEventsCommand,
+  StartLoggingCommand,
+  UpdateTrailCommand,
+  type CloudTrailClient,
+  type CloudTrailClientResolvedConfig,
+  type LookupAttributeKey,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  type Trail,
+} from '@aws-sdk/client-cloudtrail'
+import type {Command} from '@smithy/types'
 
 import type {TrailSpec} from '../core/lake/bootstrap'
 import type {ObservedTrail} from '../core/lake/observed'
-import {resolveEndpoint, type AwsClients} from './clients'
-import {callAws, callAwsOrAbsent} from './errors'
+import {ServiceAdapter} from './adapter'
+import type {AwsClients} from './clients'
 
-/** Reads and writes the trail and its CloudWatch Logs log group. */
-export class CloudTrailAdapter {
-  private readonly endpoint: string | undefined
+type CloudTrailCommand<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<ServiceInputTypes, I, ServiceOutputTypes, O, CloudTrailClientResolvedConfig>
 
-  constructor(private readonly clients: AwsClients) {
-    this.endpoint = resolveEndpoint(clients.context, 'cloudtrail')
+/** One LookupEvents request: one region, one optional lookup attribute, a time range. */
+export interface LookupRequest {
+  /** The region to read (LookupEvents is regional). */
+  region: string
+  /** At most one lookup attribute (the API takes one). */
+  attribute?: {key: LookupAttributeKey; value: string}
+  /** StartTime, ISO. */
+  startTime: string
+  /** EndTime, ISO. */
+  endTime: string
+  /** The page size, 1 to 50. */
+  maxResults: number
+  /** The previous page's NextToken, replayed with the same parameters. */
+  nextToken?: string
+}
+
+/** One page of LookupEvents: each event's CloudTrailEvent (the whole record, as JSON text). */
+export interface LookupPage {
+  /** The records' JSON texts. */
+  records: string[]
+  /** The token of the next page, if any. */
+  nextToken?: string
+}
+
+/** A trail and its logging status as lakegov compares them. */
+function toObservedTrail(trail: Trail, isLogging: boolean | undefined): ObservedTrail {
+  return {
+    exists: true,
+    s3BucketName: trail.S3BucketName,
+    s3KeyPrefix: trail.S3KeyPrefix,
+    multiRegion: trail.IsMultiRegionTrail,
+    logFileValidation: trail.LogFileValidationEnabled,
+    kmsKeyId: trail.KmsKeyId,
+    cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn,
+    cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn,
+    isLogging: isLogging === true,
+    homeRegion: trail.HomeRegion,
+  }
+}
+
+/** CloudTrail (botocore cloudtrail/2013-11-01). */
+export class CloudTrailAdapter extends ServiceAdapter {
+  constructor(clients: AwsClients) {
+    super(clients, 'cloudtrail')
   }
 
   async readTrail(name: string): Promise<ObservedTrail> {
-    const got = await callAwsOrAbsent('cloudtrail:GetTrail', () => this.clients.cloudtrail.send(new GetTrailCommand({Name: name})), ['TrailNotFoundException'], this.endpoint)
+    const got = await this.sendOrAbsent('cloudtrail:GetTrail', new GetTrailCommand({Name: name}), ['TrailNotFoundException'])
     const trail = got?.Trail
     if (!trail) return {exists: false}
-    const status = await callAws('cloudtrail:GetTrailStatus', () => this.clients.cloudtrail.send(new GetTrailStatusCommand({Name: name})), this.endpoint)
-    return {
-      exists: true,
-      s3BucketName: trail.S3BucketName,
-      s3KeyPrefix: trail.S3KeyPrefix,
-      multiRegion: trail.IsMultiRegionTrail,
-      logFileValidation: trail.LogFileValidationEnabled,
-      kmsKeyId: trail.KmsKeyId,
-      cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn,
-      cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn,
-      isLogging: status.IsLogging === true,
-      homeRegion: trail.HomeRegion,
-    }
+    const status = await this.send('cloudtrail:GetTrailStatus', new GetTrailStatusCommand({Name: name}))
+    return toObservedTrail(trail, status.IsLogging)
+  }
+
+  /** The trails that write into the bucket, with their status: for a lake.yaml that declares no trail. */
+  async listTrailsOnBucket(bucket: string): Promise<Array<ObservedTrail & {name: string}>> {
+    const out = await this.send('cloudtrail:DescribeTrails', new DescribeTrailsCommand({includeShadowTrails: true}))
+    const trails = (out.trailList ?? []).filter((trail) => trail.S3BucketName === bucket && trail.Name)
+    return Promise.all(
+      trails.map(async (trail) => {
+        const status = await this.send('cloudtrail:GetTrailStatus', new GetTrailStatusCommand({Name: trail.TrailARN ?? trail.Name}))
+        return {name: trail.Name!, ...toObservedTrail(trail, status.IsLogging)}
+      }),
+    )
   }
 
   async createTrail(spec: TrailSpec): Promise<void> {
-    await callAws('cloudtrail:CreateTrail', () => this.clients.cloudtrail.send(new CreateTrailCommand({...trailInput(spec), IncludeGlobalServiceEvents: true})), this.endpoint)
+    await this.send('cloudtrail:CreateTrail', new CreateTrailCommand({...trailInput(spec), IncludeGlobalServiceEvents: true}))
   }
 
   async updateTrail(spec: TrailSpec): Promise<void> {
-    await callAws('cloudtrail:UpdateTrail', () => this.clients.cloudtrail.send(new UpdateTrailCommand(trailInput(spec))), this.endpoint)
+    await this.send('cloudtrail:UpdateTrail', new UpdateTrailCommand(trailInput(spec)))
   }
 
   async startLogging(name: string): Promise<void> {
-    await callAws('cloudtrail:StartLogging', () => this.clients.cloudtrail.send(new StartLoggingCommand({Name: name})), this.endpoint)
+    await this.send('cloudtrail:StartLogging', new StartLoggingCommand({Name: name}))
   }
 
-  async logGroupExists(name: string): Promise<boolean> {
-    const out = await callAws('logs:DescribeLogGroups', () => this.clients.logs.send(new DescribeLogGroupsCommand({logGroupNamePrefix: name})), resolveEndpoint(this.clients.context, 'logs'))
-    return (out.logGroups ?? []).some((group) => group.logGroupName === name)
+  /** One page of LookupEvents, in the request's region. */
+  async lookupPage(request: LookupRequest): Promise<LookupPage> {
+    const command = new LookupEventsCommand({
+      ...(request.attribute ? {LookupAttributes: [{AttributeKey: request.attribute.key, AttributeValue: request.attribute.value}]} : {}),
+      StartTime: new Date(request.startTime),
+      EndTime: new Date(request.endTime),
+      MaxResults: request.maxResults,
+      ...(request.nextToken ? {NextToken: request.nextToken} : {}),
+    })
+    const out = await this.send('cloudtrail:LookupEvents', command, this.clients.cloudtrailIn(request.region))
+    return {records: (out.Events ?? []).map((event) => event.CloudTrailEvent ?? '').filter((text) => text !== ''), ...(out.NextToken ? {nextToken: out.NextToken} : {})}
   }
 
-  async createLogGroup(name: string): Promise<void> {
-    await callAws('logs:CreateLogGroup', () => this.clients.logs.send(new CreateLogGroupCommand({logGroupName: name})), resolveEndpoint(this.clients.context, 'logs'))
+  private send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: CloudTrailCommand<I, O>, client: CloudTrailClient = this.clients.cloudtrail): Promise<O> {
+    return this.call(operation, () => client.send(command))
+  }
+
+  private sendOrAbsent<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: CloudTrailCommand<I, O>, absent: readonly string[]): Promise<O | undefined> {
+    return this.callOrAbsent(operation, () => this.clients.cloudtrail.send(command), absent)
   }
 }
 

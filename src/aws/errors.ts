@@ -1,5 +1,5 @@
 import {LakegovError} from '../core/errors'
-import {ExitCode} from '../core/exit-codes'
+import {ExitCode, type ExitCodeValue} from '../core/exit-codes'
 
 const CREDENTIAL_FIXES = [
   'Pass --profile NAME (or set AWS_PROFILE) to use a named profile from ~/.aws/config.',
@@ -42,6 +42,86 @@ function nameOf(error: Error & {code?: string; Code?: string}): string {
   return error.name === 'Error' && error.Code ? error.Code : error.name
 }
 
+/** What a matcher sees of an error: its AWS name, its message, and what the caller was doing. */
+interface Seen {
+  name: string
+  message: string
+  /** ` (during OPERATION)`, or empty. */
+  during: string
+  context: ErrorContext
+}
+
+/** One kind of AWS error: when it applies, and the LakegovError it becomes. */
+interface ErrorMatcher {
+  matches: (seen: Seen) => boolean
+  exitCode: ExitCodeValue
+  code: string
+  message: (seen: Seen) => string
+  suggestions: (seen: Seen) => string[]
+}
+
+function accessDeniedFixes({message, context}: Seen): string[] {
+  const action = missingActionOf(message)
+  if (action) return [`Allow ${action} in the IAM policy of the identity lakegov runs as.`]
+  if (/lake formation permission/i.test(message)) return ['Grant the missing Lake Formation permission, or run lakegov as a data lake administrator.']
+  if (context.operation) return [`Allow ${context.operation} in the IAM policy of the identity lakegov runs as.`]
+  return ['Check the IAM policy of the identity lakegov runs as (see README: Required permissions).']
+}
+
+/** The known kinds, first match wins; an error none matches keeps its AWS name and exits 1. */
+const MATCHERS: ErrorMatcher[] = [
+  {
+    matches: ({name, message}) => name === 'CredentialsProviderError' || /Could not load credentials/i.test(message),
+    exitCode: ExitCode.AwsAccess,
+    code: 'AWS_NO_CREDENTIALS',
+    message: ({during}) => `No AWS credentials found${during}.`,
+    suggestions: () => CREDENTIAL_FIXES,
+  },
+  {
+    matches: ({name, message}) => EXPIRED.has(name) || /(token|session).*(expired|refresh)/i.test(message),
+    exitCode: ExitCode.AwsAccess,
+    code: 'AWS_EXPIRED_CREDENTIALS',
+    message: ({during, message}) => `Your AWS credentials have expired${during}: ${message}`,
+    suggestions: () => ['Run `aws sso login --profile NAME` (SSO), or refresh the temporary credentials you exported.'],
+  },
+  {
+    matches: ({name}) => INVALID_CREDENTIALS.has(name),
+    exitCode: ExitCode.AwsAccess,
+    code: 'AWS_INVALID_CREDENTIALS',
+    message: ({during, name, message}) => `AWS rejected the credentials${during}: ${name}: ${message}`,
+    suggestions: () => ['Check that the access key belongs to the account you mean, or pick another one with --profile.'],
+  },
+  {
+    matches: ({name}) => ACCESS_DENIED.has(name) || name.endsWith('AccessDeniedException'),
+    exitCode: ExitCode.AwsAccess,
+    code: 'AWS_ACCESS_DENIED',
+    message: ({during, message}) => `Access denied${during}: ${message}`,
+    suggestions: accessDeniedFixes,
+  },
+  {
+    matches: ({message}) => /region is missing/i.test(message),
+    exitCode: ExitCode.Usage,
+    code: 'AWS_NO_REGION',
+    message: () => 'No AWS region is set.',
+    suggestions: () => ['Pass --region (for example --region us-east-1), set AWS_REGION, or set region in your profile.'],
+  },
+  {
+    matches: ({name}) => NETWORK.has(name),
+    exitCode: ExitCode.Internal,
+    code: 'AWS_UNREACHABLE',
+    message: ({during, name, message, context}) => `Could not reach AWS${context.endpoint ? ` at ${context.endpoint}` : ''}${during}: ${name}: ${message}`,
+    suggestions: ({context}) =>
+      context.endpoint ? [`Check that the endpoint ${context.endpoint} is up (for the local sandbox: npm run sandbox).`] : ['Check your network connection and proxy settings.'],
+  },
+  {
+    matches: ({name}) => THROTTLED.has(name),
+    exitCode: ExitCode.Internal,
+    code: 'AWS_THROTTLED',
+    message: ({during, message}) => `AWS kept throttling the requests${during}, even after retries: ${message}`,
+    suggestions: () => ['Run again later, or allow more attempts with --max-attempts.'],
+  },
+]
+
 /**
  * Turns an error thrown by an AWS SDK call into a LakegovError with the right exit code and a fix.
  * Errors lakegov does not recognise keep their AWS name and message and exit 1.
@@ -49,89 +129,12 @@ function nameOf(error: Error & {code?: string; Code?: string}): string {
 export function toLakegovError(error: unknown, context: ErrorContext = {}): LakegovError {
   if (error instanceof LakegovError) return error
   if (!(error instanceof Error)) return new LakegovError(String(error), {exitCode: ExitCode.Internal, code: 'UNKNOWN'})
-
-  const name = nameOf(error)
-  const during = context.operation ? ` (during ${context.operation})` : ''
-  const message = error.message
-
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new LakegovError(`No AWS credentials found${during}.`, {
-      exitCode: ExitCode.AwsAccess,
-      code: 'AWS_NO_CREDENTIALS',
-      suggestions: CREDENTIAL_FIXES,
-      cause: error,
-    })
-  }
-
-  if (EXPIRED.has(name) || /(token|session).*(expired|refresh)/i.test(message)) {
-    return new LakegovError(`Your AWS credentials have expired${during}: ${message}`, {
-      exitCode: ExitCode.AwsAccess,
-      code: 'AWS_EXPIRED_CREDENTIALS',
-      suggestions: ['Run `aws sso login --profile NAME` (SSO), or refresh the temporary credentials you exported.'],
-      cause: error,
-    })
-  }
-
-  if (INVALID_CREDENTIALS.has(name)) {
-    return new LakegovError(`AWS rejected the credentials${during}: ${name}: ${message}`, {
-      exitCode: ExitCode.AwsAccess,
-      code: 'AWS_INVALID_CREDENTIALS',
-      suggestions: ['Check that the access key belongs to the account you mean, or pick another one with --profile.'],
-      cause: error,
-    })
-  }
-
-  if (ACCESS_DENIED.has(name) || name.endsWith('AccessDeniedException')) {
-    const action = missingActionOf(message)
-    const lakeFormation = /lake formation permission/i.test(message)
-    const suggestions = action
-      ? [`Allow ${action} in the IAM policy of the identity lakegov runs as.`]
-      : lakeFormation
-        ? ['Grant the missing Lake Formation permission, or run lakegov as a data lake administrator.']
-        : context.operation
-          ? [`Allow ${context.operation} in the IAM policy of the identity lakegov runs as.`]
-          : ['Check the IAM policy of the identity lakegov runs as (see README: Required permissions).']
-    return new LakegovError(`Access denied${during}: ${message}`, {
-      exitCode: ExitCode.AwsAccess,
-      code: 'AWS_ACCESS_DENIED',
-      suggestions,
-      cause: error,
-    })
-  }
-
-  if (/region is missing/i.test(message)) {
-    return new LakegovError('No AWS region is set.', {
-      exitCode: ExitCode.Usage,
-      code: 'AWS_NO_REGION',
-      suggestions: ['Pass --region (for example --region us-east-1), set AWS_REGION, or set region in your profile.'],
-      cause: error,
-    })
-  }
-
-  if (NETWORK.has(name)) {
-    const where = context.endpoint ? ` at ${context.endpoint}` : ''
-    return new LakegovError(`Could not reach AWS${where}${during}: ${name}: ${message}`, {
-      exitCode: ExitCode.Internal,
-      code: 'AWS_UNREACHABLE',
-      suggestions: context.endpoint
-        ? [`Check that the endpoint ${context.endpoint} is up (for the local sandbox: npm run sandbox).`]
-        : ['Check your network connection and proxy settings.'],
-      cause: error,
-    })
-  }
-
-  if (THROTTLED.has(name)) {
-    return new LakegovError(`AWS kept throttling the requests${during}, even after retries: ${message}`, {
-      exitCode: ExitCode.Internal,
-      code: 'AWS_THROTTLED',
-      suggestions: ['Run again later, or allow more attempts with --max-attempts.'],
-      cause: error,
-    })
-  }
-
-  return new LakegovError(`AWS error${during}: ${name}: ${message}`, {
+  const seen: Seen = {name: nameOf(error), message: error.message, during: context.operation ? ` (during ${context.operation})` : '', context}
+  const matcher = MATCHERS.find((candidate) => candidate.matches(seen))
+  if (matcher) return new LakegovError(matcher.message(seen), {exitCode: matcher.exitCode, code: matcher.code, suggestions: matcher.suggestions(seen), cause: error})
+  return new LakegovError(`AWS error${seen.during}: ${seen.name}: ${seen.message}`, {
     exitCode: ExitCode.Internal,
-    code: `AWS_${name}`,
+    code: `AWS_${seen.name}`,
     suggestions: ['If this looks like a lakegov bug, run again with DEBUG=lakegov* and report it.'],
     cause: error,
   })

@@ -1,7 +1,17 @@
-import type {PrincipalResourcePermissions, Resource as SdkResource} from '@aws-sdk/client-lakeformation'
+import type {
+  BatchPermissionsFailureEntry,
+  DataCellsFilter,
+  LFTagPair,
+  PrincipalPermissions as SdkPrincipalPermissions,
+  PrincipalResourcePermissions,
+  Resource as SdkResource,
+} from '@aws-sdk/client-lakeformation'
 
-import {canonicalGrant, type ListedGrant, type Permission, type Resource} from '../core/model/grant'
+import {canonicalGrant, type ColumnSelection, type ListedGrant, type Permission, type Resource} from '../core/model/grant'
+import type {PrincipalPermissions} from '../core/model/lake'
 import {sortedUnique} from '../core/order'
+import type {FilterState, TagTarget} from '../core/plan/objects'
+import type {EntryFailure, GrantEntry} from '../core/ports'
 
 /**
  * Translation between lakegov's canonical resources and Lake Formation's Resource shapes. Pure: it
@@ -88,4 +98,69 @@ export function fromPrincipalResourcePermissions(entry: PrincipalResourcePermiss
     ...canonicalGrant({principal, resource, permissions, grantable}),
     listed: {permissions: sortedUnique(permissions) as Permission[], grantable: sortedUnique(grantable) as Permission[]},
   }
+}
+
+export function toPrincipalPermissions(entries: SdkPrincipalPermissions[] | undefined): PrincipalPermissions[] {
+  return (entries ?? []).map((entry) => ({
+    principal: entry.Principal?.DataLakePrincipalIdentifier ?? '',
+    permissions: [...(entry.Permissions ?? [])].sort(),
+  }))
+}
+
+/** Failures back to the caller's entry ids (the wire ids are indexes: entry Ids are capped at 255 characters). */
+export function toFailures(entries: GrantEntry[], failures: BatchPermissionsFailureEntry[] | undefined): EntryFailure[] {
+  return (failures ?? []).map((failure) => ({
+    id: entries[Number(failure.RequestEntry?.Id)]?.id ?? failure.RequestEntry?.Id ?? '',
+    code: failure.Error?.ErrorCode ?? 'Unknown',
+    message: failure.Error?.ErrorMessage ?? '',
+  }))
+}
+
+/** The Lake Formation resource an LF-tag assignment targets: a database, a table, or named columns. */
+export function targetResource(target: TagTarget): SdkResource {
+  if (!target.table) return {Database: {Name: target.database}}
+  if (target.columns) return {TableWithColumns: {DatabaseName: target.database, Name: target.table, ColumnNames: target.columns}}
+  return {Table: {DatabaseName: target.database, Name: target.table}}
+}
+
+export function toFilterState(filter: DataCellsFilter): FilterState {
+  const columns: ColumnSelection | undefined = filter.ColumnNames?.length
+    ? {include: [...filter.ColumnNames].map((column) => column.toLowerCase()).sort()}
+    : filter.ColumnWildcard?.ExcludedColumnNames?.length
+      ? {exclude: [...filter.ColumnWildcard.ExcludedColumnNames].map((column) => column.toLowerCase()).sort()}
+      : undefined
+  return {
+    name: filter.Name ?? '',
+    database: (filter.DatabaseName ?? '').toLowerCase(),
+    table: (filter.TableName ?? '').toLowerCase(),
+    ...(filter.RowFilter?.FilterExpression ? {rows: filter.RowFilter.FilterExpression} : {}),
+    ...(columns ? {columns} : {}),
+  }
+}
+
+export function toSdkFilter(filter: FilterState, catalogId: string): DataCellsFilter {
+  const columns = filter.columns
+  return {
+    TableCatalogId: catalogId,
+    DatabaseName: filter.database,
+    TableName: filter.table,
+    Name: filter.name,
+    RowFilter: filter.rows === undefined ? {AllRowsWildcard: {}} : {FilterExpression: filter.rows},
+    ...(columns && 'include' in columns ? {ColumnNames: columns.include} : {ColumnWildcard: {ExcludedColumnNames: columns && 'exclude' in columns ? columns.exclude : []}}),
+  }
+}
+
+/**
+ * The LF-tags a GetResourceLFTags list assigns, key to value, both lowercase (Lake Formation stores
+ * them lowercase). A resource carries one value per key ("Only one value for a LF-tag can be
+ * assigned to a particular resource": https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-notes.html),
+ * and that value comes as an LFTagPair, whose TagValues list holds 1 to 50 values (botocore
+ * lakeformation/2017-03-31 service-2.json, LFTagPair and TagValueList). So a pair is read by its
+ * first value whatever the list's length: a pair is never dropped, because a dropped assignment
+ * hides from the audit what a tag expression grant gives, and makes the plan assign it again.
+ */
+export function lfTagPairs(list: LFTagPair[] | undefined): Record<string, string> {
+  const tags: Record<string, string> = {}
+  for (const pair of list ?? []) if (pair.TagKey && pair.TagValues?.length) tags[pair.TagKey.toLowerCase()] = pair.TagValues[0].toLowerCase()
+  return tags
 }

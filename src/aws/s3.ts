@@ -1,12 +1,15 @@
+/** S3: the log bucket's settings for bootstrap and the audit, and the log objects for the activity engines. */
 import {
   CreateBucketCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
   type ListObjectsV2CommandOutput,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -15,47 +18,51 @@ import {
   PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
   type LifecycleRule as SdkLifecycleRule,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-s3'
+import type {Command} from '@smithy/types'
 
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {LifecycleRule, ObservedBucket} from '../core/lake/observed'
-import {parsePolicyDocument, type PolicyDocument} from '../core/iam'
-import {resolveEndpoint, type AwsClients} from './clients'
-import {callAws, callAwsOrAbsent, httpStatusOf, toLakegovError} from './errors'
+import {namedPolicy, parsePolicyDocument, type NamedPolicy, type PolicyDocument} from '../core/iam'
+import {ServiceAdapter} from './adapter'
+import type {AwsClients} from './clients'
+import {httpStatusOf} from './errors'
 
-/** Reads and writes the log bucket's settings. */
-export class S3Adapter {
-  private readonly endpoint: string | undefined
+type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<ServiceInputTypes, I, ServiceOutputTypes, O, S3ClientResolvedConfig>
 
-  constructor(private readonly clients: AwsClients) {
-    this.endpoint = resolveEndpoint(clients.context, 's3')
+/** An object of a listing. */
+export interface ListedObject {
+  /** The key. */
+  key: string
+  /** The size in bytes. */
+  size: number
+  /** The ETag, as S3 returns it (quoted). */
+  etag: string
+}
+
+/** S3: the log bucket's settings, and its objects. */
+export class S3Adapter extends ServiceAdapter {
+  /** Object calls made (listings and GetObject), for progress and the benchmark's call count. */
+  calls = 0
+
+  constructor(clients: AwsClients) {
+    super(clients, 's3')
   }
 
   /** Everything bootstrap checks on a bucket; a missing bucket reads as {exists: false}. */
   async readBucket(bucket: string): Promise<ObservedBucket> {
-    const s3 = this.clients.s3
-    try {
-      await s3.send(new HeadBucketCommand({Bucket: bucket}))
-    } catch (error) {
-      const status = httpStatusOf(error)
-      if (status === 404) return {exists: false, lifecycleRules: []}
-      if (status === 403 || status === 301) {
-        throw new LakegovError(`Bucket ${bucket} exists but lakegov cannot use it: it belongs to another account, is in another region, or s3:ListBucket is denied.`, {
-          exitCode: ExitCode.AwsAccess,
-          code: 'BUCKET_NOT_OURS',
-          suggestions: ['Pick a bucket name of your own in lake.yaml, or run lakegov in the account and region that own the bucket.'],
-        })
-      }
-      throw toLakegovError(error, {operation: 's3:ListBucket', endpoint: this.endpoint})
-    }
-    const read = <T>(operation: string, call: () => Promise<T>, absent: string[]) => callAwsOrAbsent(operation, call, absent, this.endpoint)
+    if (!(await this.headBucket(bucket))) return {exists: false, lifecycleRules: []}
+    const Bucket = bucket
     const [block, encryption, versioning, policy, lifecycle] = await Promise.all([
-      read('s3:GetBucketPublicAccessBlock', () => s3.send(new GetPublicAccessBlockCommand({Bucket: bucket})), ['NoSuchPublicAccessBlockConfiguration']),
-      read('s3:GetEncryptionConfiguration', () => s3.send(new GetBucketEncryptionCommand({Bucket: bucket})), ['ServerSideEncryptionConfigurationNotFoundError']),
-      read('s3:GetBucketVersioning', () => s3.send(new GetBucketVersioningCommand({Bucket: bucket})), []),
-      read('s3:GetBucketPolicy', () => s3.send(new GetBucketPolicyCommand({Bucket: bucket})), ['NoSuchBucketPolicy']),
-      read('s3:GetLifecycleConfiguration', () => s3.send(new GetBucketLifecycleConfigurationCommand({Bucket: bucket})), ['NoSuchLifecycleConfiguration']),
+      this.sendOrAbsent('s3:GetBucketPublicAccessBlock', new GetPublicAccessBlockCommand({Bucket}), ['NoSuchPublicAccessBlockConfiguration']),
+      this.sendOrAbsent('s3:GetEncryptionConfiguration', new GetBucketEncryptionCommand({Bucket}), ['ServerSideEncryptionConfigurationNotFoundError']),
+      this.send('s3:GetBucketVersioning', new GetBucketVersioningCommand({Bucket})),
+      this.sendOrAbsent('s3:GetBucketPolicy', new GetBucketPolicyCommand({Bucket}), ['NoSuchBucketPolicy']),
+      this.sendOrAbsent('s3:GetLifecycleConfiguration', new GetBucketLifecycleConfigurationCommand({Bucket}), ['NoSuchLifecycleConfiguration']),
     ])
     const rule = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]
     const byDefault = rule?.ApplyServerSideEncryptionByDefault
@@ -71,71 +78,64 @@ export class S3Adapter {
     }
   }
 
+  /** Whether the bucket exists; one that exists but is not ours (403, 301) is an error. */
+  private async headBucket(bucket: string): Promise<boolean> {
+    try {
+      await this.clients.s3.send(new HeadBucketCommand({Bucket: bucket}))
+      return true
+    } catch (error) {
+      const status = httpStatusOf(error)
+      if (status === 404) return false
+      if (status === 403 || status === 301) {
+        throw new LakegovError(`Bucket ${bucket} exists but lakegov cannot use it: it belongs to another account, is in another region, or s3:ListBucket is denied.`, {
+          exitCode: ExitCode.AwsAccess,
+          code: 'BUCKET_NOT_OURS',
+          suggestions: ['Pick a bucket name of your own in lake.yaml, or run lakegov in the account and region that own the bucket.'],
+        })
+      }
+      throw this.failure(error, 's3:ListBucket')
+    }
+  }
+
+  /**
+   * The bucket policy alone, for `audit access`: one call where readBucket makes six. Undefined
+   * when the bucket has no policy, or does not exist.
+   */
+  async readBucketPolicy(bucket: string): Promise<NamedPolicy | undefined> {
+    const out = await this.sendOrAbsent('s3:GetBucketPolicy', new GetBucketPolicyCommand({Bucket: bucket}), ['NoSuchBucketPolicy', 'NoSuchBucket'])
+    return out?.Policy ? namedPolicy('bucket-policy', out.Policy) : undefined
+  }
+
   async createBucket(bucket: string, region: string): Promise<void> {
-    await callAws(
-      's3:CreateBucket',
-      () =>
-        this.clients.s3.send(
-          new CreateBucketCommand({
-            Bucket: bucket,
-            // us-east-1 is the one region that takes no location constraint.
-            ...(region === 'us-east-1' ? {} : {CreateBucketConfiguration: {LocationConstraint: region as BucketLocationConstraint}}),
-          }),
-        ),
-      this.endpoint,
-    )
+    // us-east-1 is the one region that takes no location constraint.
+    const configuration = region === 'us-east-1' ? {} : {CreateBucketConfiguration: {LocationConstraint: region as BucketLocationConstraint}}
+    await this.send('s3:CreateBucket', new CreateBucketCommand({Bucket: bucket, ...configuration}))
   }
 
   async blockPublicAccess(bucket: string): Promise<void> {
-    await callAws(
-      's3:PutBucketPublicAccessBlock',
-      () =>
-        this.clients.s3.send(
-          new PutPublicAccessBlockCommand({
-            Bucket: bucket,
-            PublicAccessBlockConfiguration: {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true},
-          }),
-        ),
-      this.endpoint,
-    )
+    const PublicAccessBlockConfiguration = {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
+    await this.send('s3:PutBucketPublicAccessBlock', new PutPublicAccessBlockCommand({Bucket: bucket, PublicAccessBlockConfiguration}))
   }
 
   async putEncryption(bucket: string, algorithm: 'AES256' | 'aws:kms', kmsKeyArn?: string): Promise<void> {
-    await callAws(
-      's3:PutEncryptionConfiguration',
-      () =>
-        this.clients.s3.send(
-          new PutBucketEncryptionCommand({
-            Bucket: bucket,
-            ServerSideEncryptionConfiguration: {
-              Rules: [
-                {
-                  ApplyServerSideEncryptionByDefault: {SSEAlgorithm: algorithm, ...(kmsKeyArn ? {KMSMasterKeyID: kmsKeyArn} : {})},
-                  // An S3 Bucket Key cuts KMS calls (and cost) by orders of magnitude for log objects.
-                  ...(algorithm === 'aws:kms' ? {BucketKeyEnabled: true} : {}),
-                },
-              ],
-            },
-          }),
-        ),
-      this.endpoint,
-    )
+    const rule = {
+      ApplyServerSideEncryptionByDefault: {SSEAlgorithm: algorithm, ...(kmsKeyArn ? {KMSMasterKeyID: kmsKeyArn} : {})},
+      // An S3 Bucket Key cuts KMS calls (and cost) by orders of magnitude for log objects.
+      ...(algorithm === 'aws:kms' ? {BucketKeyEnabled: true} : {}),
+    }
+    await this.send('s3:PutEncryptionConfiguration', new PutBucketEncryptionCommand({Bucket: bucket, ServerSideEncryptionConfiguration: {Rules: [rule]}}))
   }
 
   async enableVersioning(bucket: string): Promise<void> {
-    await callAws('s3:PutBucketVersioning', () => this.clients.s3.send(new PutBucketVersioningCommand({Bucket: bucket, VersioningConfiguration: {Status: 'Enabled'}})), this.endpoint)
+    await this.send('s3:PutBucketVersioning', new PutBucketVersioningCommand({Bucket: bucket, VersioningConfiguration: {Status: 'Enabled'}}))
   }
 
   async putPolicy(bucket: string, policy: PolicyDocument): Promise<void> {
-    await callAws('s3:PutBucketPolicy', () => this.clients.s3.send(new PutBucketPolicyCommand({Bucket: bucket, Policy: JSON.stringify(policy)})), this.endpoint)
+    await this.send('s3:PutBucketPolicy', new PutBucketPolicyCommand({Bucket: bucket, Policy: JSON.stringify(policy)}))
   }
 
   async putLifecycle(bucket: string, rules: LifecycleRule[]): Promise<void> {
-    await callAws(
-      's3:PutLifecycleConfiguration',
-      () => this.clients.s3.send(new PutBucketLifecycleConfigurationCommand({Bucket: bucket, LifecycleConfiguration: {Rules: rules as unknown as SdkLifecycleRule[]}})),
-      this.endpoint,
-    )
+    await this.send('s3:PutLifecycleConfiguration', new PutBucketLifecycleConfigurationCommand({Bucket: bucket, LifecycleConfiguration: {Rules: rules as unknown as SdkLifecycleRule[]}}))
   }
 
   /**
@@ -148,7 +148,7 @@ export class S3Adapter {
     const base = /(^|\/)AWSLogs\/$/.test(prefix) ? prefix : `${prefix}AWSLogs/`
     // A bucket that does not exist (yet) holds no logs: that is the check's answer, not an error.
     const list = async (Prefix: string, options: {Delimiter?: string; MaxKeys?: number}): Promise<Partial<ListObjectsV2CommandOutput>> =>
-      (await callAwsOrAbsent('s3:ListBucket', () => this.clients.s3.send(new ListObjectsV2Command({Bucket: bucket, Prefix, ...options})), ['NoSuchBucket'], this.endpoint)) ?? {}
+      (await this.sendOrAbsent('s3:ListBucket', new ListObjectsV2Command({Bucket: bucket, Prefix, ...options}), ['NoSuchBucket'])) ?? {}
     const folders = async (under: string) => ((await list(under, {Delimiter: '/', MaxKeys: 1000})).CommonPrefixes ?? []).map((entry) => entry.Prefix ?? '').filter(Boolean)
     const accounts: string[] = []
     for (const folder of (await folders(base)).slice(0, 50)) {
@@ -162,5 +162,51 @@ export class S3Adapter {
       if (found.length >= limit) break
     }
     return found.slice(0, limit)
+  }
+
+  /** The "folders" right under a prefix (ListObjectsV2 with Delimiter '/'), without the prefix and slash. */
+  async listFolders(bucket: string, prefix: string): Promise<string[]> {
+    const names: string[] = []
+    await this.listPages({Bucket: bucket, Prefix: prefix, Delimiter: '/'}, (page) => {
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix) names.push(common.Prefix.slice(prefix.length).replace(/\/$/, ''))
+    })
+    return names.sort()
+  }
+
+  /** Every object under a prefix. */
+  async listObjects(bucket: string, prefix: string): Promise<ListedObject[]> {
+    const objects: ListedObject[] = []
+    await this.listPages({Bucket: bucket, Prefix: prefix}, (page) => {
+      for (const object of page.Contents ?? []) if (object.Key) objects.push({key: object.Key, size: object.Size ?? 0, etag: object.ETag ?? ''})
+    })
+    return objects
+  }
+
+  /** ListObjectsV2 page by page, each page one counted call. */
+  private async listPages(input: ListObjectsV2CommandInput, each: (page: ListObjectsV2CommandOutput) => void): Promise<void> {
+    let token: string | undefined
+    do {
+      this.calls += 1
+      const page = await this.send('s3:ListBucket', new ListObjectsV2Command({...input, ContinuationToken: token}))
+      each(page)
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (token)
+  }
+
+  /** An object's bytes. */
+  async getObject(bucket: string, key: string): Promise<Uint8Array> {
+    this.calls += 1
+    return this.call('s3:GetObject', async () => {
+      const out = await this.clients.s3.send(new GetObjectCommand({Bucket: bucket, Key: key}))
+      return out.Body ? out.Body.transformToByteArray() : new Uint8Array()
+    })
+  }
+
+  private send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: S3Command<I, O>): Promise<O> {
+    return this.call(operation, () => this.clients.s3.send(command))
+  }
+
+  private sendOrAbsent<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: string, command: S3Command<I, O>, absent: readonly string[]): Promise<O | undefined> {
+    return this.callOrAbsent(operation, () => this.clients.s3.send(command), absent)
   }
 }

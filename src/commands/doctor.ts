@@ -1,7 +1,7 @@
 import {BaseCommand} from '../base-command'
 import {LakeFormationAdapter} from '../aws/lakeformation'
 import {resolveEndpoint} from '../aws/clients'
-import {StsIdentityReader} from '../aws/sts'
+import {StsAdapter} from '../aws/sts'
 import {runDoctor, type DoctorReport} from '../core/doctor/doctor'
 import {describeExitCodes} from '../core/exit-codes'
 import {renderDoctorReport} from '../output/doctor'
@@ -18,7 +18,7 @@ ${describeExitCodes()}`
   async run(): Promise<DoctorReport> {
     const lakeformation = new LakeFormationAdapter(this.aws)
     const report = await runDoctor(
-      {identity: new StsIdentityReader(this.aws), settings: lakeformation, locations: lakeformation},
+      {identity: new StsAdapter(this.aws), settings: lakeformation, locations: lakeformation},
       {region: await this.aws.region(), endpoint: resolveEndpoint(this.aws.context, 'lakeformation') ?? 'AWS'},
     )
     if (!this.jsonEnabled()) this.log(renderDoctorReport(report))

@@ -19,7 +19,6 @@
  * an escape sequence. Escaping the introducers (ESC, the C1 CSI and OSC, BEL...) is enough to make
  * every ANSI CSI, OSC (including OSC 8 hyperlinks) and DCS sequence inert: what remains is printable.
  */
-import {createHash} from 'node:crypto'
 
 /* eslint-disable no-control-regex -- matching control characters is this module's purpose */
 /**
@@ -152,6 +151,8 @@ export function escapeHtml(value: string): string {
 
 /** The CSP source expression for one inline `<script>` or `<style>` body: 'sha256-BASE64' of its exact text. */
 export function cspHash(content: string): string {
+  // Loaded here, not at the top: every command loads this file, and only the HTML report hashes.
+  const {createHash} = require('node:crypto') as typeof import('node:crypto')
   return `'sha256-${createHash('sha256').update(content, 'utf8').digest('base64')}'`
 }
 

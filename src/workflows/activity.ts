@@ -5,10 +5,10 @@
  */
 import {AthenaAdapter} from '../aws/athena'
 import {AwsClients} from '../aws/clients'
-import {CloudTrailEventsAdapter} from '../aws/cloudtrail-events'
+import {CloudTrailAdapter} from '../aws/cloudtrail'
 import {Ec2Adapter} from '../aws/ec2'
-import {GlueTableAdapter} from '../aws/glue-tables'
-import {S3ObjectsAdapter} from '../aws/s3-objects'
+import {GlueAdapter} from '../aws/glue'
+import {S3Adapter} from '../aws/s3'
 import {DEFAULT_TABLE_NAME} from '../core/catalog/table-options'
 import {chooseEngine, type EngineDecision} from '../core/activity/engine-choice'
 import type {ActivityQuery, EngineChoice} from '../core/activity/query'
@@ -82,7 +82,7 @@ export async function runActivity(base: AwsClients, query: ActivityQuery, ask: A
   const env = base.context.env ?? process.env
   const homeRegion = lake?.region ?? base.context.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION
   const clients = new AwsClients({...base.context, ...(homeRegion ? {region: homeRegion} : {})})
-  const s3 = new S3ObjectsAdapter(clients)
+  const s3 = new S3Adapter(clients)
   const progress = options.progress
 
   let window: WindowObjects | undefined
@@ -92,7 +92,7 @@ export async function runActivity(base: AwsClients, query: ActivityQuery, ask: A
     return window
   }
   const database = options.database ?? lake?.database ?? ''
-  const glue = new GlueTableAdapter(clients)
+  const glue = new GlueAdapter(clients)
 
   let decision: EngineDecision
   if (options.engine === 'auto' && lake) {
@@ -104,7 +104,7 @@ export async function runActivity(base: AwsClients, query: ActivityQuery, ask: A
 
   let answer: EngineAnswer
   if (decision.engine === 'lookup') {
-    const events = new CloudTrailEventsAdapter(clients)
+    const events = new CloudTrailAdapter(clients)
     const ec2 = new Ec2Adapter(clients)
     answer = await runLookup(query, ask, {lookupPage: (request) => events.lookupPage(request), enabledRegions: () => ec2.enabledRegions()}, {now: options.now, progress})
   } else if (decision.engine === 'local') {

@@ -3,14 +3,13 @@
  * (aws), and the pure effective-access and findings computations (core). Every read that does not
  * depend on another runs in parallel.
  */
-import {AuditReader} from '../aws/audit'
 import type {AwsClients} from '../aws/clients'
-import {resolveEndpoint} from '../aws/clients'
 import {CloudTrailAdapter} from '../aws/cloudtrail'
+import {GlueAdapter} from '../aws/glue'
+import {IamAdapter} from '../aws/iam'
 import {LakeFormationAdapter} from '../aws/lakeformation'
-import {LakeFormationObjects} from '../aws/lakeformation-objects'
 import {S3Adapter} from '../aws/s3'
-import {StsIdentityReader} from '../aws/sts'
+import {StsAdapter} from '../aws/sts'
 import {findS3Readers, type AuditState} from '../core/audit/access'
 import {assembleAudit, catalogObjectsNeeded, distinctGrants, type AuditSnapshot} from '../core/audit/assemble'
 import type {DeclaredGrant, Finding} from '../core/audit/findings'
@@ -84,12 +83,12 @@ async function readRegistration(lakeformation: LakeFormationAdapter, locationArn
   return {parents}
 }
 
-async function readTrails(clients: AwsClients, reader: AuditReader, config: LakeConfig): Promise<LakeTrail[]> {
+async function readTrails(cloudtrail: CloudTrailAdapter, config: LakeConfig): Promise<LakeTrail[]> {
   if (config.trail) {
     const name = config.trail.name
-    return [{name, declared: true, observed: await new CloudTrailAdapter(clients).readTrail(name)}]
+    return [{name, declared: true, observed: await cloudtrail.readTrail(name)}]
   }
-  return (await reader.listTrailsOnBucket(config.bucket.name)).map(({name, ...observed}) => ({name, declared: false, observed}))
+  return (await cloudtrail.listTrailsOnBucket(config.bucket.name)).map(({name, ...observed}) => ({name, declared: false, observed}))
 }
 
 /**
@@ -100,35 +99,35 @@ async function readTrails(clients: AwsClients, reader: AuditReader, config: Lake
  */
 export async function readAuditSnapshot(clients: AwsClients, config: LakeConfig, options: {database: string; databaseFlag: boolean; findings: boolean}): Promise<AuditSnapshot> {
   const {database} = options
-  const identity = await new StsIdentityReader(clients).getCallerIdentity()
+  const identity = await new StsAdapter(clients).getCallerIdentity()
   const account = identity.account
-  const reader = new AuditReader(clients)
   const lakeformation = new LakeFormationAdapter(clients, account)
-  const objects = new LakeFormationObjects(clients.lakeformation, account, resolveEndpoint(clients.context, 'lakeformation'))
+  const glue = new GlueAdapter(clients)
+  const s3 = new S3Adapter(clients)
 
   // `audit access` needs only the bucket policy; the findings need every bucket setting.
   const readBucket = async (): Promise<AuditSnapshot['bucket']> => {
     if (!options.findings) {
-      const policy = await reader.readBucketPolicy(config.bucket.name)
+      const policy = await s3.readBucketPolicy(config.bucket.name)
       return policy ? {policy} : {}
     }
-    const observed = await new S3Adapter(clients).readBucket(config.bucket.name)
+    const observed = await s3.readBucket(config.bucket.name)
     return {observed, ...(observed.policy ? {policy: namedPolicy('bucket-policy', observed.policy)} : {})}
   }
   const [settings, rawGrants, tables, iam, bucket, registration, crawlers, trails] = await Promise.all([
     lakeformation.getDataLakeSettings(),
     lakeformation.listGrants(),
-    reader.listTables(database),
-    reader.readIam(),
+    glue.listTables(database),
+    new IamAdapter(clients).readIam(),
     readBucket(),
     readRegistration(lakeformation, locationArnOf(config.bucket)),
-    reader.listCrawlers(database, config.bucket.name, account),
-    options.findings ? readTrails(clients, reader, config) : Promise.resolve([]),
+    glue.listCrawlers(database, config.bucket.name, account),
+    options.findings ? readTrails(new CloudTrailAdapter(clients), config) : Promise.resolve([]),
   ])
-  if (tables === undefined && options.databaseFlag) throw noMatchError('--database', database, 'database', {label: 'Databases', names: await reader.listDatabaseNames()})
+  if (tables === undefined && options.databaseFlag) throw noMatchError('--database', database, 'database', {label: 'Databases', names: await glue.listDatabaseNames()})
   const needed = catalogObjectsNeeded(distinctGrants(rawGrants))
-  const catalogObjects = needed.filters || needed.tags ? await objects.readObjects([database], []) : {tags: [], filters: [], assignments: []}
-  const tagAssignments = needed.tags && catalogObjects.tags.length > 0 ? await reader.readTagAssignments(tables ?? []) : []
+  const catalogObjects = needed.filters || needed.tags ? await lakeformation.readObjects([database], []) : {tags: [], filters: [], assignments: []}
+  const tagAssignments = needed.tags && catalogObjects.tags.length > 0 ? await lakeformation.readTagAssignments(tables ?? []) : []
   return {
     account,
     callerArn: identity.arn,

@@ -3,7 +3,7 @@
  * planner (core). Commands call these and render what comes back.
  */
 import {AwsClients} from '../aws/clients'
-import {LakeAdapter, type LakeAdapterOptions} from '../aws/lake'
+import {LakeAdapter, type LakeAdapterOptions} from './lake'
 import {applyBootstrapPlan, type BootstrapRun, type StepOutcome} from '../core/lake/apply'
 import {checkAdminSafety, planBootstrap, type BootstrapOptions, type BootstrapPlan} from '../core/lake/bootstrap'
 import {checkRegionAgrees, locationArnOf, type LakeConfig} from '../core/lake/config'

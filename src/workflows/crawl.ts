@@ -1,6 +1,6 @@
 /** The composition root of `lakegov crawl`: preflight, start, wait, report. */
 import type {AwsClients} from '../aws/clients'
-import {LakeAdapter} from '../aws/lake'
+import {LakeAdapter} from './lake'
 import {explainCrawlError, preflightCrawl, waitForCrawl, type CrawlReport, type PreflightCheck} from '../core/crawl/crawl'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
@@ -27,7 +27,7 @@ export async function preflight(adapter: LakeAdapter, config: LakeConfig): Promi
   const locationArn = locationArnOf(config.bucket)
   // ListResources gives the exact registration and its parents in one listing; no DescribeResource needed.
   const [crawler, locations, grants, settings, role, logObjects] = await Promise.all([
-    adapter.crawler.readCrawler(crawlerConfig.name),
+    adapter.glue.readCrawler(crawlerConfig.name),
     adapter.lakeformation.listRegisteredLocations(),
     adapter.lakeformation.listGrants(),
     adapter.lakeformation.getDataLakeSettings(),
@@ -74,9 +74,9 @@ export interface CrawlRunOptions {
 export async function runCrawl(adapter: LakeAdapter, config: LakeConfig, checks: PreflightCheck[], options: CrawlRunOptions): Promise<CrawlReport> {
   const name = crawlerOf(config).name
   const startedAt = new Date()
-  const started = await adapter.crawler.startCrawler(name)
+  const started = await adapter.glue.startCrawler(name)
   if (!options.wait) return {crawler: name, preflight: checks, started, outcome: 'not-waited'}
-  const {outcome, crawler} = await waitForCrawl(adapter.crawler, name, {
+  const {outcome, crawler} = await waitForCrawl(adapter.glue, name, {
     startedAt,
     timeoutMs: options.timeoutMs,
     ...(options.pollMs ? {pollMs: options.pollMs} : {}),
@@ -86,7 +86,7 @@ export async function runCrawl(adapter: LakeAdapter, config: LakeConfig, checks:
   const elapsedSeconds = Math.round((Date.now() - startedAt.getTime()) / 100) / 10
   const report: CrawlReport = {crawler: name, preflight: checks, started, outcome, ...(crawler.state ? {state: crawler.state} : {}), elapsedSeconds}
   if (outcome !== 'finished') return report
-  const [metrics, tables] = await Promise.all([adapter.crawler.crawlerMetrics(name), adapter.crawler.tablesOf(config.database)])
+  const [metrics, tables] = await Promise.all([adapter.glue.crawlerMetrics(name), adapter.glue.tablesOf(config.database)])
   const explanation = crawler.lastCrawl?.status === 'FAILED' ? explainCrawlError(crawler.lastCrawl.errorMessage) : undefined
   return {...report, ...(crawler.lastCrawl ? {lastCrawl: crawler.lastCrawl} : {}), ...(explanation ? {explanation} : {}), ...(metrics ? {metrics} : {}), tables}
 }

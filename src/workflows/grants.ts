@@ -3,11 +3,9 @@
  * hands both to the pure core. Commands call these and render what comes back.
  */
 import type {AwsClients} from '../aws/clients'
-import {resolveEndpoint} from '../aws/clients'
+import {GlueAdapter} from '../aws/glue'
 import {LakeFormationAdapter} from '../aws/lakeformation'
-import {GlueCatalogReader} from '../aws/glue-catalog'
-import {LakeFormationObjects} from '../aws/lakeformation-objects'
-import {StsIdentityReader} from '../aws/sts'
+import {StsAdapter} from '../aws/sts'
 import {applyGrantsPlan, type ApplyOptions, type ApplyResult} from '../core/apply/apply'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
@@ -27,7 +25,7 @@ import type {CatalogReader} from '../core/ports'
 /** The account as the grants engine sees it. */
 export interface AccountView {
   /** LF-tags, data cells filters and tag assignments. */
-  objects: LakeFormationObjects
+  objects: LakeFormationAdapter
   /** Who is calling. */
   identity: CallerIdentity
   /** The region in use. */
@@ -43,11 +41,11 @@ export interface AccountView {
 }
 
 export async function readAccount(clients: AwsClients): Promise<AccountView> {
-  const identity = await new StsIdentityReader(clients).getCallerIdentity()
+  const identity = await new StsAdapter(clients).getCallerIdentity()
   const lakeformation = new LakeFormationAdapter(clients, identity.account)
   const settings = await lakeformation.getDataLakeSettings()
-  const objects = new LakeFormationObjects(clients.lakeformation, identity.account, resolveEndpoint(clients.context, 'lakeformation'))
-  return {identity, region: await clients.region(), admins: settings.admins, readOnlyAdmins: settings.readOnlyAdmins, lakeformation, objects, catalog: new GlueCatalogReader(clients)}
+  // One Lake Formation adapter serves grants and objects (LF-tags, filters, assignments) alike.
+  return {identity, region: await clients.region(), admins: settings.admins, readOnlyAdmins: settings.readOnlyAdmins, lakeformation, objects: lakeformation, catalog: new GlueAdapter(clients)}
 }
 
 /** The grants lake.yaml implies (bootstrap's), for this account; none without lake.yaml. */

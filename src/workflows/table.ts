@@ -3,10 +3,9 @@
  * (aws), and the pure planner (core/catalog). The command calls these and renders what comes back.
  */
 import type {AwsClients} from '../aws/clients'
-import {GlueAdapter} from '../aws/glue'
-import {GlueTableAdapter} from '../aws/glue-tables'
+import {GlueAdapter, GlueAdapter as GlueTableAdapter} from '../aws/glue'
 import {LakeFormationAdapter} from '../aws/lakeformation'
-import {StsIdentityReader} from '../aws/sts'
+import {StsAdapter as StsIdentityReader} from '../aws/sts'
 import {buildCloudTrailTable} from '../core/catalog/cloudtrail-table'
 import type {TableSelection} from '../core/catalog/table-options'
 import {applyTablePlan, type TableRun} from '../core/catalog/table-apply'

@@ -6,7 +6,7 @@
 import nock from 'nock'
 
 import {AthenaAdapter} from '../../src/aws/athena'
-import {CloudTrailEventsAdapter} from '../../src/aws/cloudtrail-events'
+import {CloudTrailAdapter} from '../../src/aws/cloudtrail'
 import {Ec2Adapter} from '../../src/aws/ec2'
 import type {ActivityQuery} from '../../src/core/activity/query'
 import {runAthena, runAthenaQuery} from '../../src/engines/athena'
@@ -57,7 +57,7 @@ describe('lookup engine (wire)', () => {
     }
     const sleeps: number[] = []
     let clock = 0
-    const events = new CloudTrailEventsAdapter(testClients())
+    const events = new CloudTrailAdapter(testClients())
     const answer = await runLookup(QUERY, {kind: 'events', limit: 10}, {lookupPage: (r) => events.lookupPage(r), enabledRegions: async () => ['never-called']}, {
       now: NOW,
       progress: () => undefined,

@@ -1,6 +1,8 @@
 import nock from 'nock'
 
-import {AuditReader} from '../../src/aws/audit'
+import {GlueAdapter} from '../../src/aws/glue'
+import {IamAdapter} from '../../src/aws/iam'
+import {LakeFormationAdapter} from '../../src/aws/lakeformation'
 import {ExitCode} from '../../src/core/exit-codes'
 import {testClients, useNock} from '../support/nock-setup'
 
@@ -79,7 +81,7 @@ function glueTable(name: string, columns: string[], partitionKeys: string[], loc
   }
 }
 
-describe('AuditReader (wire)', () => {
+describe('the audit reads of the IAM, Glue and Lake Formation adapters (wire)', () => {
   useNock()
 
   describe('readIam: GetAccountAuthorizationDetails', () => {
@@ -94,7 +96,7 @@ describe('AuditReader (wire)', () => {
         .post('/', (body: Form) => body.Action === 'GetPolicyVersion' && body.VersionId === 'v3')
         .reply(200, iamResponse('GetPolicyVersion', `<PolicyVersion><Document>${document([{Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*'}])}</Document><VersionId>v3</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>`), {'content-type': 'text/xml'})
 
-      const iam = await new AuditReader(testClients()).readIam()
+      const iam = await new IamAdapter(testClients()).readIam()
       scope.done()
 
       expect(iam.warnings).toEqual([])
@@ -122,7 +124,7 @@ describe('AuditReader (wire)', () => {
         </member></RoleDetailList>`,
       )
       const scope = nock(IAM).post('/').reply(200, page, {'content-type': 'text/xml'})
-      const iam = await new AuditReader(testClients()).readIam()
+      const iam = await new IamAdapter(testClients()).readIam()
       scope.done()
       expect(iam.principals[0].policies.map((policy) => policy.name)).toEqual(['role/Odd inline:broken', 'role/Odd inline:ok'])
       expect(iam.principals[0].policies[0].document.statements[0].problem).toBe('The policy document is neither JSON nor URL-encoded JSON.')
@@ -132,7 +134,7 @@ describe('AuditReader (wire)', () => {
     it('maps AccessDenied to exit 4, naming the missing action', async () => {
       const message = `User: arn:aws:iam::${ACCOUNT}:user/ci is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *`
       const scope = nock(IAM).post('/').reply(403, iamError('AccessDenied', message), {'content-type': 'text/xml'})
-      await expect(new AuditReader(testClients()).readIam()).rejects.toMatchObject({
+      await expect(new IamAdapter(testClients()).readIam()).rejects.toMatchObject({
         exitCode: ExitCode.AwsAccess,
         code: 'AWS_ACCESS_DENIED',
         message: expect.stringContaining('(during iam:GetAccountAuthorizationDetails)'),
@@ -151,7 +153,7 @@ describe('AuditReader (wire)', () => {
         .post('/', (body) => body.NextToken === 'next')
         .reply(200, {TableList: [glueTable('data_events', ['eventname'], [])]}, glueJson)
 
-      const tables = await new AuditReader(testClients()).listTables('CloudTrail')
+      const tables = await new GlueAdapter(testClients()).listTables('CloudTrail')
       scope.done()
       expect(tables).toEqual([
         {database: 'cloudtrail', table: 'data_events', columns: ['eventname']},
@@ -161,7 +163,7 @@ describe('AuditReader (wire)', () => {
 
     it('reads a missing database as undefined, which is not an empty one', async () => {
       const scope = nock(GLUE).post('/').reply(400, {__type: 'EntityNotFoundException', Message: 'Database cloudtrail not found.'}, glueJson)
-      await expect(new AuditReader(testClients()).listTables('cloudtrail')).resolves.toBeUndefined()
+      await expect(new GlueAdapter(testClients()).listTables('cloudtrail')).resolves.toBeUndefined()
       scope.done()
     })
 
@@ -171,14 +173,14 @@ describe('AuditReader (wire)', () => {
         .reply(200, {DatabaseList: [{Name: 'Sales'}, {Name: 'cloudtrail'}], NextToken: 't'}, glueJson)
         .post('/', (body) => body.NextToken === 't')
         .reply(200, {DatabaseList: [{Name: 'audit'}]}, glueJson)
-      await expect(new AuditReader(testClients()).listDatabaseNames()).resolves.toEqual(['audit', 'cloudtrail', 'sales'])
+      await expect(new GlueAdapter(testClients()).listDatabaseNames()).resolves.toEqual(['audit', 'cloudtrail', 'sales'])
       scope.done()
     })
 
     it('maps AccessDeniedException to exit 4, naming the missing action', async () => {
       const message = `User: arn:aws:sts::${ACCOUNT}:assumed-role/Auditor/ci is not authorized to perform: glue:GetTables on resource: arn:aws:glue:us-east-1:${ACCOUNT}:catalog`
       const scope = nock(GLUE).post('/').reply(400, {__type: 'AccessDeniedException', Message: message}, glueJson)
-      await expect(new AuditReader(testClients()).listTables('cloudtrail')).rejects.toMatchObject({
+      await expect(new GlueAdapter(testClients()).listTables('cloudtrail')).rejects.toMatchObject({
         exitCode: ExitCode.AwsAccess,
         suggestions: ['Allow glue:GetTables in the IAM policy of the identity lakegov runs as.'],
       })
@@ -198,7 +200,7 @@ describe('AuditReader (wire)', () => {
         .post('/GetResourceLFTags', (body) => body.Resource.Table.Name === 'other')
         .reply(200, {LFTagOnDatabase: [{TagKey: 'domain', TagValues: ['security']}]})
 
-      const assignments = await new AuditReader(testClients()).readTagAssignments([
+      const assignments = await new LakeFormationAdapter(testClients()).readTagAssignments([
         {database: 'cloudtrail', table: 'events', columns: []},
         {database: 'cloudtrail', table: 'other', columns: []},
       ])
@@ -214,7 +216,7 @@ describe('AuditReader (wire)', () => {
       const scope = nock(LAKEFORMATION)
         .post('/GetResourceLFTags')
         .reply(400, {Message: 'Insufficient Lake Formation permission(s) on events'}, {'x-amzn-ErrorType': 'AccessDeniedException', 'content-type': 'application/json'})
-      await expect(new AuditReader(testClients()).readTagAssignments([{database: 'cloudtrail', table: 'events', columns: []}])).rejects.toMatchObject({
+      await expect(new LakeFormationAdapter(testClients()).readTagAssignments([{database: 'cloudtrail', table: 'events', columns: []}])).rejects.toMatchObject({
         exitCode: ExitCode.AwsAccess,
         suggestions: ['Grant the missing Lake Formation permission, or run lakegov as a data lake administrator.'],
       })

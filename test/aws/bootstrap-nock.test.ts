@@ -1,7 +1,7 @@
 import {RegisterResourceCommand} from '@aws-sdk/client-lakeformation'
 import nock from 'nock'
 
-import {LakeAdapter} from '../../src/aws/lake'
+import {LakeAdapter} from '../../src/workflows/lake'
 import {ExitCode} from '../../src/core/exit-codes'
 import {applyBootstrapPlan} from '../../src/core/lake/apply'
 import {planBootstrap} from '../../src/core/lake/bootstrap'

@@ -1,6 +1,6 @@
 import nock from 'nock'
 
-import {LakeAdapter} from '../../src/aws/lake'
+import {LakeAdapter} from '../../src/workflows/lake'
 import type {LakeConfig} from '../../src/core/lake/config'
 import {runCrawl} from '../../src/workflows/crawl'
 import {testClients, useNock} from '../support/nock-setup'

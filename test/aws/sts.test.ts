@@ -1,6 +1,6 @@
 import nock from 'nock'
 
-import {StsIdentityReader} from '../../src/aws/sts'
+import {StsAdapter} from '../../src/aws/sts'
 import {ExitCode} from '../../src/core/exit-codes'
 import {testClients, useNock} from '../support/nock-setup'
 
@@ -19,7 +19,7 @@ function errorXml(code: string, message: string): string {
   return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-2</RequestId></ErrorResponse>`
 }
 
-describe('StsIdentityReader (wire)', () => {
+describe('StsAdapter (wire)', () => {
   useNock()
 
   it('sends GetCallerIdentity as awsQuery, with lakegov in the user agent, and reads the identity', async () => {
@@ -28,7 +28,7 @@ describe('StsIdentityReader (wire)', () => {
       .matchHeader('user-agent', /lakegov\/0\.0\.0-test/)
       .reply(200, identityXml, {'content-type': 'text/xml'})
 
-    await expect(new StsIdentityReader(testClients()).getCallerIdentity()).resolves.toEqual({
+    await expect(new StsAdapter(testClients()).getCallerIdentity()).resolves.toEqual({
       account: '111122223333',
       arn: 'arn:aws:sts::111122223333:assumed-role/LakeAdmin/ci',
       userId: 'AROAEXAMPLE:ci',
@@ -39,7 +39,7 @@ describe('StsIdentityReader (wire)', () => {
   it('maps an expired token to exit 4 with the SSO fix', async () => {
     const scope = nock(STS).post('/').reply(403, errorXml('ExpiredToken', 'The security token included in the request is expired'), {'content-type': 'text/xml'})
 
-    await expect(new StsIdentityReader(testClients()).getCallerIdentity()).rejects.toMatchObject({
+    await expect(new StsAdapter(testClients()).getCallerIdentity()).rejects.toMatchObject({
       exitCode: ExitCode.AwsAccess,
       code: 'AWS_EXPIRED_CREDENTIALS',
       suggestions: [expect.stringContaining('aws sso login')],
@@ -54,7 +54,7 @@ describe('StsIdentityReader (wire)', () => {
       .post('/')
       .reply(200, identityXml, {'content-type': 'text/xml'})
 
-    const identity = await new StsIdentityReader(testClients({maxAttempts: 3})).getCallerIdentity()
+    const identity = await new StsAdapter(testClients({maxAttempts: 3})).getCallerIdentity()
     expect(identity.account).toBe('111122223333')
     scope.done()
   })
@@ -62,7 +62,7 @@ describe('StsIdentityReader (wire)', () => {
   it('gives up after the configured attempts and says the call was throttled', async () => {
     const scope = nock(STS).post('/').times(2).reply(400, errorXml('Throttling', 'Rate exceeded'), {'content-type': 'text/xml'})
 
-    await expect(new StsIdentityReader(testClients({maxAttempts: 2})).getCallerIdentity()).rejects.toMatchObject({
+    await expect(new StsAdapter(testClients({maxAttempts: 2})).getCallerIdentity()).rejects.toMatchObject({
       code: 'AWS_THROTTLED',
       message: expect.stringContaining('sts:GetCallerIdentity'),
     })

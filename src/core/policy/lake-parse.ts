@@ -1,5 +1,3 @@
-import Ajv from 'ajv'
-
 import {FilterPatternError, parseFilterPattern} from '../alarms/filter-pattern'
 import {CIS_CONTROLS} from '../alarms/cis'
 import {LAKE_RULE_NAMES} from '../alarms/lake-rules'
@@ -7,12 +5,13 @@ import {ALARM_SETS, DEFAULT_CUSTOM_PERIOD, DEFAULT_CUSTOM_THRESHOLD, type AlarmS
 
 import {COMMERCIAL_REGIONS, DEFAULT_START_DATE, isCalendarDate, unknownRegions, type TableConfig} from '../catalog/table-options'
 import type {BucketEncryption, LakeConfig, RegistrationConfig, TrailConfig} from '../lake/config'
-import {LAKE_SCHEMA} from './lake-schema'
+import {validateLake} from './lake-validator.generated'
 import {schemaIssues} from './schema-issues'
 import {readYaml, type SourceRef, type YamlFile, type YamlPath} from './source-map'
 import type {PolicyIssue, PolicySource} from './types'
 
-const validateSchema = new Ajv({allErrors: true, strict: false, verbose: true}).compile(LAKE_SCHEMA)
+/** Precompiled by `npm run schema` (ajv standalone): no schema is compiled at start. */
+const validateSchema = validateLake
 
 /** The result of parsing lake.yaml: the configuration, or every problem in it. */
 export type LakeParseResult = {ok: true; config: LakeConfig} | {ok: false; issues: PolicyIssue[]}

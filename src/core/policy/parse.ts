@@ -11,20 +11,18 @@
  * discriminated union. lake.yaml has its own parser (lake-parse.ts); the catalog references, which
  * need the account, are checked later (references.ts). Nothing here reads files or calls AWS.
  */
-import Ajv from 'ajv'
-
 import {canonicalColumns, canonicalGrant, canonicalResource, grantKey, type ColumnSelection, type Permission} from '../model/grant'
 import {asArray, Collector, isObject, type Json} from './collector'
 import {principalKind} from './principals'
 import {checkGrant, checkPrincipal, columnSelection, originalKey, resourceOf, RESOURCE_NAMES, tagReferencesOk, type Declarations, type GrantEntry} from './rules'
-import {GRANTS_SCHEMA} from './schema'
+import {validateGrants} from './grants-validator.generated'
 import {readYaml, type YamlFile} from './source-map'
 import {schemaIssues} from './schema-issues'
 import type {DesiredAssignment, DesiredFilter, DesiredGrant, DesiredTag, ParseResult, PolicySource, Scope} from './types'
 import {compareText} from '../order'
 
-const ajv = new Ajv({allErrors: true, strict: false, verbose: true})
-const validateSchema = ajv.compile(GRANTS_SCHEMA)
+/** Precompiled by `npm run schema` (ajv standalone): compiling the schema at start cost more than the rest of `grants validate`. */
+const validateSchema = validateGrants
 
 /** One policy file, read and checked against the schema. */
 interface PolicyFile {

@@ -1,6 +1,8 @@
 /**
- * The account side of bootstrap: reads what lake.yaml describes into an ObservedLake, and carries
- * out planned changes one at a time. Decisions are the core's; this file only talks to AWS.
+ * The account side of bootstrap and crawl: reads what lake.yaml describes into an ObservedLake
+ * through the per-service adapters, and carries out planned changes one at a time. Decisions are
+ * the core's; grant changes go through the core's grants engine with Lake Formation as its port.
+ * It is a workflow, not an adapter: adapters (src/aws) only talk to AWS and never call the core.
  */
 import {applyChanges} from '../core/apply/apply'
 import {LakegovError} from '../core/errors'
@@ -11,16 +13,16 @@ import {roleArnOf, type LakeTarget} from '../core/lake/documents'
 import type {ObservedLake} from '../core/lake/observed'
 import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
 import {iamArnOf, isSamePrincipal} from '../core/model/principal'
-import type {AwsClients} from './clients'
-import {CloudTrailAdapter} from './cloudtrail'
-import {CrawlerAdapter} from './crawler'
-import {errorNameOf} from './errors'
-import {GlueAdapter} from './glue'
-import {IamAdapter} from './iam'
-import {KmsAdapter} from './kms'
-import {LakeFormationAdapter} from './lakeformation'
-import {S3Adapter} from './s3'
-import {StsIdentityReader} from './sts'
+import type {AwsClients} from '../aws/clients'
+import {CloudTrailAdapter} from '../aws/cloudtrail'
+import {errorNameOf} from '../aws/errors'
+import {GlueAdapter} from '../aws/glue'
+import {IamAdapter} from '../aws/iam'
+import {KmsAdapter} from '../aws/kms'
+import {LakeFormationAdapter} from '../aws/lakeformation'
+import {LogsAdapter} from '../aws/logs'
+import {S3Adapter} from '../aws/s3'
+import {StsAdapter} from '../aws/sts'
 
 /** Errors AWS returns for a principal it has not finished propagating (IAM is eventually consistent). */
 const NOT_YET_PROPAGATED = new Set(['MalformedPolicyDocumentException', 'InvalidCloudWatchLogsRoleArnException', 'InsufficientEncryptionPolicyException'])
@@ -41,7 +43,7 @@ export interface LakeAdapterOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
-/** Every adapter bootstrap uses, bound to one account. */
+/** Every adapter bootstrap and crawl use, bound to one account. */
 export class LakeAdapter {
   readonly s3: S3Adapter
   readonly iam: IamAdapter
@@ -49,7 +51,7 @@ export class LakeAdapter {
   readonly glue: GlueAdapter
   readonly cloudtrail: CloudTrailAdapter
   readonly lakeformation: LakeFormationAdapter
-  readonly crawler: CrawlerAdapter
+  readonly logs: LogsAdapter
 
   constructor(
     clients: AwsClients,
@@ -62,12 +64,12 @@ export class LakeAdapter {
     this.glue = new GlueAdapter(clients)
     this.cloudtrail = new CloudTrailAdapter(clients)
     this.lakeformation = new LakeFormationAdapter(clients, target.account)
-    this.crawler = new CrawlerAdapter(clients)
+    this.logs = new LogsAdapter(clients)
   }
 
   /** Reads the account: who is calling, and where. */
   static async connect(clients: AwsClients, options: LakeAdapterOptions = {}): Promise<{adapter: LakeAdapter; caller: string}> {
-    const identity = await new StsIdentityReader(clients).getCallerIdentity()
+    const identity = await new StsAdapter(clients).getCallerIdentity()
     const partition = /^arn:([^:]+):/.exec(identity.arn)?.[1] ?? 'aws'
     const target = {account: identity.account, region: await clients.region(), partition}
     return {adapter: new LakeAdapter(clients, target, options), caller: identity.arn}
@@ -89,8 +91,8 @@ export class LakeAdapter {
       config.trail ? this.cloudtrail.readTrail(config.trail.name) : undefined,
       config.trail?.cloudWatchLogGroup ? this.readLogs(config.trail.cloudWatchLogGroup, config.trail.cloudWatchRole) : undefined,
       crawlerConfig ? this.iam.readRole(crawlerConfig.role) : undefined,
-      crawlerConfig ? this.crawler.readClassifierJsonPath(classifierNameOf(crawlerConfig.name)) : undefined,
-      crawlerConfig ? this.crawler.readCrawler(crawlerConfig.name) : undefined,
+      crawlerConfig ? this.glue.readClassifierJsonPath(classifierNameOf(crawlerConfig.name)) : undefined,
+      crawlerConfig ? this.glue.readCrawler(crawlerConfig.name) : undefined,
     ])
     const parentRegistrations = registration ? [] : (await this.lakeformation.listRegisteredLocations()).map((location) => location.resourceArn).filter((arn) => locationArn.startsWith(`${arn}/`))
     const iamAllowedGrants = grants.filter((grant) => grant.principal === IAM_ALLOWED_PRINCIPALS && 'database' in grant.resource && grant.resource.database === config.database)
@@ -120,7 +122,7 @@ export class LakeAdapter {
   }
 
   private async readLogs(logGroup: string, roleName: string) {
-    const [logGroupExists, role] = await Promise.all([this.cloudtrail.logGroupExists(logGroup), this.iam.readRole(roleName)])
+    const [logGroupExists, role] = await Promise.all([this.logs.logGroupExists(logGroup), this.iam.readRole(roleName)])
     return {logGroupExists, role}
   }
 
@@ -162,13 +164,13 @@ export class LakeAdapter {
         return this.applyGrantChanges(change.changes)
       case 'CreateClassifier':
       case 'UpdateClassifier':
-        return this.crawler.putClassifier(change.name, change.jsonPath, change.action === 'CreateClassifier')
+        return this.glue.putClassifier(change.name, change.jsonPath, change.action === 'CreateClassifier')
       case 'CreateCrawler':
       case 'UpdateCrawler':
         // A role created moments ago may not be usable by Glue yet.
-        return this.untilPropagated(() => this.crawler.putCrawler(change.crawler, change.action === 'CreateCrawler'))
+        return this.untilPropagated(() => this.glue.putCrawler(change.crawler, change.action === 'CreateCrawler'))
       case 'CreateLogGroup':
-        return this.cloudtrail.createLogGroup(change.logGroup)
+        return this.logs.createLogGroup(change.logGroup)
       case 'CreateTrail':
         return this.untilPropagated(() => this.cloudtrail.createTrail(change.trail))
       case 'UpdateTrail':
