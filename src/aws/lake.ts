@@ -3,6 +3,7 @@
  * out planned changes one at a time. Decisions are the core's; this file only talks to AWS.
  */
 import {applyChanges} from '../core/apply/apply'
+import {topicArnOf, type ObservedAlarms} from '../core/alarms/plan'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import {classifierNameOf, type BootstrapChange} from '../core/lake/bootstrap'
@@ -13,13 +14,16 @@ import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
 import {iamArnOf, isSamePrincipal} from '../core/model/principal'
 import type {AwsClients} from './clients'
 import {CloudTrailAdapter} from './cloudtrail'
+import {CloudWatchAdapter} from './cloudwatch'
 import {CrawlerAdapter} from './crawler'
 import {errorNameOf} from './errors'
 import {GlueAdapter} from './glue'
 import {IamAdapter} from './iam'
 import {KmsAdapter} from './kms'
 import {LakeFormationAdapter} from './lakeformation'
+import {LogsAdapter} from './logs'
 import {S3Adapter} from './s3'
+import {SnsAdapter} from './sns'
 import {StsIdentityReader} from './sts'
 
 /** Errors AWS returns for a principal it has not finished propagating (IAM is eventually consistent). */
@@ -50,6 +54,9 @@ export class LakeAdapter {
   readonly cloudtrail: CloudTrailAdapter
   readonly lakeformation: LakeFormationAdapter
   readonly crawler: CrawlerAdapter
+  readonly cloudwatch: CloudWatchAdapter
+  readonly logs: LogsAdapter
+  readonly sns: SnsAdapter
 
   constructor(
     clients: AwsClients,
@@ -63,6 +70,9 @@ export class LakeAdapter {
     this.cloudtrail = new CloudTrailAdapter(clients)
     this.lakeformation = new LakeFormationAdapter(clients, target.account)
     this.crawler = new CrawlerAdapter(clients)
+    this.cloudwatch = new CloudWatchAdapter(clients)
+    this.logs = new LogsAdapter(clients)
+    this.sns = new SnsAdapter(clients)
   }
 
   /** Reads the account: who is calling, and where. */
@@ -92,6 +102,7 @@ export class LakeAdapter {
       crawlerConfig ? this.crawler.readClassifierJsonPath(classifierNameOf(crawlerConfig.name)) : undefined,
       crawlerConfig ? this.crawler.readCrawler(crawlerConfig.name) : undefined,
     ])
+    const alarms = config.alarms && config.trail?.cloudWatchLogGroup ? await this.readAlarms(config, config.trail.cloudWatchLogGroup) : undefined
     const parentRegistrations = registration ? [] : (await this.lakeformation.listRegisteredLocations()).map((location) => location.resourceArn).filter((arn) => locationArn.startsWith(`${arn}/`))
     const iamAllowedGrants = grants.filter((grant) => grant.principal === IAM_ALLOWED_PRINCIPALS && 'database' in grant.resource && grant.resource.database === config.database)
     return {
@@ -106,6 +117,7 @@ export class LakeAdapter {
       database: {...database, iamAllowedGrants},
       ...(trail ? {trail} : {}),
       ...(logs ? {logs} : {}),
+      ...(alarms ? {alarms} : {}),
       ...(crawlerConfig && crawlerRole && crawler
         ? {
             crawler: {
@@ -122,6 +134,19 @@ export class LakeAdapter {
   private async readLogs(logGroup: string, roleName: string) {
     const [logGroupExists, role] = await Promise.all([this.cloudtrail.logGroupExists(logGroup), this.iam.readRole(roleName)])
     return {logGroupExists, role}
+  }
+
+  /** The alarms step's view: the log group's filters, the alarms, the topic and its subscriptions, the anomaly detectors. */
+  async readAlarms(config: LakeConfig, logGroup: string): Promise<ObservedAlarms> {
+    const topicArn = topicArnOf(config, this.target)
+    const [group, alarms, attributes, detectors] = await Promise.all([
+      this.logs.readLogGroup(logGroup),
+      this.cloudwatch.describeAlarms(),
+      this.sns.getTopicAttributes(topicArn),
+      config.alarms?.volume ? this.cloudwatch.describeAnomalyDetectors('LogMetrics') : [],
+    ])
+    const [filters, subscriptions] = await Promise.all([group.exists ? this.logs.describeMetricFilters(logGroup) : [], attributes ? this.sns.listSubscriptions(topicArn) : []])
+    return {logGroupExists: group.exists, filters, alarms, topic: {arn: topicArn, exists: attributes !== undefined, subscriptions}, anomalyDetectors: detectors}
   }
 
   /** Makes one planned change. Throws a LakegovError naming the AWS action when AWS refuses. */
@@ -175,6 +200,16 @@ export class LakeAdapter {
         return this.untilPropagated(() => this.cloudtrail.updateTrail(change.trail))
       case 'StartLogging':
         return this.cloudtrail.startLogging(change.trail)
+      case 'CreateTopic':
+        return void (await this.sns.createTopic(change.name))
+      case 'Subscribe':
+        return this.sns.subscribeEmail(change.topicArn, change.email)
+      case 'PutMetricFilter':
+        return this.logs.putMetricFilter(change.logGroup, change.filter)
+      case 'PutAnomalyDetector':
+        return this.cloudwatch.putAnomalyDetector(change.namespace, change.metricName, change.stat)
+      case 'PutMetricAlarm':
+        return this.cloudwatch.putMetricAlarm(change.alarm)
     }
   }
 

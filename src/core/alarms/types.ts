@@ -20,7 +20,7 @@ export interface CustomAlarm {
   source: SourceRef
 }
 
-/** The optional `alarms:` section of lake.yaml. Bootstrap does not act on it yet. */
+/** The optional `alarms:` section of lake.yaml, which bootstrap's alarms step carries out. */
 export interface AlarmsConfig {
   /** An SNS topic name or ARN the alarms notify. */
   topic?: string

@@ -76,7 +76,7 @@ export interface LakeConfig {
   trail?: TrailConfig
   /** The crawler, when the logs are cataloged by crawling. */
   crawler?: CrawlerConfig
-  /** The alarms section; `alarms test` reads it, bootstrap does not act on it yet. */
+  /** The alarms section: bootstrap's alarms step and `alarms test` read it. */
   alarms?: AlarmsConfig
   /** Where each field was declared, keyed by its path (bucket.encryption.kmsKeyArn), for errors found later in AWS. */
   sources: Record<string, SourceRef>
