@@ -2,7 +2,7 @@ import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {CloudWatchClient, DescribeAlarmsCommand, DescribeAnomalyDetectorsCommand} from '@aws-sdk/client-cloudwatch'
+import {CloudWatchClient, DescribeAlarmsCommand, DescribeAnomalyDetectorsCommand, PutMetricAlarmCommand} from '@aws-sdk/client-cloudwatch'
 import {CloudWatchLogsClient, DescribeMetricFiltersCommand, PutMetricFilterCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {CreateAliasCommand, CreateKeyCommand, KMSClient} from '@aws-sdk/client-kms'
 import {ListSubscriptionsByTopicCommand, SNSClient} from '@aws-sdk/client-sns'
@@ -10,7 +10,7 @@ import {ListSubscriptionsByTopicCommand, SNSClient} from '@aws-sdk/client-sns'
 import type {BootstrapOutput} from '../../src/commands/bootstrap'
 import type {BootstrapPlan} from '../../src/core/lake/bootstrap'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
-import {confirmSandboxSubscriptions, resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
+import {confirmSandboxSubscriptions, resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats} from '../support/sandbox/client'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const ACCOUNT = '123456789012'
@@ -110,5 +110,23 @@ describe('bootstrap: the alarms step (e2e, against the sandbox)', () => {
     expect(step.status).toBe('blocked')
     expect(step.blocked?.reason).toMatch(/lake\.yaml:\d+\) need the trail's CloudWatch Logs log group, and lake\.yaml sets no trail\.cloudWatchLogGroup/)
     expect((await new CloudWatchClient(sdk()).send(new DescribeAlarmsCommand({}))).MetricAlarms).toEqual([])
+  })
+
+  it('alarms test --fire sets each managed alarm to ALARM and back, and refuses without --yes off a terminal (exit 64)', async () => {
+    const cloudwatch = new CloudWatchClient(sdk())
+    const alarm = {Namespace: 'LogMetrics', Statistic: 'Sum' as const, Period: 300, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const}
+    await cloudwatch.send(new PutMetricAlarmCommand({...alarm, AlarmName: 'lakegov-CloudWatch.1', MetricName: 'lakegov-CloudWatch.1', AlarmActions: [TOPIC]}))
+    await cloudwatch.send(new PutMetricAlarmCommand({...alarm, AlarmName: 'theirs', MetricName: 'theirs'}))
+    const refused = await lakegov('policies', 'alarms', 'test', '--fire')
+    expect(refused.code).toBe(64)
+    expect(refused.stderr).toContain('--yes')
+    expect((await sandboxStats()).services.monitoring?.SetAlarmState).toBeUndefined()
+
+    const run = await lakegov('policies', 'alarms', 'test', '--fire', '--yes', '--json')
+    expect(run.code).toBe(0)
+    expect(parseJson<{fired: unknown[]}>(run).fired).toEqual([{name: 'lakegov-CloudWatch.1', actions: [TOPIC], restoredTo: 'INSUFFICIENT_DATA'}])
+    expect((await sandboxStats()).services.monitoring.SetAlarmState).toBe(2)
+    const states = (await cloudwatch.send(new DescribeAlarmsCommand({}))).MetricAlarms?.map((entry) => [entry.AlarmName, entry.StateValue])
+    expect(states).toEqual([['lakegov-CloudWatch.1', 'INSUFFICIENT_DATA'], ['theirs', 'INSUFFICIENT_DATA']])
   })
 })
