@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, policiesFlag} from '../base-command'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import type {BootstrapPlan} from '../core/lake/bootstrap'
+import {loadDeclaredReaders} from '../io/declared-readers'
 import {loadLakeConfig} from '../io/lake-file'
 import {bootstrapSummary, renderBootstrapPlan, renderBootstrapRun} from '../output/bootstrap'
 import {clientsForLake, readLake, runBootstrap, type BootstrapRun} from '../workflows/bootstrap'
@@ -37,7 +38,7 @@ ${describeExitCodes()}`
     const clients = clientsForLake(this.aws, config, flags.region)
     this.logToStderr(`Reading the account (${config.region})...`)
     // The admin safety checks run for --dry-run too, so that the dry run refuses what the real run would.
-    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true})
+    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true, readers: await loadDeclaredReaders(flags.policies, config)})
     const {plan} = view
     if (!this.jsonEnabled()) this.log(plan.summary.changes === 0 ? `Nothing to do: ${bootstrapSummary(plan)}` : renderBootstrapPlan(plan))
     if (flags['dry-run']) {

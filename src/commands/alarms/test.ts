@@ -8,6 +8,7 @@ import type {FiredAlarm} from '../../core/alarms/types'
 import {LakegovError} from '../../core/errors'
 import {ExitCode, describeExitCodes} from '../../core/exit-codes'
 import {BUILT_IN_EVENTS_DIR, readCloudTrailEvents} from '../../io/cloudtrail-events'
+import {loadDeclaredReaders} from '../../io/declared-readers'
 import {loadLakeConfig} from '../../io/lake-file'
 import {renderFired, renderPatternTest} from '../../output/alarms'
 import {fireAlarms, readManagedAlarms} from '../../workflows/alarms'
@@ -42,7 +43,7 @@ ${describeExitCodes()}`
   async run(): Promise<AlarmsTestResult | {fired: FiredAlarm[]}> {
     const {config} = await loadLakeConfig(this.flags.policies)
     if (this.flags.fire) return this.fire(config)
-    const {patterns, notes} = patternsForLake(config)
+    const {patterns, notes} = patternsForLake(config, await loadDeclaredReaders(this.flags.policies, config))
     const corpus = await readCloudTrailEvents(this.flags.events ?? BUILT_IN_EVENTS_DIR)
     for (const note of notes) this.progress(`note: ${note}`)
     const report = testPatterns(patterns, distinctEvents(corpus.events))

@@ -163,8 +163,8 @@ function describe(named: NamedPattern): string {
 }
 
 /** The filters and alarms lake.yaml asks for, in catalog order, then the volume pair. */
-export function desiredAlarms(config: LakeConfig, topicArn: string): {filters: FilterSpec[]; alarms: AlarmSpec[]; notes: string[]} {
-  const {patterns, notes} = patternsForLake(config)
+export function desiredAlarms(config: LakeConfig, topicArn: string, readers?: readonly string[]): {filters: FilterSpec[]; alarms: AlarmSpec[]; notes: string[]} {
+  const {patterns, notes} = patternsForLake(config, readers)
   const custom = new Map((config.alarms?.custom ?? []).map((alarm) => [alarm.name, alarm]))
   const filters: FilterSpec[] = []
   const alarms: AlarmSpec[] = []
@@ -248,8 +248,8 @@ function blockedPlan(title: string, reason: string, fix: string, notes: string[]
   return {title, changes: [], notes, blocked: {reason, fix}, missing: false}
 }
 
-/** Plans the alarms step. Pure: the same inputs give the same plan. */
-export function planAlarms(config: LakeConfig, target: LakeTarget, observed: ObservedAlarms | undefined): AlarmsPlan {
+/** Plans the alarms step. Pure: the same inputs give the same plan. `readers` are the declared readers of the log tables. */
+export function planAlarms(config: LakeConfig, target: LakeTarget, observed: ObservedAlarms | undefined, readers?: readonly string[]): AlarmsPlan {
   const alarms = config.alarms
   if (!alarms) return {title: 'CloudWatch alarms (not declared)', changes: [], notes: [], missing: false}
   const where = config.sources.alarms ? `${config.sources.alarms.file}:${config.sources.alarms.line}` : 'lake.yaml'
@@ -259,7 +259,7 @@ export function planAlarms(config: LakeConfig, target: LakeTarget, observed: Obs
     return blockedPlan('CloudWatch alarms', `the alarms (${where}) need the trail's CloudWatch Logs log group, and lake.yaml sets no ${field}`, `Set ${field} in lake.yaml, so that the trail delivers to a log group the metric filters can watch; then run bootstrap again.`)
   }
   const title = `CloudWatch alarms on ${logGroup}`
-  const desired = desiredAlarms(config, topicArnOf(config, target))
+  const desired = desiredAlarms(config, topicArnOf(config, target), readers)
   const existing = new Map(observed.filters.map((filter) => [filter.name, filter]))
   const added = desired.filters.filter((filter) => !existing.has(filter.name)).length
   const notes = [...desired.notes, ...unmanagedNotes(observed, logGroup)]

@@ -150,6 +150,8 @@ export interface BootstrapPlan {
 export interface BootstrapOptions {
   /** Make the admin lists exactly the declared ones, removing the others. */
   exactAdmins?: boolean
+  /** The declared readers of the log tables, from the grants files, for the alarms' reader rule. */
+  readers?: readonly string[]
 }
 
 const ALL_BLOCKED: Required<PublicAccessBlock> = {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
@@ -552,8 +554,8 @@ function planTrail(config: LakeConfig, observed: ObservedLake): StepPlan {
 }
 
 /** The alarms step (core/alarms/plan): filters, alarms, topic and subscriptions on the trail's log group. */
-function planAlarmsStep(config: LakeConfig, observed: ObservedLake): StepPlan {
-  const planned = planAlarms(config, observed.target, observed.alarms)
+function planAlarmsStep(config: LakeConfig, observed: ObservedLake, readers?: readonly string[]): StepPlan {
+  const planned = planAlarms(config, observed.target, observed.alarms, readers)
   return step('alarms', planned.title, planned.changes, {missing: planned.missing, notes: planned.notes, ...(planned.blocked ? {blocked: planned.blocked} : {})})
 }
 
@@ -568,7 +570,7 @@ export function planBootstrap(config: LakeConfig, observed: ObservedLake, option
     planDatabase(config, observed),
     planCrawler(config, observed),
     planTrail(config, observed),
-    planAlarmsStep(config, observed),
+    planAlarmsStep(config, observed, options.readers),
   ]
   const count = (status: StepStatus) => steps.filter((planned) => planned.status === status).length
   return {
