@@ -38,7 +38,7 @@ function summary(findings: Finding[]) {
 
 describe('RULES', () => {
   it('has unique, stable, ordered ids and complete help for every rule', () => {
-    expect(RULES.map((rule) => rule.id)).toEqual(Array.from({length: 18}, (_, index) => `LG${String(index + 1).padStart(3, '0')}`))
+    expect(RULES.map((rule) => rule.id)).toEqual(Array.from({length: 22}, (_, index) => `LG${String(index + 1).padStart(3, '0')}`))
     expect(new Set(RULES.map((rule) => rule.name)).size).toBe(RULES.length)
     for (const rule of RULES) {
       expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]+$/)

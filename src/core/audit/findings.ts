@@ -14,6 +14,7 @@ import {accountOfPrincipal} from '../policy/principals'
 import {findS3Readers, isCrossAccount, type AuditState, type S3Reader} from './access'
 import {objectArnPrefix} from '../iam'
 import {compareText} from '../order'
+import {ALARM_RULES} from './alarm-findings'
 
 /** How bad a finding is. */
 export type Severity = 'low' | 'medium' | 'high' | 'critical'
@@ -194,6 +195,7 @@ export const RULES: readonly Rule[] = [
     'Without digest files, deleted or altered log files cannot be detected.',
     'Enable log file validation on the trail.',
   ),
+  ...ALARM_RULES,
 ]
 
 const RULES_BY_ID = new Map(RULES.map((entry) => [entry.id, entry]))
