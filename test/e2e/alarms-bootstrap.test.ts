@@ -72,7 +72,13 @@ describe('bootstrap: the alarms step (e2e, against the sandbox)', () => {
     const second = parseJson<BootstrapOutput>(await lakegov('policies', 'bootstrap', '--json'))
     expect(second.plan.summary.changes).toBe(0)
     expect(alarmsStep(second.plan).notes.join('\n')).toContain('the subscription of secops@example.com to lake-alarms is pending')
+    const alarmFindings = async () => {
+      const audit = await lakegov('policies', 'audit', 'findings', '--json')
+      return parseJson<{findings: {ruleId: string; resource: string}[]}>(audit).findings.filter((entry) => ['LG019', 'LG020', 'LG021', 'LG022'].includes(entry.ruleId))
+    }
+    expect(await alarmFindings()).toEqual([expect.objectContaining({ruleId: 'LG021', resource: TOPIC})])
     await confirmSandboxSubscriptions('secops@example.com')
+    expect(await alarmFindings()).toEqual([])
     expect(alarmsStep(parseJson<BootstrapPlan>(await lakegov('policies', 'status', '--json'))).notes.join('\n')).not.toContain('pending')
 
     // Someone "fixes" CloudWatch.1 by hand: one character, and Security Hub fails the control.
