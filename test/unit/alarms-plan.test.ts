@@ -136,4 +136,11 @@ describe('planAlarms', () => {
     expect(plan.changes.filter((change) => change.action === 'CreateTopic' || change.action === 'Subscribe')).toEqual([])
     expect(plan.changes.find((change) => change.action === 'PutMetricAlarm')).toMatchObject({alarm: {actions: [arn]}})
   })
+
+  it('blocks, without writing, when lake.yaml names a topic by ARN that does not exist', () => {
+    const arn = 'arn:aws:sns:us-east-1:210987654321:shared'
+    const plan = planAlarms(lakeConfig({topic: arn}), TARGET, {...emptyAccount(), topic: {arn, exists: false, subscriptions: []}})
+    expect(plan.changes).toEqual([])
+    expect(plan.blocked?.reason).toBe(`the topic ${arn} (policies/lake.yaml:30) does not exist, or lakegov may not read it`)
+  })
 })

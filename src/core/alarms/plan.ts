@@ -271,6 +271,10 @@ export function planAlarms(config: LakeConfig, target: LakeTarget, observed: Obs
       notes,
     )
   }
+  if (alarms.topic?.startsWith('arn:') && !observed.topic.exists) {
+    // lakegov creates topics by name in this account; a topic named by ARN is someone else's to create.
+    return blockedPlan(title, `the topic ${alarms.topic} (${where}) does not exist, or lakegov may not read it`, 'Create the topic (or grant sns:GetTopicAttributes on it), or give a topic name that lakegov may create.', notes)
+  }
   const topic = planTopic(config, observed)
   const changes: AlarmChange[] = [...topic.changes]
   for (const filter of desired.filters) {
