@@ -1,5 +1,6 @@
 import type {AthenaClient} from '@aws-sdk/client-athena'
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {EC2Client} from '@aws-sdk/client-ec2'
 import type {GlueClient} from '@aws-sdk/client-glue'
@@ -7,6 +8,7 @@ import type {IAMClient} from '@aws-sdk/client-iam'
 import type {KMSClient} from '@aws-sdk/client-kms'
 import type {LakeFormationClient} from '@aws-sdk/client-lakeformation'
 import type {S3Client} from '@aws-sdk/client-s3'
+import type {SNSClient} from '@aws-sdk/client-sns'
 import type {STSClient} from '@aws-sdk/client-sts'
 import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy/types'
 
@@ -14,7 +16,7 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
 /** The services lakegov talks to, keyed by the suffix of their AWS_ENDPOINT_URL_<SERVICE> variable. */
-export type ServiceName = 'lakeformation' | 'glue' | 'iam' | 's3' | 'sts' | 'kms' | 'cloudtrail' | 'logs' | 'athena' | 'ec2'
+export type ServiceName = 'lakeformation' | 'glue' | 'iam' | 's3' | 'sts' | 'kms' | 'cloudtrail' | 'logs' | 'athena' | 'ec2' | 'cloudwatch' | 'sns'
 
 /** Everything that decides how lakegov reaches AWS: one value, built once per command. */
 export interface AwsContext {
@@ -40,6 +42,8 @@ const ENV_SUFFIX: Record<ServiceName, string> = {
   cloudtrail: 'CLOUDTRAIL',
   kms: 'KMS',
   logs: 'CLOUDWATCH_LOGS',
+  cloudwatch: 'CLOUDWATCH',
+  sns: 'SNS',
   glue: 'GLUE',
   iam: 'IAM',
   lakeformation: 'LAKEFORMATION',
@@ -111,6 +115,14 @@ export class AwsClients {
 
   get logs(): CloudWatchLogsClient {
     return this.client('logs', () => new (require('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient)(clientConfig(this.context, 'logs')))
+  }
+
+  get cloudwatch(): CloudWatchClient {
+    return this.client('cloudwatch', () => new (require('@aws-sdk/client-cloudwatch').CloudWatchClient)(clientConfig(this.context, 'cloudwatch')))
+  }
+
+  get sns(): SNSClient {
+    return this.client('sns', () => new (require('@aws-sdk/client-sns').SNSClient)(clientConfig(this.context, 'sns')))
   }
 
   get athena(): AthenaClient {

@@ -5,6 +5,7 @@ import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import type {BootstrapRun} from '../core/lake/apply'
 import type {BootstrapPlan} from '../core/lake/bootstrap'
 import {bootstrapPlanKind} from '../core/reconcile/plans'
+import {loadDeclaredReaders} from '../io/declared-readers'
 import {loadLakeConfig} from '../io/lake-file'
 import {renderBootstrapPlan, renderBootstrapRun} from '../output/bootstrap'
 import {clientsForLake, readLake, runBootstrap} from '../workflows/bootstrap'
@@ -39,7 +40,7 @@ ${describeExitCodes()}`
     const clients = clientsForLake(this.aws, config, flags.region)
     this.logToStderr(`Reading the account (${config.region})...`)
     // The admin safety checks run for --dry-run too, so that the dry run refuses what the real run would.
-    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true})
+    const view = await readLake(clients, config, {exactAdmins: flags['exact-admins'], forApply: true, readers: await loadDeclaredReaders(flags.policies, config)})
     const {plan} = view
     if (!this.jsonEnabled()) this.log(renderBootstrapPlan(plan))
     if (flags['dry-run']) {

@@ -4,6 +4,7 @@ import {BaseCommand, policiesFlag} from '../base-command'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import type {BootstrapPlan} from '../core/lake/bootstrap'
 import {bootstrapPlanKind} from '../core/reconcile/plans'
+import {loadDeclaredReaders} from '../io/declared-readers'
 import {loadLakeConfig} from '../io/lake-file'
 import {renderStatus} from '../output/bootstrap'
 import {clientsForLake, readLake} from '../workflows/bootstrap'
@@ -25,7 +26,7 @@ ${describeExitCodes()}`
   async run(): Promise<BootstrapPlan> {
     const {config} = await loadLakeConfig(this.flags.policies)
     this.logToStderr(`Reading the account (${config.region})...`)
-    const {plan} = await readLake(clientsForLake(this.aws, config, this.flags.region), config)
+    const {plan} = await readLake(clientsForLake(this.aws, config, this.flags.region), config, {readers: await loadDeclaredReaders(this.flags.policies, config)})
     if (!this.jsonEnabled()) this.log(renderStatus(plan))
     if (this.flags['detailed-exitcode'] && bootstrapPlanKind.hasDrift(plan)) this.setExitCode(ExitCode.Changes)
     return plan

@@ -1,3 +1,5 @@
+import type {FiredAlarm} from '../core/alarms/types'
+import {terminalLines} from './escape'
 import type {PatternTestReport} from '../core/alarms/test-patterns'
 
 /** `alarms test` for a terminal: each pattern, the events it matches, its warnings, then a summary line. */
@@ -15,4 +17,11 @@ export function renderPatternTest(report: PatternTestReport, files: string[]): s
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
   lines.push(`${plural(report.patterns.length, 'pattern')} against ${plural(report.events, 'event')} from ${plural(files.length, 'file')}: ${warned === 0 ? 'no warnings' : `${warned} with warnings`}.`)
   return lines.join('\n')
+}
+
+/** `alarms test --fire` for a terminal: each alarm fired and where it notified. */
+export function renderFired(fired: FiredAlarm[]): string {
+  const lines = fired.map((alarm) => `${alarm.name}: ALARM, then ${alarm.restoredTo}; ${alarm.actions.length === 0 ? 'NO ACTION: nobody was notified' : `notified ${alarm.actions.join(', ')}`}`)
+  lines.push(`${fired.length} alarm(s) fired. Check that each address subscribed to the topic received the notifications.`)
+  return terminalLines(lines)
 }

@@ -15,7 +15,9 @@ import {assembleAudit, catalogObjectsNeeded, distinctGrants, type AuditSnapshot}
 import type {DeclaredGrant, Finding} from '../core/audit/findings'
 import {namedPolicy} from '../core/iam'
 import type {LakeObservation, LakeTrail} from '../core/audit/lake-findings'
-import {findingsFromAccess, findingsFromLake, locateInLakeFile, sortFindings} from '../core/audit/rules'
+import {findingsFromAccess, findingsFromAlarms, findingsFromLake, locateInLakeFile, sortFindings} from '../core/audit/rules'
+import type {AlarmObservation} from '../core/audit/alarm-findings'
+import {readAlarmObservation} from './alarms'
 import {noMatchError} from '../core/audit/query'
 import {LakegovError} from '../core/errors'
 import {locationArnOf, type LakeConfig} from '../core/lake/config'
@@ -62,6 +64,8 @@ export interface AuditView {
   state: AuditState
   /** The infrastructure, for the lake findings; read only when findings are wanted. */
   lake?: LakeObservation
+  /** The alarms path, for the alarm findings; read only when findings are wanted. */
+  alarms?: AlarmObservation
   /** What could not be read fully; the audit went on without it. */
   warnings: string[]
 }
@@ -154,7 +158,8 @@ export async function readAudit(baseClients: AwsClients, inputs: AuditInputs, op
   const snapshot = await readAuditSnapshot(clients, config, {database, databaseFlag: options.database !== undefined, findings})
   const incomplete = incompleteViewWarning(snapshot.callerArn, snapshot.settings, 'audit')
   const {state, lake} = assembleAudit(snapshot, config, locationArnOf(config.bucket), findings)
-  return {account: snapshot.account, region: config.region, database, state, ...(lake ? {lake} : {}), warnings: [...(incomplete ? [incomplete] : []), ...snapshot.iam.warnings]}
+  const alarms = findings ? await readAlarmObservation(clients, config) : undefined
+  return {account: snapshot.account, region: config.region, database, state, ...(lake ? {lake} : {}), ...(alarms ? {alarms} : {}), warnings: [...(incomplete ? [incomplete] : []), ...snapshot.iam.warnings]}
 }
 
 /** Every finding, grant-side and infrastructure-side, placed at its policy file line where one exists, sorted. */
@@ -166,5 +171,6 @@ export function computeFindings(view: AuditView, inputs: AuditInputs): Finding[]
     readers: findS3Readers(view.state),
   })
   const fromLake = view.lake ? findingsFromLake(view.lake, inputs.config.sources) : []
-  return sortFindings(locateInLakeFile([...fromAccess, ...fromLake], inputs.config.sources))
+  const fromAlarms = view.alarms ? findingsFromAlarms(view.alarms, inputs.config.sources['trail.name']) : []
+  return sortFindings(locateInLakeFile([...fromAccess, ...fromLake, ...fromAlarms], inputs.config.sources))
 }

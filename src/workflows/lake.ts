@@ -5,6 +5,7 @@
  * It is a workflow, not an adapter: adapters (src/aws) only talk to AWS and never call the core.
  */
 import {applyChanges} from '../core/apply/apply'
+import {topicArnOf, type ObservedAlarms} from '../core/alarms/plan'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import {classifierNameOf, type BootstrapChange} from '../core/lake/bootstrap'
@@ -15,6 +16,7 @@ import {IAM_ALLOWED_PRINCIPALS} from '../core/model/lake'
 import {iamArnOf, isSamePrincipal} from '../core/model/principal'
 import type {AwsClients} from '../aws/clients'
 import {CloudTrailAdapter} from '../aws/cloudtrail'
+import {CloudWatchAdapter} from '../aws/cloudwatch'
 import {errorNameOf} from '../aws/errors'
 import {GlueAdapter} from '../aws/glue'
 import {IamAdapter} from '../aws/iam'
@@ -22,6 +24,7 @@ import {KmsAdapter} from '../aws/kms'
 import {LakeFormationAdapter} from '../aws/lakeformation'
 import {LogsAdapter} from '../aws/logs'
 import {S3Adapter} from '../aws/s3'
+import {SnsAdapter} from '../aws/sns'
 import {StsAdapter} from '../aws/sts'
 
 /** Errors AWS returns for a principal it has not finished propagating (IAM is eventually consistent). */
@@ -51,7 +54,9 @@ export class LakeAdapter {
   readonly glue: GlueAdapter
   readonly cloudtrail: CloudTrailAdapter
   readonly lakeformation: LakeFormationAdapter
+  readonly cloudwatch: CloudWatchAdapter
   readonly logs: LogsAdapter
+  readonly sns: SnsAdapter
 
   constructor(
     clients: AwsClients,
@@ -64,7 +69,9 @@ export class LakeAdapter {
     this.glue = new GlueAdapter(clients)
     this.cloudtrail = new CloudTrailAdapter(clients)
     this.lakeformation = new LakeFormationAdapter(clients, target.account)
+    this.cloudwatch = new CloudWatchAdapter(clients)
     this.logs = new LogsAdapter(clients)
+    this.sns = new SnsAdapter(clients)
   }
 
   /** Reads the account: who is calling, and where. */
@@ -94,6 +101,7 @@ export class LakeAdapter {
       crawlerConfig ? this.glue.readClassifierJsonPath(classifierNameOf(crawlerConfig.name)) : undefined,
       crawlerConfig ? this.glue.readCrawler(crawlerConfig.name) : undefined,
     ])
+    const alarms = config.alarms && config.trail?.cloudWatchLogGroup ? await this.readAlarms(config, config.trail.cloudWatchLogGroup) : undefined
     const parentRegistrations = registration ? [] : (await this.lakeformation.listRegisteredLocations()).map((location) => location.resourceArn).filter((arn) => locationArn.startsWith(`${arn}/`))
     const iamAllowedGrants = grants.filter((grant) => grant.principal === IAM_ALLOWED_PRINCIPALS && 'database' in grant.resource && grant.resource.database === config.database)
     return {
@@ -108,6 +116,7 @@ export class LakeAdapter {
       database: {...database, iamAllowedGrants},
       ...(trail ? {trail} : {}),
       ...(logs ? {logs} : {}),
+      ...(alarms ? {alarms} : {}),
       ...(crawlerConfig && crawlerRole && crawler
         ? {
             crawler: {
@@ -124,6 +133,19 @@ export class LakeAdapter {
   private async readLogs(logGroup: string, roleName: string) {
     const [logGroupExists, role] = await Promise.all([this.logs.logGroupExists(logGroup), this.iam.readRole(roleName)])
     return {logGroupExists, role}
+  }
+
+  /** The alarms step's view: the log group's filters, the alarms, the topic and its subscriptions, the anomaly detectors. */
+  async readAlarms(config: LakeConfig, logGroup: string): Promise<ObservedAlarms> {
+    const topicArn = topicArnOf(config, this.target)
+    const [group, alarms, attributes, detectors] = await Promise.all([
+      this.logs.readLogGroup(logGroup),
+      this.cloudwatch.describeAlarms(),
+      this.sns.getTopicAttributes(topicArn),
+      config.alarms?.volume ? this.cloudwatch.describeAnomalyDetectors('LogMetrics') : [],
+    ])
+    const [filters, subscriptions] = await Promise.all([group.exists ? this.logs.describeMetricFilters(logGroup) : [], attributes ? this.sns.listSubscriptions(topicArn) : []])
+    return {logGroupExists: group.exists, filters, alarms, topic: {arn: topicArn, exists: attributes !== undefined, subscriptions}, anomalyDetectors: detectors}
   }
 
   /** Makes one planned change. Throws a LakegovError naming the AWS action when AWS refuses. */
@@ -177,6 +199,16 @@ export class LakeAdapter {
         return this.untilPropagated(() => this.cloudtrail.updateTrail(change.trail))
       case 'StartLogging':
         return this.cloudtrail.startLogging(change.trail)
+      case 'CreateTopic':
+        return void (await this.sns.createTopic(change.name))
+      case 'Subscribe':
+        return this.sns.subscribeEmail(change.topicArn, change.email)
+      case 'PutMetricFilter':
+        return this.logs.putMetricFilter(change.logGroup, change.filter)
+      case 'PutAnomalyDetector':
+        return this.cloudwatch.putAnomalyDetector(change.namespace, change.metricName, change.stat)
+      case 'PutMetricAlarm':
+        return this.cloudwatch.putMetricAlarm(change.alarm)
     }
   }
 

@@ -41,6 +41,7 @@ describe('lakegov alarms test (e2e)', () => {
       'lake-trail-changes',
       'lake-bucket-changes',
       'lake-key-changes',
+      'lake-undeclared-readers',
       'lake-grant-by-non-admin',
     ])
     expect(byName.get('CloudWatch.1')).toMatchObject({matches: ['deb1e1f9-c99b-4612-8e9f-21f93b5d79c0', 'a4fbbe77-91a0-4238-804a-64314184edb6'], warnings: []})
@@ -63,7 +64,7 @@ describe('lakegov alarms test (e2e)', () => {
     expect(result.stdout).toContain('  matches: 3fcfb182-98f8-4744-bd45-10a395ab61cb\n')
     expect(result.stdout).toContain('CloudWatch.2: no match\n')
     expect(result.stdout).toContain('  warning: matches none of the 17 events')
-    expect(result.stdout).toMatch(/21 patterns against 17 events from 6 files: \d+ with warnings\.\n$/)
+    expect(result.stdout).toMatch(/22 patterns against 17 events from 6 files: \d+ with warnings\.\n$/)
   })
 
   it('reads --events DIR recursively (.json and .json.gz, digest files skipped), and warns about the precedence trap and a pattern matching most events', async () => {

@@ -66,6 +66,7 @@ describe('bootstrap and status (e2e, against the sandbox)', () => {
       ['database', 'missing'],
       ['crawler', 'missing'],
       ['trail', 'missing'],
+      ['alarms', 'missing'],
     ])
     expect(output.result).toMatchObject({ok: true, exitCode: 0, verificationStatus: 'VERIFIED'})
     expect(output.result!.outcomes.every((outcome) => outcome.status === 'applied')).toBe(true)
@@ -127,7 +128,7 @@ describe('bootstrap and status (e2e, against the sandbox)', () => {
     // Converged: a second run has nothing to do.
     const second = await lakegov('policies', 'bootstrap', '--json')
     expect(second.code).toBe(0)
-    expect(parseJson<BootstrapOutput>(second).plan.summary).toEqual({changes: 0, ok: 8, missing: 0, drifted: 0, blocked: 0})
+    expect(parseJson<BootstrapOutput>(second).plan.summary).toEqual({changes: 0, ok: 9, missing: 0, drifted: 0, blocked: 0})
     expect(parseJson<BootstrapOutput>(second).result).toBeUndefined()
     expect((await lakegov('policies', 'status', '--detailed-exitcode')).code).toBe(0)
 

@@ -176,7 +176,7 @@ describe('the lake set', () => {
   const KEY_ARN = 'arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'
 
   it('builds one rule per concern from the lake\'s bucket, trail and key, each under 1,024 characters', () => {
-    const {rules, notes} = buildLakeRules({bucket: 'acme-cloudtrail-logs', trailName: 'myTrail2', kmsKey: KEY_ARN})
+    const {rules, notes} = buildLakeRules({bucket: 'acme-cloudtrail-logs', trailName: 'myTrail2', kmsKey: KEY_ARN, database: 'cloudtrail', readers: ['arn:aws:iam::123456789012:role/Analyst']})
     expect(notes).toEqual([])
     expect(rules.map((rule) => rule.name)).toEqual([...LAKE_RULE_NAMES])
     for (const rule of rules) {

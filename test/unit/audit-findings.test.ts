@@ -39,7 +39,7 @@ function summary(findings: Finding[]) {
 
 describe('RULES', () => {
   it('has unique, stable, ordered ids and complete help for every rule', () => {
-    expect(RULES.map((rule) => rule.id)).toEqual(Array.from({length: 18}, (_, index) => `LG${String(index + 1).padStart(3, '0')}`))
+    expect(RULES.map((rule) => rule.id)).toEqual(Array.from({length: 22}, (_, index) => `LG${String(index + 1).padStart(3, '0')}`))
     expect(new Set(RULES.map((rule) => rule.name)).size).toBe(RULES.length)
     for (const rule of RULES) {
       expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]+$/)
@@ -59,7 +59,7 @@ describe('RULES', () => {
     expect(AUDIT_RULES.map((entry) => entry.meta)).toEqual(RULES)
     for (const entry of AUDIT_RULES) expect(typeof entry.check.run).toBe('function')
     const fields = Object.fromEntries(AUDIT_RULES.flatMap((entry) => ('lakeField' in entry ? [[entry.meta.id, entry.lakeField]] : [])))
-    expect(fields).toEqual({LG002: 'database', LG003: 'bucket.name', LG013: 'database', LG014: 'admins', LG015: 'admins'})
+    expect(fields).toEqual({LG002: 'database', LG003: 'bucket.name', LG013: 'database', LG014: 'admins', LG015: 'admins', LG019: 'alarms', LG020: 'alarms', LG021: 'alarms', LG022: 'trail.name'})
   })
 })
 

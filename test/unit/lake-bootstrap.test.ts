@@ -84,13 +84,14 @@ describe('planBootstrap', () => {
       ['database', 'missing', ['CreateDatabase']],
       ['crawler', 'ok', []],
       ['trail', 'missing', ['CreateTrail', 'StartLogging']],
+      ['alarms', 'ok', []],
     ])
-    expect(plan.summary).toMatchObject({changes: 13, missing: 5, drifted: 2, ok: 1})
+    expect(plan.summary).toMatchObject({changes: 13, missing: 5, drifted: 2, ok: 2})
   })
 
   it('plans nothing on a converged account', () => {
     const plan = planBootstrap(lakeConfig(), convergedAccount())
-    expect(plan.summary).toEqual({changes: 0, ok: 8, missing: 0, drifted: 0, blocked: 0})
+    expect(plan.summary).toEqual({changes: 0, ok: 9, missing: 0, drifted: 0, blocked: 0})
   })
 
   it.each([

@@ -1,4 +1,5 @@
 import {MAX_PATTERN_LENGTH} from './filter-pattern'
+import {READER_RULE_NAME, readerRule} from './readers'
 
 /** One of lakegov's own filters for the log lake. */
 export interface LakeRule {
@@ -18,6 +19,10 @@ export interface LakeRuleInput {
   trailName?: string
   /** The bucket's KMS key as lake.yaml names it (key ARN, alias ARN or alias/NAME), when it uses one. */
   kmsKey?: string
+  /** The log database. */
+  database?: string
+  /** The declared readers (core/alarms/readers); undefined when no grants files were read. */
+  readers?: readonly string[]
 }
 
 /** The rules, and what the builder had to say about them (a rule left out, a scope it could not narrow). */
@@ -29,7 +34,7 @@ export interface LakeRules {
 }
 
 /** The names of the lake rules, which custom alarms may not take. */
-export const LAKE_RULE_NAMES = ['lake-permission-changes', 'lake-settings-changes', 'lake-registration-changes', 'lake-trail-changes', 'lake-bucket-changes', 'lake-key-changes'] as const
+export const LAKE_RULE_NAMES = ['lake-permission-changes', 'lake-settings-changes', 'lake-registration-changes', 'lake-trail-changes', 'lake-bucket-changes', 'lake-key-changes', READER_RULE_NAME] as const
 
 const anyOf = (field: string, values: string[]) => `(${values.map((value) => `($.${field} = "${value}")`).join(' || ')})`
 
@@ -87,6 +92,11 @@ export function buildLakeRules(input: LakeRuleInput): LakeRules {
       title: isKeyArn ? `policy changes, disabling or scheduled deletion of the lake's key` : 'policy changes, disabling or scheduled deletion of KMS keys',
       pattern: isKeyArn ? `{ ${keyEvents} && ($.resources[*].ARN = "${input.kmsKey}") }` : `{ ${keyEvents} }`,
     })
+  }
+  if (input.database) {
+    const readers = readerRule(input.readers, input.database)
+    notes.push(...readers.notes)
+    if (readers.rule) candidates.push(readers.rule)
   }
   const rules: LakeRule[] = []
   for (const rule of candidates) {

@@ -20,7 +20,7 @@ export interface CustomAlarm {
   source: SourceRef
 }
 
-/** The optional `alarms:` section of lake.yaml. Bootstrap does not act on it yet. */
+/** The optional `alarms:` section of lake.yaml, which bootstrap's alarms step carries out. */
 export interface AlarmsConfig {
   /** An SNS topic name or ARN the alarms notify. */
   topic?: string
@@ -47,3 +47,13 @@ export interface NamedPattern {
 /** Custom alarms' defaults: the issue's example leaves the period to 300 s; a threshold of 1 is one event. */
 export const DEFAULT_CUSTOM_PERIOD = 300
 export const DEFAULT_CUSTOM_THRESHOLD = 1
+
+/** One alarm `alarms test --fire` set to ALARM and back. */
+export interface FiredAlarm {
+  /** The alarm. */
+  name: string
+  /** Where its ALARM state notifies; empty means nobody hears it. */
+  actions: string[]
+  /** The state it was set back to (OK for an alarm that was in ALARM). */
+  restoredTo: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+}

@@ -12,14 +12,15 @@
  * To add a rule: write its check (a function returning FindingFields[], in findings.ts,
  * lake-findings.ts, or a file of its own), then add `{meta, check, lakeField}` here; the text, JSON
  * and SARIF outputs and --fail-on follow from the entry. A group of rules with a new kind of input
- * (CloudWatch alarms, say) goes in its own file as
- * `export const ALARM_RULES = [...] as const satisfies readonly RuleEntry[]`, spread into
- * AUDIT_RULES below; give RuleCheck a variant for that input (`on: 'alarms'`) and a runner like
- * findingsFromLake, and call it from workflows/audit.ts computeFindings.
+ * goes in its own file, spread into AUDIT_RULES below, with a RuleCheck variant for its input and a
+ * runner like findingsFromLake called from workflows/audit.ts computeFindings: the alarm rules
+ * (alarm-findings.ts, `on: 'alarms'`, findingsFromAlarms) are built this way.
  */
 import {grantKey} from '../model/grant'
+import type {SourceRef} from '../policy/source-map'
 import {compareText} from '../order'
 import {findS3Readers, type AuditState} from './access'
+import {ALARM_RULES, type AlarmInput, type AlarmObservation} from './alarm-findings'
 import {
   broadFindings,
   bypassFindings,
@@ -53,7 +54,10 @@ import {
 } from './lake-findings'
 
 /** What a rule's check reads, and the function that reports its findings. */
-export type RuleCheck = {on: 'access'; run: (input: AccessInput) => FindingFields[]} | {on: 'lake'; run: (input: LakeInput) => FindingFields[]}
+export type RuleCheck =
+  | {on: 'access'; run: (input: AccessInput) => FindingFields[]}
+  | {on: 'lake'; run: (input: LakeInput) => FindingFields[]}
+  | {on: 'alarms'; run: (input: AlarmInput) => FindingFields[]}
 
 /** One audit rule: what it is, how it is checked, and where in lake.yaml it is rooted. */
 export interface RuleEntry {
@@ -270,6 +274,7 @@ export const AUDIT_RULES = [
     },
     check: {on: 'lake', run: trailValidationFindings},
   },
+  ...ALARM_RULES,
 ] as const satisfies readonly RuleEntry[]
 
 /** An audit rule's id; only the registry's ids type-check. */
@@ -314,6 +319,11 @@ export function findingsFromAccess(state: AuditState, options: FindingsOptions =
 /** The findings of the infrastructure rules (`on: 'lake'`), sorted by rule, resource and principal. */
 export function findingsFromLake(lake: LakeObservation, sources: LakeSources = {}): Finding[] {
   return ENTRIES.flatMap(({meta, check}) => (check.on === 'lake' ? check.run({lake, sources}).map((fields) => toFinding(meta, fields)) : [])).sort(compareFindings)
+}
+
+/** The findings of the alarm rules (`on: 'alarms'`, alarm-findings.ts); `trailSource` roots the CIS findings at the trail in lake.yaml. */
+export function findingsFromAlarms(observation: AlarmObservation, trailSource?: SourceRef): Finding[] {
+  return ENTRIES.flatMap(({meta, check}) => (check.on === 'alarms' ? check.run({observation, trailSource}).map((fields) => toFinding(meta, fields)) : [])).sort(compareFindings)
 }
 
 /**

@@ -39,9 +39,10 @@ import {
 } from './documents'
 import type {LifecycleRule, ObservedCrawlerSetup, ObservedLake, ObservedRole, PublicAccessBlock, RawDataLakeSettings} from './observed'
 import {mergeStatements, sameDocument, type PolicyDocument, type PolicyStatement} from '../iam'
+import {planAlarms, type AlarmChange} from '../alarms/plan'
 
 /** The steps, in the order they run: each may rely on the ones before it. */
-export const STEPS = ['bucket', 'role', 'key', 'settings', 'registration', 'database', 'crawler', 'trail'] as const
+export const STEPS = ['bucket', 'role', 'key', 'settings', 'registration', 'database', 'crawler', 'trail', 'alarms'] as const
 
 /** One bootstrap step. */
 export type StepName = (typeof STEPS)[number]
@@ -127,6 +128,7 @@ export type BootstrapChange = {summary: string} & (
   | {action: 'CreateTrail'; trail: TrailSpec}
   | {action: 'UpdateTrail'; trail: TrailSpec}
   | {action: 'StartLogging'; trail: string}
+  | AlarmChange
 )
 
 /** ok: nothing to do; missing: the step's main resource does not exist; drifted: it exists but differs; blocked: lakegov cannot fix it. */
@@ -164,6 +166,8 @@ export interface BootstrapPlan {
 export interface BootstrapOptions {
   /** Make the admin lists exactly the declared ones, removing the others. */
   exactAdmins?: boolean
+  /** The declared readers of the log tables, from the grants files, for the alarms' reader rule. */
+  readers?: readonly string[]
 }
 
 const ALL_BLOCKED: Required<PublicAccessBlock> = {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
@@ -565,6 +569,12 @@ function planTrail(config: LakeConfig, observed: ObservedLake): StepPlan {
   return step('trail', `CloudTrail trail ${spec.name}`, changes, {missing: !trail.exists, notes})
 }
 
+/** The alarms step (core/alarms/plan): filters, alarms, topic and subscriptions on the trail's log group. */
+function planAlarmsStep(config: LakeConfig, observed: ObservedLake, readers?: readonly string[]): StepPlan {
+  const planned = planAlarms(config, observed.target, observed.alarms, readers)
+  return step('alarms', planned.title, planned.changes, {missing: planned.missing, notes: planned.notes, ...(planned.blocked ? {blocked: planned.blocked} : {})})
+}
+
 /** Plans every step against the account as read. Pure: the same inputs give the same plan. */
 export function planBootstrap(config: LakeConfig, observed: ObservedLake, options: BootstrapOptions = {}): BootstrapPlan {
   const steps = [
@@ -576,6 +586,7 @@ export function planBootstrap(config: LakeConfig, observed: ObservedLake, option
     planDatabase(config, observed),
     planCrawler(config, observed),
     planTrail(config, observed),
+    planAlarmsStep(config, observed, options.readers),
   ]
   const count = (status: StepStatus) => steps.filter((planned) => planned.status === status).length
   return {

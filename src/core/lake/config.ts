@@ -77,7 +77,7 @@ export interface LakeConfig {
   trail?: TrailConfig
   /** The crawler, when the logs are cataloged by crawling. */
   crawler?: CrawlerConfig
-  /** The alarms section; `alarms test` reads it, bootstrap does not act on it yet. */
+  /** The alarms section: bootstrap's alarms step and `alarms test` read it. */
   alarms?: AlarmsConfig
   /** The CloudTrail table `lakegov table` makes; its flags override it for one run. */
   table?: TableConfig

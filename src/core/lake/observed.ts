@@ -1,4 +1,5 @@
 /** The account's state as bootstrap reads it: plain data, filled in by src/aws, compared by the core. */
+import type {ObservedAlarms} from '../alarms/plan'
 import type {Grant} from '../model/grant'
 import type {LakeTarget} from './documents'
 import type {PolicyDocument} from '../iam'
@@ -180,4 +181,6 @@ export interface ObservedLake {
   crawler?: ObservedCrawlerSetup
   /** The CloudWatch Logs side of the trail, when a log group is declared. */
   logs?: {logGroupExists: boolean; role: ObservedRole}
+  /** The alarms on the trail's log group, when lake.yaml has `alarms:` and the trail a log group. */
+  alarms?: ObservedAlarms
 }

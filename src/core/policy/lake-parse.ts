@@ -21,7 +21,7 @@ export const DEFAULT_CLOUDWATCH_ROLE = 'lakegov-cloudtrail-logs'
 export const DEFAULT_CRAWLER_ROLE = 'lakegov-crawler'
 
 /** Paths whose positions later steps may need, for errors that only AWS can reveal (a missing KMS key). */
-const TRACKED: YamlPath[] = [['region'], ['admins'], ['readOnlyAdmins'], ['bucket', 'name'], ['bucket', 'encryption', 'kmsKeyArn'], ['registration'], ['database'], ['trail', 'name'], ['crawler', 'name']]
+const TRACKED: YamlPath[] = [['region'], ['admins'], ['readOnlyAdmins'], ['bucket', 'name'], ['bucket', 'encryption', 'kmsKeyArn'], ['registration'], ['database'], ['trail', 'name'], ['crawler', 'name'], ['alarms']]
 
 type Json = Record<string, unknown>
 

@@ -107,7 +107,7 @@ export const LAKE_SCHEMA = {
     alarms: {
       type: 'object',
       additionalProperties: false,
-      description: 'CloudWatch metric filters and alarms on the trail\'s log group. lakegov alarms test checks them offline; bootstrap does not create them yet.',
+      description: 'CloudWatch metric filters and alarms on the trail\'s log group. bootstrap creates them (with the SNS topic and subscriptions); lakegov alarms test checks the patterns offline.',
       properties: {
         topic: {
           type: 'string',

@@ -94,3 +94,9 @@ export interface SandboxAthenaControls {
 export async function setSandboxAthena(controls: Partial<SandboxAthenaControls>): Promise<SandboxAthenaControls> {
   return call<SandboxAthenaControls>('POST', '/_sandbox/athena', controls)
 }
+
+/** Confirms the pending SNS email subscriptions of an address ("*" for all), as the owner clicking the link would. Returns their ARNs. */
+export async function confirmSandboxSubscriptions(address: string): Promise<string[]> {
+  const answer = await call<{confirmed: {subscriptionArn: string}[]}>('POST', '/_sandbox/sns', {confirm: address})
+  return answer.confirmed.map((subscription) => subscription.subscriptionArn)
+}

@@ -14,6 +14,7 @@ import type {CallStats} from './stats'
 import type {CloudTrailLogStore} from './cloudtrail/log-store'
 import type {LookupEventsService} from './cloudtrail/lookup-events'
 import type {AthenaService} from './athena/athena'
+import type {AlarmsExtension} from './alarms/index'
 
 /** What the gateway fronts. */
 export interface GatewayParts {
@@ -39,6 +40,8 @@ export interface GatewayParts {
   lookupEvents: LookupEventsService
   /** Serves Athena, whose SQL moto never runs. */
   athena: AthenaService
+  /** Serves the CloudWatch Logs, CloudWatch and SNS calls moto gets wrong on the alarms path. */
+  alarms: AlarmsExtension
   /** Clears everything, for POST /_sandbox/reset. */
   reset: () => Promise<void>
   /** Progress lines. */
@@ -149,6 +152,17 @@ export function createGateway(parts: GatewayParts): http.Server {
       }
       return sendJson(response, 200, parts.athena.controls())
     }
+    if (route === 'GET /_sandbox/sns') return sendJson(response, 200, {pending: parts.alarms.sns.listPending()})
+    if (route === 'POST /_sandbox/sns') {
+      const text = (await readBody(request)).toString('utf8')
+      try {
+        const input = (text.trim() === '' ? {} : JSON.parse(text)) as {confirm?: unknown}
+        if (typeof input.confirm !== 'string' || Object.keys(input).length !== 1) throw new Error('Expected {"confirm": "ADDRESS"} ("*" confirms every pending subscription).')
+        return sendJson(response, 200, {confirmed: parts.alarms.sns.confirm(input.confirm)})
+      } catch (error) {
+        return sendJson(response, 400, {message: (error as Error).message})
+      }
+    }
     if (route === 'POST /_sandbox/faults') {
       const text = (await readBody(request)).toString('utf8')
       try {
@@ -159,7 +173,7 @@ export function createGateway(parts: GatewayParts): http.Server {
       }
       return sendJson(response, 200, parts.faults.current())
     }
-    sendJson(response, 404, {message: `No sandbox route ${route}. Routes: GET /_sandbox/stats, GET|POST /_sandbox/faults, GET|POST /_sandbox/cloudtrail, GET|POST /_sandbox/athena, POST /_sandbox/reset.`})
+    sendJson(response, 404, {message: `No sandbox route ${route}. Routes: GET /_sandbox/stats, GET|POST /_sandbox/faults, GET|POST /_sandbox/cloudtrail, GET|POST /_sandbox/athena, GET|POST /_sandbox/sns, POST /_sandbox/reset.`})
   }
 
   const serveAwsCall = async (request: http.IncomingMessage, response: http.ServerResponse) => {
@@ -182,6 +196,8 @@ export function createGateway(parts: GatewayParts): http.Server {
     const athenaCall = service === 'athena' && parts.athena.handles(operation)
     if (lookupCall || athenaCall) body ??= await readBody(request)
     // Any S3 write may add, change or remove a CloudTrail log file: LookupEvents lists again.
+    const alarmsCall = parts.alarms.handles(service, operation)
+    if (alarmsCall) body ??= await readBody(request)
     if (service === 's3' && method !== 'GET' && method !== 'HEAD') parts.cloudTrailLogs.invalidate()
     const serviceName = service ?? 'unknown'
     parts.stats.countCall(serviceName, operation)
@@ -206,6 +222,10 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
     if (lookupCall) return send(response, method, await parts.lookupEvents.handle(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1'))
     if (athenaCall) return send(response, method, await parts.athena.handle(operation, body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1'))
+    if (alarmsCall) {
+      const region = signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1'
+      return send(response, method, await parts.alarms.handle({service: service ?? '', operation, method, url, headers: request.headers, body: body ?? Buffer.alloc(0), region}))
+    }
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
     if (trailCall) {
       const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1')

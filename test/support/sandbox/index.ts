@@ -10,6 +10,7 @@ import {createMotoCatalog} from './moto-catalog'
 import {createMotoVerifier} from './moto-verifier'
 import {CallStats} from './stats'
 import {AthenaService} from './athena/athena'
+import {AlarmsExtension} from './alarms/index'
 import {CloudTrailLogStore} from './cloudtrail/log-store'
 import {DEFAULT_LOOKUP_EVENTS_PER_SECOND, LookupEventsService} from './cloudtrail/lookup-events'
 import type {FaultOptions, Sandbox, SandboxOptions} from './types'
@@ -44,12 +45,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const cloudTrailLogs = new CloudTrailLogStore(moto.endpoint, log)
   const lookupEvents = new LookupEventsService(cloudTrailLogs, accountId, options.lookupEventsPerSecond ?? DEFAULT_LOOKUP_EVENTS_PER_SECOND)
   const athena = new AthenaService({motoEndpoint: moto.endpoint, accountId, log, memoryLimit: options.athenaMemoryLimit, threads: options.athenaThreads})
+  const alarms = new AlarmsExtension(moto.endpoint)
 
   const reset = async () => {
     // The Glue extension first: its crawls in flight must stop writing before moto is wiped under them.
     glue.reset()
     bucketPolicies.reset()
     athena.reset()
+    alarms.reset()
     await moto.reset()
     cloudTrailLogs.reset()
     lookupEvents.reset()
@@ -57,7 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats.reset()
     faults.reset()
   }
-  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, kms, faults, stats, cloudTrailLogs, lookupEvents, athena, reset, log})
+  const gateway = createGateway({motoEndpoint: moto.endpoint, model, glue, bucketPolicies, cloudTrail, kms, faults, stats, cloudTrailLogs, lookupEvents, athena, alarms, reset, log})
 
   let port: number
   try {
@@ -68,6 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cloudTrail.close()
     kms.close()
     athena.close()
+    alarms.close()
     await moto.stop()
     throw error
   }
@@ -92,6 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       cloudTrail.close()
       kms.close()
       athena.close()
+      alarms.close()
       stopping ??= Promise.allSettled([close(gateway), moto.stop()]).then(([gatewayClosed]) => {
         if (gatewayClosed.status === 'rejected') throw gatewayClosed.reason
       })
