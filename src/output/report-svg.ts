@@ -1,7 +1,9 @@
 /**
  * Renders the report's Vega-Lite specs to SVG text at build time, with vega's Node API and no
  * browser: `new vega.View(vega.parse(compile(spec).spec), {renderer: 'none'}).toSVG()`. vega and
- * vega-lite are ES modules and large, so they are imported here, lazily, only by `lakegov report`.
+ * vega-lite are large, so they are required here, lazily, only by `lakegov report`. Their 5.x
+ * lines are used: they ship CommonJS builds and support Node 18+, where vega-lite 6 is ES modules
+ * only and needs Node 22 (lakegov supports Node 20).
  * vega escapes the text and attribute values it writes; the page's CSP refuses style attributes,
  * so any that appear become presentation attributes.
  */
@@ -15,10 +17,6 @@ interface VegaModule {
 interface VegaLiteModule {
   compile(spec: unknown): {spec: unknown}
 }
-
-// tsc compiles import() to require() for CommonJS; vega and vega-lite are ES modules only, so the
-// real dynamic import is kept out of tsc's sight.
-const importModule = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<T>
 
 /** `style="a: b; c: d"` as `a="b" c="d"` (SVG presentation attributes), for a strict style-src. */
 export function styleToAttributes(svg: string): string {
@@ -34,8 +32,9 @@ export function styleToAttributes(svg: string): string {
 
 /** The SVG of every chart in the model, by chart id. */
 export async function renderChartSvgs(model: ReportModel): Promise<Map<string, string>> {
-  const vega = await importModule<VegaModule>('vega')
-  const {compile} = await importModule<VegaLiteModule>('vega-lite')
+  // Lazy, like DuckDB in src/engines/duckdb.ts: only this command pays for loading them.
+  const vega = require('vega') as VegaModule
+  const {compile} = require('vega-lite') as VegaLiteModule
   const out = new Map<string, string>()
   for (const section of model.sections) {
     for (const block of section.blocks) {
