@@ -5,6 +5,7 @@ import {parseDuration} from '../core/activity/query'
 import {LakegovError} from '../core/errors'
 import {ExitCode, describeExitCodes} from '../core/exit-codes'
 import {unavailableSections, type ReportModel} from '../core/report/model'
+import {loadLakeConfig} from '../io/lake-file'
 import {checkOutputFile, writeOutputFile} from '../io/output-file'
 import {renderReportHtml} from '../output/report-html'
 import {renderReportMarkdown} from '../output/report-markdown'
@@ -28,7 +29,7 @@ export default class Report extends ActivityCommand<typeof Report> {
 
   static description = `Sections, in order: summary; API calls over time (by service, per hour up to two days, else per day, with failed calls as a dashed line); top services, events and principals with their error share; calls by region and by source country (offline database; calls made by AWS services are left out); who read the logs; anomalies; who can read the logs, marking access never used in the window; findings by severity.
 
-The HTML page loads nothing from the network and runs no script: charts are SVG drawn when the report is made, each with its data table, under a strict Content-Security-Policy. --format markdown writes the same sections with Mermaid charts, for a pull request or a wiki. A part that cannot be read (no trail, no lake.yaml, Athena or IAM refused) is written as a section that says why and how to fix it; the exit code is then still 0, unless --strict. Progress goes to stderr. --json prints {out, format, bytes, sections}.
+The HTML page loads nothing from the network and runs no script: charts are SVG drawn when the report is made, each with its data table, under a strict Content-Security-Policy. --format markdown writes the same sections with Mermaid charts, for a pull request or a wiki. Needs lake.yaml (exit 3 without it). A part that cannot be read (no trail, no table, Athena or IAM refused) is written as a section that says why and how to fix it; the exit code is then still 0, unless --strict. Progress goes to stderr. --json prints {out, format, bytes, sections}.
 
 ${describeExitCodes()}`
 
@@ -59,7 +60,8 @@ ${describeExitCodes()}`
     const out = this.flags.out ?? (format === 'markdown' ? 'lake-report.md' : 'lake-report.html')
     await checkOutputFile(out, {flag: '--out', overwrite: true})
     const query = this.buildQuery()
-    const model = await readReport((part, ask) => this.runQuery(part, ask), query, this.aws, {
+    const lake = (await loadLakeConfig(this.flags.policies)).config
+    const model = await readReport((part, ask) => this.runQuery(part, ask), query, this.aws, lake, {
       policies: this.flags.policies,
       ...(this.flags.database ? {database: this.flags.database} : {}),
       table: this.flags.table,

@@ -18,7 +18,6 @@ import {buildReport, type ActivityPart, type Part, type ReportInputs} from '../c
 import {countryOf, type CountryDatabase} from '../core/report/geo'
 import type {ReportModel, Unavailable} from '../core/report/model'
 import {loadCountryDatabase} from '../io/ip-country'
-import {loadLakeConfig} from '../io/lake-file'
 import {runAnomalies} from './anomalies'
 import {computeFindings, loadAuditInputs, readAudit, type AuditView} from './audit'
 import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
@@ -102,8 +101,19 @@ async function readAccess(aws: AwsClients, options: ReportOptions, reads: Part<R
   return {view, access: {ok: true, value: {rows, usage}}, findings: {ok: true, value: {findings}}}
 }
 
-/** Reads every part, then builds the report. `aws` carries the profile and endpoint. */
-export async function readReport(run: QueryRunner, query: ActivityQuery, aws: AwsClients, options: ReportOptions): Promise<ReportModel> {
+type AnomaliesPart = ReportInputs['anomalies'] extends Part<infer T> ? T : never
+
+async function readAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeConfig, options: ReportOptions & {database: string}): Promise<Part<AnomaliesPart>> {
+  options.progress('reading the anomalies\' baseline')
+  const result = await attempt(() => runAnomalies(run, query, lake, {database: options.database, table: options.table, baselineMs: options.baselineMs, progress: options.progress}))
+  return result.ok ? {ok: true, value: {anomalies: result.value.anomalies, baseline: result.value.baseline}} : failed(result)
+}
+
+/**
+ * Reads every part, then builds the report. lake.yaml is required, as for `activity reads` and the
+ * audit: a missing or invalid one exits 3 before any AWS call. `aws` carries the profile and endpoint.
+ */
+export async function readReport(run: QueryRunner, query: ActivityQuery, aws: AwsClients, lake: LakeConfig, options: ReportOptions): Promise<ReportModel> {
   const {progress} = options
   progress(`reading events: ${query.window.from} to ${query.window.to}`)
   const events: Part<EventsRead> = await attempt(() => readReadRecords(run, query, progress, {all: true}))
@@ -111,17 +121,10 @@ export async function readReport(run: QueryRunner, query: ActivityQuery, aws: Aw
   const activity: Part<ActivityPart> = events.ok
     ? {ok: true, value: {figures: foldActivity(events.value.records, query.window, (address) => (db ? countryOf(db, address) : undefined)), engine: events.value.engine, geo}}
     : failed(events)
-  const lake: Part<LakeConfig> = await attempt(async () => (await loadLakeConfig(options.policies)).config)
-  const database = options.database ?? (lake.ok ? lake.value.database : '')
-  const reads: Part<ReadEvent[]> = !events.ok ? failed(events) : !lake.ok ? failed(lake) : {ok: true, value: deriveReads(events.value.records, readsContextOf(lake.value, database, options.table))}
-  const readRows: ReportInputs['reads'] = reads.ok && lake.ok && events.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake.value, events.value.engine, events.value.records)}} : failed(reads)
-  let anomalies: ReportInputs['anomalies'] = reads.ok ? {ok: false, unavailable: {reason: 'not read', fix: [], exitCode: 1}} : failed(reads)
-  if (reads.ok && lake.ok && events.ok) {
-    progress('reading the anomalies\' baseline')
-    const reuse = reuseWindow(run, query, events.value.records, events.value.engine)
-    const result = await attempt(() => runAnomalies(reuse, query, lake.value, {database, table: options.table, baselineMs: options.baselineMs, progress}))
-    anomalies = result.ok ? {ok: true, value: {anomalies: result.value.anomalies, baseline: result.value.baseline}} : failed(result)
-  }
+  const database = options.database ?? lake.database
+  const reads: Part<ReadEvent[]> = events.ok ? {ok: true, value: deriveReads(events.value.records, readsContextOf(lake, database, options.table))} : failed(events)
+  const readRows: ReportInputs['reads'] = events.ok && reads.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake, events.value.engine, events.value.records)}} : failed(events)
+  const anomalies = events.ok ? await readAnomalies(reuseWindow(run, query, events.value.records, events.value.engine), query, lake, {...options, database}) : failed<AnomaliesPart>(events)
   const {view, access, findings} = await readAccess(aws, options, reads)
   progress('building the report')
   return buildReport({
@@ -129,7 +132,7 @@ export async function readReport(run: QueryRunner, query: ActivityQuery, aws: Aw
     generatedAt: options.generatedAt,
     window: query.window,
     account: view?.account ?? '',
-    region: view?.region ?? (lake.ok ? lake.value.region : (aws.context.region ?? '')),
+    region: view?.region ?? lake.region,
     activity,
     reads: readRows,
     anomalies,
