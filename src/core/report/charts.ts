@@ -21,15 +21,8 @@ function baseSpec(title: string): Record<string, unknown> {
   }
 }
 
-/** What a chart is made from. */
-export interface ChartInput {
-  id: string
-  title: string
-  xTitle: string
-  yTitle: string
-  categories: string[]
-  bars: ChartSeries[]
-  line?: ChartSeries
+/** What a chart is made from: the model's data fields, and the bars' direction. */
+export interface ChartInput extends Pick<ChartModel, 'id' | 'title' | 'xTitle' | 'yTitle' | 'categories' | 'bars' | 'line'> {
   /** Bars lie horizontally (long labels: services, principals). */
   horizontal?: boolean
 }
