@@ -7,7 +7,7 @@
  */
 import type {AwsClients} from '../aws/clients'
 import {toLakegovError} from '../aws/errors'
-import type {ActivityQuery} from '../core/activity/query'
+import {ENGINES, type ActivityQuery, type Engine} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
 import {aggregateReads, deriveReads, type ReadEvent} from '../core/activity/reads'
 import {assembleUsage} from '../core/activity/usage'
@@ -63,10 +63,10 @@ function failed<T>(part: Part<unknown>): Part<T> {
 }
 
 /** Answers the window's every-event question from the records already read; anything else runs. */
-function reuseWindow(run: QueryRunner, query: ActivityQuery, records: CloudTrailRecord[], engine: string): QueryRunner {
+function reuseWindow(run: QueryRunner, query: ActivityQuery, records: CloudTrailRecord[], engine: Engine): QueryRunner {
   const key = JSON.stringify(query)
   return async (part, ask) => {
-    if (ask.kind === 'events' && JSON.stringify(part) === key) return {engine: engine as 'local', regions: [], events: records, skipped: [], stats: {}, reason: 'the report read the window once'}
+    if (ask.kind === 'events' && JSON.stringify(part) === key) return {engine, regions: [], events: records, skipped: [], stats: {}, reason: 'the report read the window once'}
     return run(part, ask)
   }
 }
@@ -84,6 +84,10 @@ async function readGeo(progress: (line: string) => void): Promise<{db?: CountryD
 interface EventsRead {
   records: CloudTrailRecord[]
   engine: string
+}
+
+function engineOf(name: string): Engine {
+  return ENGINES.find((engine) => engine === name) ?? 'local'
 }
 
 async function readAccess(aws: AwsClients, options: ReportOptions, reads: Part<ReadEvent[]>): Promise<{view?: AuditView; access: ReportInputs['access']; findings: ReportInputs['findings']}> {
@@ -124,7 +128,7 @@ export async function readReport(run: QueryRunner, query: ActivityQuery, aws: Aw
   const database = options.database ?? lake.database
   const reads: Part<ReadEvent[]> = events.ok ? {ok: true, value: deriveReads(events.value.records, readsContextOf(lake, database, options.table))} : failed(events)
   const readRows: ReportInputs['reads'] = events.ok && reads.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake, events.value.engine, events.value.records)}} : failed(events)
-  const anomalies = events.ok ? await readAnomalies(reuseWindow(run, query, events.value.records, events.value.engine), query, lake, {...options, database}) : failed<AnomaliesPart>(events)
+  const anomalies = events.ok ? await readAnomalies(reuseWindow(run, query, events.value.records, engineOf(events.value.engine)), query, lake, {...options, database}) : failed<AnomaliesPart>(events)
   const {view, access, findings} = await readAccess(aws, options, reads)
   progress('building the report')
   return buildReport({

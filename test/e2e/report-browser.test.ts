@@ -131,3 +131,26 @@ describe('lakegov report in chromium', () => {
     }
   })
 })
+
+describe('lakegov report when a part cannot be read', () => {
+  it('writes the sections it could read, says why the others are missing, exits 0, and with --strict exits with the failure\'s code', async () => {
+    const env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+    // No Glue table: the athena engine cannot read the events (ACTIVITY_NO_TABLE, exit 3).
+    const out = path.join(dir, 'partial.md')
+    const args = ['report', '--engine', 'athena', '--table', 'no_such_table', '--from', REPORT_FROM, '--to', REPORT_TO, '--format', 'markdown', '--out', out, '--policies', dir]
+    const lenient = await runCli([...args, '--json'], env, dir)
+    expect(lenient.code).toBe(0)
+    const sections = parseJson<{sections: Array<{id: string; unavailable?: {reason: string; fix: string[]}}>}>(lenient).sections
+    expect(sections.map((section) => section.id)).toEqual(SECTIONS)
+    const missing = sections.filter((section) => section.unavailable).map((section) => section.id)
+    expect(missing).toEqual(expect.arrayContaining(['calls-over-time', 'top', 'geography', 'reads', 'anomalies']))
+    expect(missing).not.toContain('summary')
+    const markdown = readFileSync(out, 'utf8')
+    expect(markdown).toContain('**Not available:** The CloudTrail table cloudtrail.no\\_such\\_table does not exist')
+    expect(markdown).toContain('lakegov table')
+    expect(lenient.stderr).toMatch(/reading events[\s\S]*reading access[\s\S]*rendering markdown/)
+    const strict = await runCli([...args, '--strict'], env, dir)
+    expect(strict.code).toBe(3)
+    expect(existsSync(out)).toBe(true)
+  })
+})
