@@ -2,6 +2,7 @@
 import {benchAudit} from './audit'
 import {benchColdStart, renderColdStart} from './cold-start'
 import {benchGrants} from './grants'
+import {benchReportSize} from './report-size'
 
 async function main(): Promise<void> {
   console.log(renderColdStart(benchColdStart()).join('\n'))
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   console.log((await benchGrants()).join('\n'))
   console.log('')
   console.log((await benchAudit()).join('\n'))
+  console.log('')
+  console.log((await benchReportSize()).join('\n'))
 }
 
 main().catch((error) => {

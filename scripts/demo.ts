@@ -120,9 +120,13 @@ async function main(): Promise<number> {
 
     step('Audit findings (the demo lake keeps a single IAM-user admin, so expect findings)')
     const findings = await lakegov(env, 'audit', 'findings')
+    step('The lake report: one self-contained HTML page with charts')
+    const reportFile = path.resolve('lake-report.html')
+    const report = await lakegov(env, 'report', '--since', '3d', '--engine', 'local', '--out', reportFile)
+    process.stdout.write(`Open ${reportFile} in a browser (it loads nothing from the network).\n`)
     // alarms test exits 2 when a pattern warns, which it does on the few sample events it ships.
     const alarmsFailed = alarms === 2 ? 0 : alarms
-    return [doctor, bootstrap, status, crawl, table, summary, errors, reads, alarmsFailed, validate, apply, converged, access, findings].find((code) => code !== 0) ?? 0
+    return [doctor, bootstrap, status, crawl, table, summary, errors, reads, alarmsFailed, validate, apply, converged, access, findings, report].find((code) => code !== 0) ?? 0
   } finally {
     await sandbox.stop()
     step('Sandbox stopped')

@@ -1,0 +1,146 @@
+/**
+ * The composition root of `lakegov report` (issue 17): reads the window's events once (every event,
+ * through the reads workflow), the anomalies' baseline, and the account's access and findings
+ * (the audit workflow), then hands them to the pure core (src/core/report). A part that cannot be
+ * read (no lake.yaml, no trail, denied Athena, no permission) becomes an unavailable part: its
+ * sections say why and how to fix it, and the rest of the report is still built.
+ */
+import type {AwsClients} from '../aws/clients'
+import {toLakegovError} from '../aws/errors'
+import {ENGINES, type ActivityQuery, type Engine} from '../core/activity/query'
+import type {CloudTrailRecord} from '../core/activity/record'
+import {aggregateReads, deriveReads, type ReadEvent} from '../core/activity/reads'
+import {assembleUsage} from '../core/activity/usage'
+import {computeAccess} from '../core/audit/access'
+import type {LakeConfig} from '../core/lake/config'
+import {foldActivity} from '../core/report/activity'
+import {buildReport, type ActivityPart, type Part, type ReportInputs} from '../core/report/build'
+import {countryOf, type CountryDatabase} from '../core/report/geo'
+import type {ReportModel, Unavailable} from '../core/report/model'
+import {loadCountryDatabase} from '../io/ip-country'
+import {runAnomalies} from './anomalies'
+import {computeFindings, loadAuditInputs, readAudit, type AuditView} from './audit'
+import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
+
+/** What the command passes in. */
+export interface ReportOptions {
+  /** The policy directory. */
+  policies: string
+  /** --database, else lake.yaml's. */
+  database?: string
+  /** --table: the log table. */
+  table: string
+  /** The anomalies' baseline, ms. */
+  baselineMs: number
+  /** --region for the audit (must agree with lake.yaml). */
+  flagRegion?: string
+  /** lakegov's version. */
+  version: string
+  /** Now, ISO. */
+  generatedAt: string
+  /** Progress lines (stderr). */
+  progress: (line: string) => void
+}
+
+/** An error as a section's "why, and how to fix it"; lakegov's own defects are thrown on. */
+export function unavailableOf(error: unknown): Unavailable {
+  if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) throw error
+  const known = toLakegovError(error)
+  return {reason: known.message, fix: known.suggestions, exitCode: known.exitCode}
+}
+
+async function attempt<T>(read: () => Promise<T>): Promise<Part<T>> {
+  try {
+    return {ok: true, value: await read()}
+  } catch (error) {
+    return {ok: false, unavailable: unavailableOf(error)}
+  }
+}
+
+function failed<T>(part: Part<unknown>): Part<T> {
+  if (part.ok) throw new Error('failed() on a part that was read')
+  return part
+}
+
+/** Answers the window's every-event question from the records already read; anything else runs. */
+function reuseWindow(run: QueryRunner, query: ActivityQuery, records: CloudTrailRecord[], engine: Engine): QueryRunner {
+  const key = JSON.stringify(query)
+  return async (part, ask) => {
+    if (ask.kind === 'events' && JSON.stringify(part) === key) return {engine, regions: [], events: records, skipped: [], stats: {}, reason: 'the report read the window once'}
+    return run(part, ask)
+  }
+}
+
+async function readGeo(progress: (line: string) => void): Promise<{db?: CountryDatabase; geo: ActivityPart['geo']}> {
+  try {
+    const db = await loadCountryDatabase()
+    progress(`geography: ${db.source.name} ${db.source.version}`)
+    return {db, geo: {source: db.source}}
+  } catch (error) {
+    return {geo: {missing: `the IP-to-country database could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); reinstall lakegov.`}}
+  }
+}
+
+interface EventsRead {
+  records: CloudTrailRecord[]
+  engine: string
+}
+
+function engineOf(name: string): Engine {
+  return ENGINES.find((engine) => engine === name) ?? 'local'
+}
+
+async function readAccess(aws: AwsClients, options: ReportOptions, reads: Part<ReadEvent[]>): Promise<{view?: AuditView; access: ReportInputs['access']; findings: ReportInputs['findings']}> {
+  options.progress('reading access: the grants, IAM, the bucket policy and the lake\'s settings')
+  const audit = await attempt(async () => {
+    const inputs = await loadAuditInputs(options.policies)
+    const view = await readAudit(aws, inputs, {findings: true, ...(options.database ? {database: options.database} : {}), ...(options.flagRegion ? {flagRegion: options.flagRegion} : {})})
+    for (const warning of view.warnings) options.progress(`warning: ${warning}`)
+    return {view, findings: computeFindings(view, inputs)}
+  })
+  if (!audit.ok) return {access: failed(audit), findings: failed(audit)}
+  const {view, findings} = audit.value
+  const rows = computeAccess(view.state)
+  const usage = reads.ok ? assembleUsage(rows, reads.value, view.account).rows : null
+  return {view, access: {ok: true, value: {rows, usage}}, findings: {ok: true, value: {findings}}}
+}
+
+type AnomaliesPart = ReportInputs['anomalies'] extends Part<infer T> ? T : never
+
+async function readAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeConfig, options: ReportOptions & {database: string}): Promise<Part<AnomaliesPart>> {
+  options.progress('reading the anomalies\' baseline')
+  const result = await attempt(() => runAnomalies(run, query, lake, {database: options.database, table: options.table, baselineMs: options.baselineMs, progress: options.progress}))
+  return result.ok ? {ok: true, value: {anomalies: result.value.anomalies, baseline: result.value.baseline}} : failed(result)
+}
+
+/**
+ * Reads every part, then builds the report. lake.yaml is required, as for `activity reads` and the
+ * audit: a missing or invalid one exits 3 before any AWS call. `aws` carries the profile and endpoint.
+ */
+export async function readReport(run: QueryRunner, query: ActivityQuery, aws: AwsClients, lake: LakeConfig, options: ReportOptions): Promise<ReportModel> {
+  const {progress} = options
+  progress(`reading events: ${query.window.from} to ${query.window.to}`)
+  const events: Part<EventsRead> = await attempt(() => readReadRecords(run, query, progress, {all: true}))
+  const {db, geo} = events.ok ? await readGeo(progress) : {db: undefined, geo: {missing: ''}}
+  const activity: Part<ActivityPart> = events.ok
+    ? {ok: true, value: {figures: foldActivity(events.value.records, query.window, (address) => (db ? countryOf(db, address) : undefined)), engine: events.value.engine, geo}}
+    : failed(events)
+  const database = options.database ?? lake.database
+  const reads: Part<ReadEvent[]> = events.ok ? {ok: true, value: deriveReads(events.value.records, readsContextOf(lake, database, options.table))} : failed(events)
+  const readRows: ReportInputs['reads'] = events.ok && reads.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake, events.value.engine, events.value.records)}} : failed(events)
+  const anomalies = events.ok ? await readAnomalies(reuseWindow(run, query, events.value.records, engineOf(events.value.engine)), query, lake, {...options, database}) : failed<AnomaliesPart>(events)
+  const {view, access, findings} = await readAccess(aws, options, reads)
+  progress('building the report')
+  return buildReport({
+    version: options.version,
+    generatedAt: options.generatedAt,
+    window: query.window,
+    account: view?.account ?? '',
+    region: view?.region ?? lake.region,
+    activity,
+    reads: readRows,
+    anomalies,
+    access,
+    findings,
+  })
+}
