@@ -19,7 +19,7 @@ import type {EventsOutput, SummaryOutput} from '../../src/output/activity'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, isManagementEvent, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
-import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, setSandboxFaults} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
@@ -168,6 +168,27 @@ describe('lakegov activity: one answer from three engines', () => {
       expect(again.stderr).toMatch(/, 0 downloaded \(0\.0 MiB\)/)
     } finally {
       await s3.send(new DeleteObjectCommand({Bucket: BUCKET, Key: strayKey}))
+    }
+  })
+
+  it('a denied GetObject or StartQueryExecution exits 4 and names the action', async () => {
+    // An empty cache, so that local must download.
+    const denyEnv = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+    await setSandboxFaults({failNext: [{service: 's3', operation: 'GetObject', kind: 'denied', count: 1000}]})
+    try {
+      const local = await runCli(['activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window(), '--policies', policies], denyEnv, ROOT)
+      expect(local.code).toBe(4)
+      expect(parseJson<{error: {message: string; suggestions: string[]}}>(local).error.message).toMatch(/s3:GetObject/)
+    } finally {
+      await setSandboxFaults({failNext: []})
+    }
+    await setSandboxFaults({failNext: [{service: 'athena', operation: 'StartQueryExecution', kind: 'denied', count: 1}]})
+    try {
+      const athena = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', ...window())
+      expect(athena.code).toBe(4)
+      expect(athena.stderr).toMatch(/athena:StartQueryExecution/)
+    } finally {
+      await setSandboxFaults({failNext: []})
     }
   })
 
