@@ -171,6 +171,20 @@ describe('lakegov activity: one answer from three engines', () => {
     }
   })
 
+  it('athena takes its workgroup and result location from lake.yaml when no flag gives them', async () => {
+    const withAthena = mkdtempSync(path.join(tmpdir(), 'lakegov-activity-'))
+    writeFileSync(path.join(withAthena, 'lake.yaml'), `${readFileSync(path.join(policies, 'lake.yaml'), 'utf8')}\nathena:\n  outputLocation: s3://athena-results/from-lake-yaml/\n`)
+    const args = ['activity', 'summary', '--by', 'region', '--engine', 'athena', '--from', from, '--to', to, '--region', REGIONS.join(','), '--policies']
+    const missing = await runCli([...args, policies], env, ROOT)
+    expect(missing.code).not.toBe(0)
+    const fromLake = await runCli([...args, withAthena, '--json'], env, ROOT)
+    expect(fromLake.code).toBe(0)
+    expect(parseJson<SummaryOutput>(fromLake).rows.map(({key, count}) => ({key, count}))).toEqual(countsBy(truth(() => true), (record) => String(record.awsRegion)))
+    const unknownGroup = await runCli([...args, withAthena, '--workgroup', 'nope'], env, ROOT)
+    expect(unknownGroup.code).not.toBe(0)
+    expect(unknownGroup.stderr).toMatch(/nope/)
+  })
+
   it('a denied GetObject or StartQueryExecution exits 4 and names the action', async () => {
     // An empty cache, so that local must download.
     const denyEnv = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
@@ -214,6 +228,13 @@ describe('lakegov activity: one answer from three engines', () => {
     const by = await lakegov('activity', 'summary', '--by', 'colour')
     expect(by.code).toBe(64)
     expect(by.stderr).toMatch(/service/)
+
+    const workgroup = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', ...window(), '--workgroup', 'no such group')
+    expect(workgroup.code).toBe(64)
+    expect(workgroup.stderr).toMatch(/--workgroup "no such group"/)
+    const location = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', '--from', from, '--to', to, '--output-location', 'athena-results/q/')
+    expect(location.code).toBe(64)
+    expect(location.stderr).toMatch(/--output-location "athena-results\/q\/"/)
 
     const scan = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', '--max-scan', '1KB', ...window())
     expect(scan.code).toBe(64)

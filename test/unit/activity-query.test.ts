@@ -1,3 +1,4 @@
+import {resolveAthenaSettings} from '../../src/core/activity/athena-settings'
 import {assertLookupCanAnswer, athenaCostUsd, AUTO_LOCAL_MAX_BYTES, chooseEngine, isDataEventQuestion} from '../../src/core/activity/engine-choice'
 import {compareNewestFirst, dedupeByEventId, groupKeyOf, matchesQuery} from '../../src/core/activity/filter'
 import {lookupAttributeOf} from '../../src/core/activity/lookup'
@@ -221,5 +222,23 @@ describe('the printed record', () => {
     const fromRecord = projectRecord(record)
     expect(fromRecord.managementEvent).toBeUndefined()
     expect(projectRecord(row)).toEqual(fromRecord)
+  })
+})
+
+describe('athena settings', () => {
+  it('takes the flags first, then lake.yaml, then the primary workgroup', () => {
+    expect(resolveAthenaSettings({}, undefined)).toEqual({workGroup: 'primary'})
+    expect(resolveAthenaSettings({}, {workgroup: 'audit', outputLocation: 's3://results/q/'})).toEqual({workGroup: 'audit', outputLocation: 's3://results/q/'})
+    expect(resolveAthenaSettings({workGroup: 'ops', outputLocation: 's3://mine'}, {workgroup: 'audit', outputLocation: 's3://results/q/'})).toEqual({workGroup: 'ops', outputLocation: 's3://mine'})
+  })
+
+  it.each([
+    [{workGroup: ''}, /--workgroup "" \(or LAKEGOV_ATHENA_WORKGROUP\)/],
+    [{workGroup: 'has space'}, /--workgroup "has space"/],
+    [{workGroup: 'x'.repeat(129)}, /--workgroup/],
+    [{outputLocation: 'results/q/'}, /--output-location "results\/q\/" \(or LAKEGOV_ATHENA_OUTPUT_LOCATION\)/],
+    [{outputLocation: 's3://A_Bad_Bucket/q/'}, /--output-location/],
+  ])('refuses %p with exit 64, naming the flag', (flags, message) => {
+    expect(usageError(() => resolveAthenaSettings(flags, undefined)).message).toMatch(message)
   })
 })

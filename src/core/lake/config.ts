@@ -76,6 +76,8 @@ export interface LakeConfig {
   trail?: TrailConfig
   /** The crawler, when the logs are cataloged by crawling. */
   crawler?: CrawlerConfig
+  /** Where `activity --engine athena` runs (workgroup, result location), when set. */
+  athena?: {workgroup?: string; outputLocation?: string}
   /** The alarms section; `alarms test` reads it, bootstrap does not act on it yet. */
   alarms?: AlarmsConfig
   /** Where each field was declared, keyed by its path (bucket.encryption.kmsKeyArn), for errors found later in AWS. */

@@ -55,6 +55,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
       }
     : undefined
   const alarms = isObject(doc.alarms) ? alarmsOf(doc.alarms, file, add) : undefined
+  const athena = isObject(doc.athena) ? (doc.athena as {workgroup?: string; outputLocation?: string}) : undefined
   if (issues.length > 0) return {ok: false, issues}
 
   const sources: Record<string, SourceRef> = {}
@@ -76,6 +77,7 @@ export function parseLakeConfig(source: PolicySource): LakeParseResult {
       ...(trail ? {trail} : {}),
       ...(crawler ? {crawler} : {}),
       ...(alarms ? {alarms} : {}),
+      ...(athena ? {athena: {...(athena.workgroup ? {workgroup: athena.workgroup} : {}), ...(athena.outputLocation ? {outputLocation: athena.outputLocation} : {})}} : {}),
       sources,
     },
   }

@@ -1,3 +1,5 @@
+import {OUTPUT_LOCATION_PATTERN, WORKGROUP_PATTERN} from '../activity/athena-settings'
+
 /**
  * The JSON Schema of policies/lake.yaml, the source of truth for policies/schema/lake.schema.json
  * (written by `npm run schema`, kept equal by a test).
@@ -78,6 +80,15 @@ export const LAKE_SCHEMA = {
         logFileValidation: {type: 'boolean', description: 'Write digest files (default true).'},
         cloudWatchLogGroup: {type: 'string', pattern: '^[\\w/.#-]{1,512}$', description: 'Also deliver to this CloudWatch Logs log group.'},
         cloudWatchRole: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The role CloudTrail uses to write to the log group (default lakegov-cloudtrail-logs).'},
+      },
+    },
+    athena: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where lakegov activity --engine athena runs its queries; --workgroup and --output-location (or LAKEGOV_ATHENA_WORKGROUP and LAKEGOV_ATHENA_OUTPUT_LOCATION) win over these.',
+      properties: {
+        workgroup: {type: 'string', pattern: WORKGROUP_PATTERN, description: 'The Athena workgroup (default primary).'},
+        outputLocation: {type: 'string', pattern: OUTPUT_LOCATION_PATTERN, description: 'The s3:// location for query results, unless the workgroup sets one.'},
       },
     },
     alarms: {
