@@ -45,7 +45,7 @@ export async function readReadRecords(run: QueryRunner, query: ActivityQuery, pr
   const regions = new Set<string>()
   const parts: ActivityQuery[] = options.all
     ? [query]
-    : READ_EVENTS.map(([, eventName]) => ({window: query.window, filters: {...query.filters, eventName}}))
+    : READ_EVENTS.map(([, eventName]) => ({...query, filters: {...query.filters, eventName}}))
   for (const part of parts) {
     // The first question (GetDataAccess) tells which engine answers.
     if (part.filters.eventName === 'GetObject' && engine === 'lookup') continue

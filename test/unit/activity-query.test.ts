@@ -1,10 +1,11 @@
+import {whereClause} from '../../src/core/activity/sql'
 import {resolveAthenaSettings} from '../../src/core/activity/athena-settings'
 import {assertLookupCanAnswer, athenaCostUsd, AUTO_LOCAL_MAX_BYTES, chooseEngine, isDataEventQuestion} from '../../src/core/activity/engine-choice'
 import {compareNewestFirst, dedupeByEventId, groupKeyOf, matchesQuery} from '../../src/core/activity/filter'
 import {lookupAttributeOf} from '../../src/core/activity/lookup'
 import {matchesPrincipal, principalKeyOf, principalMatcherOf, sessionOf} from '../../src/core/activity/principal'
 import {isLogFileKey, planDayPrefixes} from '../../src/core/activity/prefixes'
-import {buildActivityQuery, parseDuration, parseRegions, parseSize, resolveWindow, windowDaysList, type ActivityQuery} from '../../src/core/activity/query'
+import {buildActivityQuery, deliveryDaysList, deliveryEndOf, parseDuration, parseRegions, parseSize, resolveWindow, windowDaysList, type ActivityQuery} from '../../src/core/activity/query'
 import {projectRecord} from '../../src/core/activity/record'
 import {groupRecords, summarize} from '../../src/core/activity/summary'
 import {LakegovError} from '../../src/core/errors'
@@ -240,5 +241,32 @@ describe('athena settings', () => {
     [{outputLocation: 's3://A_Bad_Bucket/q/'}, /--output-location/],
   ])('refuses %p with exit 64, naming the flag', (flags, message) => {
     expect(usageError(() => resolveAthenaSettings(flags, undefined)).message).toMatch(message)
+  })
+})
+
+describe('delivery days: the next day is read when the window ends within the delivery lag of midnight', () => {
+  const folder = [{account: '111122223333', region: 'us-east-1'}]
+  const days = (window: {from: string; to: string}, now: number) => planDayPrefixes('AWSLogs/', folder, window, deliveryEndOf(window, now)).map((p) => p.day)
+
+  it('adds the next day for a window ending at midnight, across a month and a year boundary', () => {
+    const later = Date.parse('2027-02-01T00:00:00Z')
+    expect(days({from: '2026-12-31T00:00:00Z', to: '2027-01-01T00:00:00Z'}, later)).toEqual(['2026/12/31', '2027/01/01'])
+    expect(days({from: '2026-01-30T12:00:00Z', to: '2026-01-31T23:30:00Z'}, later)).toEqual(['2026/01/30', '2026/01/31', '2026/02/01'])
+  })
+
+  it('reads no extra day when the window ends earlier in the day, nor one that has not begun', () => {
+    expect(days({from: '2026-12-01T00:00:00Z', to: '2026-12-01T22:59:59Z'}, Date.parse('2026-12-05T00:00:00Z'))).toEqual(['2026/12/01'])
+    // The window ends now, 23:40: tomorrow's folder does not exist yet.
+    expect(days({from: '2026-12-01T00:00:00Z', to: '2026-12-01T23:40:00Z'}, Date.parse('2026-12-01T23:40:00Z'))).toEqual(['2026/12/01'])
+    // Twenty minutes later it does.
+    expect(days({from: '2026-12-01T00:00:00Z', to: '2026-12-01T23:40:00Z'}, Date.parse('2026-12-02T00:20:00Z'))).toEqual(['2026/12/01', '2026/12/02'])
+  })
+
+  it('is what buildActivityQuery sets, and the SQL constrains the timestamp partition to the same days', () => {
+    const query = buildActivityQuery({from: '2026-11-30', to: '2026-12-01'}, NOW)
+    expect(query.deliveredBy).toBe('2026-12-01T01:00:00Z')
+    expect(deliveryDaysList(query)).toEqual(['2026/11/30', '2026/12/01'])
+    const where = whereClause(query, {name: 't', partitionKeys: ['timestamp']})
+    expect(where.params.slice(0, 4)).toEqual(['2026/11/30', '2026/12/01', '2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z'])
   })
 })

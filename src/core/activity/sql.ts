@@ -6,7 +6,7 @@
  */
 import type {GroupCount} from './summary'
 import type {ActivityQuery, Grouping} from './query'
-import {windowDaysList} from './query'
+import {deliveryDaysList} from './query'
 import {RECORD_FIELDS} from './record'
 
 /** A statement and its positional parameters, all strings. */
@@ -43,7 +43,8 @@ const GROUP_KEY_SQL: Record<Grouping, string> = {
 
 /**
  * The WHERE clause. The `timestamp` partition (yyyy/MM/dd, the day the file was delivered) is
- * constrained to the window's days so that Athena scans only them, and `region` too when the table
+ * constrained to the window's delivery days (deliveryDaysList: the window's days, and the next when
+ * the window ends within the delivery lag of midnight) so that Athena scans only them, and `region` too when the table
  * has it; eventtime then trims to the exact window, compared as ISO strings, which sort in time order.
  */
 export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement {
@@ -53,7 +54,7 @@ export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement
     conditions.push(condition)
     params.push(...values)
   }
-  const days = windowDaysList(query.window)
+  const days = deliveryDaysList(query)
   if (table.partitionKeys.includes('timestamp')) add('"timestamp" BETWEEN ? AND ?', days[0], days.at(-1) ?? days[0])
   const {filters} = query
   if (filters.regions !== 'all') {
