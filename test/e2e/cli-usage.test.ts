@@ -60,6 +60,7 @@ describe('lakegov usage errors (e2e)', () => {
         'alarms:test',
         'audit:access',
         'audit:findings',
+        'audit:usage',
         'bootstrap',
         'crawl',
         'doctor',
@@ -89,6 +90,8 @@ describe('lakegov usage errors (e2e)', () => {
         'audit:access --format',
         'audit:findings --fail-on',
         'audit:findings --format',
+        'audit:usage --engine',
+        'audit:usage --format',
         'grants:plan --format',
       ].sort(),
     )
