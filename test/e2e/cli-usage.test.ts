@@ -135,7 +135,7 @@ describe('lakegov usage errors (e2e)', () => {
         return {command, option, result: await runCli([...command.words, `--${option.flag}`, typed, '--policies', empty], env)}
       }),
     )
-    expect(results).toHaveLength(4)
+    expect(results).toHaveLength(6)
     for (const {command, option, result} of results) {
       expect({command: command.id, flag: option.flag, code: result.code}).toEqual({command: command.id, flag: option.flag, code: 3})
     }
