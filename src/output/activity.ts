@@ -6,7 +6,7 @@
 import {principalKeyOf, sessionOf} from '../core/activity/principal'
 import type {TimeWindow} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
-import type {ReadRow, ReadsReport} from '../core/activity/reads'
+import type {ReadEventRow, ReadRow, ReadsReport} from '../core/activity/reads'
 import type {SummaryRow} from '../core/activity/summary'
 import type {RevokeProposal, UnexplainedRead, UsageReport, UsageRow} from '../core/activity/usage'
 import {escapeCsvField, escapeMarkdown, escapeTerminal, terminalLines} from './escape'
@@ -123,6 +123,8 @@ export interface ReadsOutput extends ReadsReport {
   reason: string
   /** A warning shown above the rows when direct reads may be invisible, else null. */
   banner: string | null
+  /** With --events: the reads one by one. */
+  events?: ReadEventRow[]
 }
 
 const READS_HEADERS = ['path', 'principal', 'table', 'engine', 'count', 'first read', 'last read', 'source IPs', 'expected'] as const
@@ -131,8 +133,26 @@ function readsCells(row: ReadRow): string[] {
   return [row.path, row.principal, row.table ?? '(no table)', row.engine, String(row.count), row.firstRead, row.lastRead, row.sourceIps.join(' '), row.expected ?? '']
 }
 
+const READ_EVENT_HEADERS = ['time', 'path', 'principal', 'table', 'engine', 'source IP', 'event id', 'query'] as const
+
+function readEventCells(row: ReadEventRow): string[] {
+  const query = row.query ? (row.query.queryString ?? `(query ${row.query.queryExecutionId}, text not recorded)`) : row.key ?? ''
+  return [row.time, row.path, row.principal, row.table ?? '(no table)', row.engine, row.sourceIp, row.eventId, query]
+}
+
+/** The reads one by one (--events) in a format; the query column holds the Athena query text, or a direct read's object key. */
+export function renderReadEvents(output: ReadsOutput & {events: ReadEventRow[]}, format: Exclude<ActivityFormat, 'json'>): string {
+  const rows = output.events.map(readEventCells)
+  if (format === 'csv') return csv(READ_EVENT_HEADERS.map((header) => header.replace(' ', '_')), rows)
+  const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []
+  if (format === 'markdown') return [`### Reads of the log tables, one by one: ${escapeMarkdown(heading(output))}`, '', ...banner.map((line) => escapeMarkdown(line)), ...(rows.length === 0 ? ['No reads.'] : markdownTable(READ_EVENT_HEADERS, rows))].join('\n')
+  if (rows.length === 0) return terminalLines([...banner, `No reads (${heading(output)}).`])
+  return terminalLines([...banner, ...padded(READ_EVENT_HEADERS, rows), '', `${rows.length} read(s), direct reads first, then newest first (${heading(output)}).`])
+}
+
 /** Reads in a format. */
 export function renderReads(output: ReadsOutput, format: Exclude<ActivityFormat, 'json'>): string {
+  if (output.events) return renderReadEvents({...output, events: output.events}, format)
   const rows = output.rows.map(readsCells)
   if (format === 'csv') return csv(READS_HEADERS.map((header) => header.replace(' ', '_')), output.rows.map((row) => readsCells(row).map((cell, index) => (index === 2 && row.table === null ? '' : cell))))
   const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []

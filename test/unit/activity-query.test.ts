@@ -2,7 +2,7 @@ import {whereClause} from '../../src/core/activity/sql'
 import {resolveAthenaSettings} from '../../src/core/activity/athena-settings'
 import {assertLookupCanAnswer, athenaCostUsd, AUTO_LOCAL_MAX_BYTES, chooseEngine, isDataEventQuestion} from '../../src/core/activity/engine-choice'
 import {compareNewestFirst, dedupeByEventId, groupKeyOf, matchesQuery} from '../../src/core/activity/filter'
-import {lookupAttributeOf} from '../../src/core/activity/lookup'
+import {lookupAttributeOf, lookupAttributesOf} from '../../src/core/activity/lookup'
 import {matchesPrincipal, principalKeyOf, principalMatcherOf, sessionOf} from '../../src/core/activity/principal'
 import {isLogFileKey, planDayPrefixes} from '../../src/core/activity/prefixes'
 import {buildActivityQuery, deliveryDaysList, deliveryEndOf, parseDuration, parseRegions, parseSize, resolveWindow, windowDaysList, type ActivityQuery} from '../../src/core/activity/query'
@@ -268,5 +268,23 @@ describe('delivery days: the next day is read when the window ends within the de
     expect(deliveryDaysList(query)).toEqual(['2026/11/30', '2026/12/01'])
     const where = whereClause(query, {name: 't', partitionKeys: ['timestamp']})
     expect(where.params.slice(0, 4)).toEqual(['2026/11/30', '2026/12/01', '2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z'])
+  })
+})
+
+describe('several event names in one question (the reads workflow)', () => {
+  const query: ActivityQuery = {window: {from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z'}, filters: {regions: 'all', errorsOnly: false, eventNames: ['GetDataAccess', 'GetObject', 'StartQueryExecution']}}
+
+  it('is one IN list in the SQL, and the same predicate in memory', () => {
+    const where = whereClause(query, {name: 't', partitionKeys: []})
+    expect(where.text).toContain('eventname IN (?, ?, ?)')
+    expect(where.params.slice(-3)).toEqual(['GetDataAccess', 'GetObject', 'StartQueryExecution'])
+    const record = (eventName: string) => ({eventID: eventName, eventTime: '2026-12-01T10:00:00Z', eventName})
+    expect(matchesQuery(query, record('GetObject'))).toBe(true)
+    expect(matchesQuery(query, record('ListPermissions'))).toBe(false)
+  })
+
+  it('is one LookupEvents call series per management event name; S3 data events are never asked of LookupEvents', () => {
+    expect(lookupAttributesOf(query.filters)).toEqual([{key: 'EventName', value: 'GetDataAccess'}, {key: 'EventName', value: 'StartQueryExecution'}])
+    expect(lookupAttributesOf({regions: 'all', errorsOnly: false, eventSource: 'iam.amazonaws.com'})).toEqual([{key: 'EventSource', value: 'iam.amazonaws.com'}])
   })
 })

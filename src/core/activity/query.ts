@@ -36,6 +36,8 @@ export interface ActivityFilters {
   eventSource?: string
   /** The event name, `AssumeRole`. */
   eventName?: string
+  /** Any of these event names (the reads workflow asks for its three read events at once); not a flag. */
+  eventNames?: string[]
   /** The regions to read, sorted, or 'all'. */
   regions: string[] | 'all'
   /** Only calls that failed (an errorCode is present). */

@@ -66,6 +66,7 @@ export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement
   conditions.push('eventid IS NOT NULL')
   if (filters.eventSource !== undefined) add('eventsource = ?', filters.eventSource)
   if (filters.eventName !== undefined) add('eventname = ?', filters.eventName)
+  if (filters.eventNames !== undefined) add(`eventname IN (${filters.eventNames.map(() => '?').join(', ')})`, ...filters.eventNames)
   if (filters.errorsOnly) conditions.push("COALESCE(errorcode, '') <> ''")
   if (filters.readOnly !== undefined) add('readonly = ?', String(filters.readOnly))
   if (filters.principal !== undefined) {
