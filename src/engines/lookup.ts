@@ -75,7 +75,7 @@ export async function runLookup(query: ActivityQuery, ask: ActivityAsk, ports: L
   const records = dedupeByEventId(perRegion.flat())
   const stats = {pages, eventsRead: seen, events: records.length}
   if (ask.kind === 'summary') return {engine: 'lookup', regions, groups: groupRecords(ask.by, records), skipped: [], stats}
-  const events = records.sort(compareNewestFirst).slice(0, ask.limit).map(projectRecord)
+  const events = records.sort(compareNewestFirst).slice(0, ask.limit ?? records.length).map(projectRecord)
   return {engine: 'lookup', regions, events, skipped: [], stats}
 }
 

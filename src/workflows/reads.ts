@@ -42,7 +42,8 @@ export async function readReadRecords(run: QueryRunner, query: ActivityQuery, pr
   const names = READ_EVENTS.map(([, eventName]) => eventName)
   const part: ActivityQuery = options.all ? query : {...query, filters: {...query.filters, eventNames: names}}
   progress(`reads: ${options.all ? 'every event' : names.join(', ')} from ${part.window.from} to ${part.window.to}`)
-  const answer = await run(part, {kind: 'events', limit: 1_000_000})
+  // Every read event: no LIMIT (a large LIMIT makes DuckDB's top-N preallocate far past the rows there are).
+  const answer = await run(part, {kind: 'events'})
   return {records: answer.events ?? [], engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
 }
 

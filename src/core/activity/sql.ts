@@ -97,21 +97,21 @@ function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
 }
 
 /**
- * The matching events, newest first, one per eventID, as the table's columns (structs as JSON).
+ * The matching events, newest first, one per eventID (at most `limit`; all without one), as the table's columns (structs as JSON).
  * Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
  * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
  * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
  */
-export function eventsSql(query: ActivityQuery, limit: number, table: SqlTable): SqlStatement {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
+export function eventsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable): SqlStatement {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new RangeError(`limit must be a positive integer, got ${limit}`)
   const where = whereClause(query, table)
   return {
     text: `SELECT ${RECORD_FIELDS.map(columnSql).join(', ')}
 FROM ${table.name}
 WHERE ${where.text}
 GROUP BY eventid
-ORDER BY eventtime DESC, eventid DESC
-LIMIT ${limit}`,
+ORDER BY eventtime DESC, eventid DESC${limit === undefined ? '' : `
+LIMIT ${limit}`}`,
     params: where.params,
   }
 }
