@@ -300,7 +300,7 @@ describe('sandbox gateway: faults', () => {
   it('refuses invalid fault settings with a 400', async () => {
     const bad = await rawPost('/_sandbox/faults', {failNext: [{service: 's3', kind: 'explode', count: 1}]})
     expect(bad.status).toBe(400)
-    expect(bad.json).toEqual({message: 'failNext[0].kind must be one of throttle, 5xx, drop.'})
+    expect(bad.json).toEqual({message: 'failNext[0].kind must be one of throttle, 5xx, drop, denied.'})
     expect((await rawPost('/_sandbox/faults', {throttleRate: 2})).status).toBe(400)
   })
 })
