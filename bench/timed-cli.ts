@@ -11,6 +11,8 @@ export interface TimedRun {
   maxRssMb: number
   /** The exit code. */
   code: number | null
+  /** What the run wrote to stderr (its progress lines), without /usr/bin/time's line. */
+  stderr: string
 }
 
 /**
@@ -27,7 +29,7 @@ export function timedCli(args: string[], env: NodeJS.ProcessEnv, options: {cwd: 
     child.on('close', (code) => {
       if (options.okCodes && !options.okCodes.includes(code ?? -1)) process.stderr.write(stderr)
       const kb = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? 0)
-      resolve({ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssMb: kb / 1024, code})
+      resolve({ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssMb: kb / 1024, code, stderr: stderr.replace(/^maxrss=\d+\n?/m, '')})
     })
   })
 }

@@ -2,6 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import os from 'node:os'
 
 import {BaseCommand, policiesFlag} from './base-command'
+import {checkOutputLocation, checkWorkgroup} from './core/activity/athena-settings'
 import {ENGINE_CHOICES, buildActivityQuery, parseSize, type ActivityQuery} from './core/activity/query'
 import {LakegovError} from './core/errors'
 import {ExitCode} from './core/exit-codes'
@@ -25,8 +26,8 @@ export const activityFlags = {
   format: Flags.option({options: ['table', 'csv', 'markdown', 'json'] as const, default: 'table' as const, description: 'Output format (json is --json).'})(),
   table: Flags.string({description: 'athena: the CloudTrail table `lakegov table` created.', default: DEFAULT_ACTIVITY_TABLE, helpGroup: 'ENGINE'}),
   database: Flags.string({description: 'athena: the Glue database (default: database in lake.yaml).', helpGroup: 'ENGINE'}),
-  workgroup: Flags.string({description: 'athena: the workgroup.', default: 'primary', env: 'LAKEGOV_ATHENA_WORKGROUP', helpGroup: 'ENGINE'}),
-  'output-location': Flags.string({description: 'athena: s3:// location for results, unless the workgroup sets one.', env: 'LAKEGOV_ATHENA_OUTPUT', helpGroup: 'ENGINE'}),
+  workgroup: Flags.string({description: 'athena: the workgroup (default: athena.workgroup in lake.yaml, else primary).', env: 'LAKEGOV_ATHENA_WORKGROUP', helpGroup: 'ENGINE'}),
+  'output-location': Flags.string({description: 'athena: s3:// location for results (default: athena.outputLocation in lake.yaml, else the workgroup\'s).', env: 'LAKEGOV_ATHENA_OUTPUT_LOCATION', helpGroup: 'ENGINE'}),
   'max-scan': Flags.string({description: 'athena: refuse, before starting, a window whose log objects exceed this size (10GB, 500MB).', helpGroup: 'ENGINE'}),
   'cache-max': Flags.string({description: 'local: the cache\'s size bound (default 10GB).', env: 'LAKEGOV_CACHE_MAX', helpGroup: 'ENGINE'}),
   concurrency: Flags.integer({description: 'local: downloads in flight.', default: 16, min: 1, max: 256, helpGroup: 'ENGINE'}),
@@ -82,8 +83,8 @@ export abstract class ActivityCommand<T extends typeof Command> extends BaseComm
       engine: flags.engine as ActivityRunOptionsEngine,
       table: flags.table as string,
       ...(flags.database ? {database: flags.database as string} : {}),
-      workGroup: flags.workgroup as string,
-      ...(flags['output-location'] ? {outputLocation: flags['output-location'] as string} : {}),
+      ...(flags.workgroup === undefined ? {} : {workGroup: checkWorkgroup(flags.workgroup as string)}),
+      ...(flags['output-location'] === undefined ? {} : {outputLocation: checkOutputLocation(flags['output-location'] as string)}),
       ...(maxScanBytes === undefined ? {} : {maxScanBytes}),
       cacheMaxBytes,
       concurrency: flags.concurrency as number,

@@ -6,7 +6,7 @@
  */
 import {assertLookupCanAnswer} from '../core/activity/engine-choice'
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../core/activity/filter'
-import {LOOKUP_PAGE_SIZE, LOOKUP_REQUESTS_PER_SECOND, lookupAttributeOf, type LookupAttributeKey} from '../core/activity/lookup'
+import {LOOKUP_PAGE_SIZE, LOOKUP_REQUESTS_PER_SECOND, lookupAttributesOf, type LookupAttributeKey} from '../core/activity/lookup'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord, type CloudTrailRecord} from '../core/activity/record'
 import {groupRecords} from '../core/activity/summary'
@@ -56,40 +56,47 @@ export class Pacer {
 export async function runLookup(query: ActivityQuery, ask: ActivityAsk, ports: LookupPorts, options: LookupOptions): Promise<EngineAnswer> {
   assertLookupCanAnswer(query, options.now)
   const regions = query.filters.regions === 'all' ? await ports.enabledRegions() : query.filters.regions
-  const attribute = lookupAttributeOf(query.filters)
+  const attributes = lookupAttributesOf(query.filters)
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const clock = options.clock ?? Date.now
   const interval = 1000 / (options.requestsPerSecond ?? LOOKUP_REQUESTS_PER_SECOND)
-  options.progress(`lookup: reading ${regions.length} region(s) side by side at ${options.requestsPerSecond ?? LOOKUP_REQUESTS_PER_SECOND} requests/s each${attribute ? `, by ${attribute.key}=${attribute.value}` : ''}: ${regions.join(', ')}`)
-  let pages = 0
-  let seen = 0
+  options.progress(`lookup: reading ${regions.length} region(s) side by side at ${options.requestsPerSecond ?? LOOKUP_REQUESTS_PER_SECOND} requests/s each${attributes.map((attribute) => (attribute ? `, by ${attribute.key}=${attribute.value}` : '')).join('')}: ${regions.join(', ')}`)
+  const counts = {pages: 0, seen: 0}
   const perRegion = await Promise.all(
     regions.map(async (region) => {
       const pacer = new Pacer(interval, clock, sleep)
       const found: CloudTrailRecord[] = []
-      let nextToken: string | undefined
-      do {
-        await pacer.wait()
-        // EndTime is inclusive in LookupEvents; the client-side filter keeps the window half-open.
-        const page = await ports.lookupPage({region, ...(attribute ? {attribute} : {}), startTime: query.window.from, endTime: query.window.to, maxResults: LOOKUP_PAGE_SIZE, ...(nextToken ? {nextToken} : {})})
-        pages += 1
-        seen += page.records.length
-        for (const text of page.records) {
-          const record = parseRecord(text)
-          if (record && matchesQuery(query, record)) found.push(record)
-        }
-        if (pages % 10 === 0) options.progress(`lookup: ${pages} pages, ${seen} events read`)
-        nextToken = page.nextToken
-      } while (nextToken)
+      for (const attribute of attributes) found.push(...(await lookupAll(query, region, attribute, pacer, ports, counts, options.progress)))
       return found
     }),
   )
+  const {pages, seen} = counts
   options.progress(`lookup: ${pages} pages, ${seen} events read`)
   const records = dedupeByEventId(perRegion.flat())
   const stats = {pages, eventsRead: seen, events: records.length}
   if (ask.kind === 'summary') return {engine: 'lookup', regions, groups: groupRecords(ask.by, records), skipped: [], stats}
-  const events = records.sort(compareNewestFirst).slice(0, ask.limit).map(projectRecord)
+  const events = records.sort(compareNewestFirst).slice(0, ask.limit ?? records.length).map(projectRecord)
   return {engine: 'lookup', regions, events, skipped: [], stats}
+}
+
+/** Every page of one region and attribute, paced; the matching records. */
+async function lookupAll(query: ActivityQuery, region: string, attribute: {key: LookupAttributeKey; value: string} | undefined, pacer: Pacer, ports: LookupPorts, counts: {pages: number; seen: number}, progress: ProgressSink): Promise<CloudTrailRecord[]> {
+  const found: CloudTrailRecord[] = []
+  let nextToken: string | undefined
+  do {
+    await pacer.wait()
+    // EndTime is inclusive in LookupEvents; the client-side filter keeps the window half-open.
+    const page = await ports.lookupPage({region, ...(attribute ? {attribute} : {}), startTime: query.window.from, endTime: query.window.to, maxResults: LOOKUP_PAGE_SIZE, ...(nextToken ? {nextToken} : {})})
+    counts.pages += 1
+    counts.seen += page.records.length
+    for (const text of page.records) {
+      const record = parseRecord(text)
+      if (record && matchesQuery(query, record)) found.push(record)
+    }
+    if (counts.pages % 10 === 0) progress(`lookup: ${counts.pages} pages, ${counts.seen} events read`)
+    nextToken = page.nextToken
+  } while (nextToken)
+  return found
 }
 
 function parseRecord(text: string): CloudTrailRecord | undefined {

@@ -4,7 +4,8 @@ import type {CloudTrailRecord} from '../core/activity/record'
 import type {GroupCount} from '../core/activity/summary'
 
 /** The events, or the groups of a summary. */
-export type ActivityAsk = {kind: 'events'; limit: number} | {kind: 'summary'; by: Grouping}
+/** The events (newest first, at most `limit`; every one when `limit` is absent), or the groups of a summary. */
+export type ActivityAsk = {kind: 'events'; limit?: number} | {kind: 'summary'; by: Grouping}
 
 /** An object that was skipped: not a CloudTrail log file, or corrupt. */
 export interface SkippedObject {

@@ -1,6 +1,6 @@
 /**
  * Lists the log objects of a window: the accounts (and organization ids) under AWSLogs/, their
- * regions, then exactly the window's day prefixes. The local engine downloads what this finds, and
+ * regions, then the window's delivery-day prefixes (core/activity/prefixes.ts). The local engine downloads what this finds, and
  * auto and athena's --max-scan weigh it.
  */
 import {mapLimited} from '../core/map-limited'
@@ -61,7 +61,7 @@ export async function discoverFolders(ports: ListingPorts, bucket: string, lakeP
 /** Lists the window's log objects. */
 export async function listWindowObjects(ports: ListingPorts, lake: {bucket: string; prefix: string}, query: ActivityQuery, progress: ProgressSink): Promise<WindowObjects> {
   const folders = await discoverFolders(ports, lake.bucket, lake.prefix, query.filters.regions)
-  const prefixes = planDayPrefixes(lake.prefix, folders, query.window)
+  const prefixes = planDayPrefixes(lake.prefix, folders, query.window, query.deliveredBy)
   progress(`local: listing ${prefixes.length} day prefix(es) in s3://${lake.bucket}/${accountsRootOf(lake.prefix)}`)
   const listed = await mapLimited(prefixes, LIST_CONCURRENCY, (day) => ports.listObjects(lake.bucket, day.prefix))
   const objects = listed.flat().filter((object) => isLogFileKey(object.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))

@@ -6,8 +6,9 @@
 import {principalKeyOf, sessionOf} from '../core/activity/principal'
 import type {TimeWindow} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
-import type {ReadRow, ReadsReport} from '../core/activity/reads'
+import type {ReadEventRow, ReadRow, ReadsReport} from '../core/activity/reads'
 import type {SummaryRow} from '../core/activity/summary'
+import type {RevokeProposal, UnexplainedRead, UsageReport, UsageRow} from '../core/activity/usage'
 import {escapeCsvField, escapeMarkdown, escapeTerminal, terminalLines} from './escape'
 
 /** What `activity events --json` prints. */
@@ -122,6 +123,8 @@ export interface ReadsOutput extends ReadsReport {
   reason: string
   /** A warning shown above the rows when direct reads may be invisible, else null. */
   banner: string | null
+  /** With --events: the reads one by one. */
+  events?: ReadEventRow[]
 }
 
 const READS_HEADERS = ['path', 'principal', 'table', 'engine', 'count', 'first read', 'last read', 'source IPs', 'expected'] as const
@@ -130,12 +133,105 @@ function readsCells(row: ReadRow): string[] {
   return [row.path, row.principal, row.table ?? '(no table)', row.engine, String(row.count), row.firstRead, row.lastRead, row.sourceIps.join(' '), row.expected ?? '']
 }
 
+const READ_EVENT_HEADERS = ['time', 'path', 'principal', 'table', 'engine', 'source IP', 'event id', 'query'] as const
+
+function readEventCells(row: ReadEventRow): string[] {
+  const query = row.query ? (row.query.queryString ?? `(query ${row.query.queryExecutionId}, text not recorded)`) : row.key ?? ''
+  return [row.time, row.path, row.principal, row.table ?? '(no table)', row.engine, row.sourceIp, row.eventId, query]
+}
+
+/** The reads one by one (--events) in a format; the query column holds the Athena query text, or a direct read's object key. */
+export function renderReadEvents(output: ReadsOutput & {events: ReadEventRow[]}, format: Exclude<ActivityFormat, 'json'>): string {
+  const rows = output.events.map(readEventCells)
+  if (format === 'csv') return csv(READ_EVENT_HEADERS.map((header) => header.replace(' ', '_')), rows)
+  const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []
+  if (format === 'markdown') return [`### Reads of the log tables, one by one: ${escapeMarkdown(heading(output))}`, '', ...banner.map((line) => escapeMarkdown(line)), ...(rows.length === 0 ? ['No reads.'] : markdownTable(READ_EVENT_HEADERS, rows))].join('\n')
+  if (rows.length === 0) return terminalLines([...banner, `No reads (${heading(output)}).`])
+  return terminalLines([...banner, ...padded(READ_EVENT_HEADERS, rows), '', `${rows.length} read(s), direct reads first, then newest first (${heading(output)}).`])
+}
+
 /** Reads in a format. */
 export function renderReads(output: ReadsOutput, format: Exclude<ActivityFormat, 'json'>): string {
+  if (output.events) return renderReadEvents({...output, events: output.events}, format)
   const rows = output.rows.map(readsCells)
   if (format === 'csv') return csv(READS_HEADERS.map((header) => header.replace(' ', '_')), output.rows.map((row) => readsCells(row).map((cell, index) => (index === 2 && row.table === null ? '' : cell))))
   const banner = output.banner ? [`Warning: ${output.banner}`, ''] : []
   if (format === 'markdown') return [`### Reads of the log tables: ${escapeMarkdown(heading(output))}`, '', ...banner.map((line) => escapeMarkdown(line)), ...(rows.length === 0 ? ['No reads.'] : markdownTable(READS_HEADERS, rows))].join('\n')
   if (rows.length === 0) return terminalLines([...banner, `No reads (${heading(output)}).`])
   return terminalLines([...banner, ...padded(READS_HEADERS, rows), '', `${output.rows.length} row(s), direct reads first (${heading(output)}).`])
+}
+
+/** `audit usage` as printed: the report and how it was read (src/workflows/usage.ts's UsageRun). */
+export interface UsageOutput extends UsageReport {
+  /** The account. */
+  account: string
+  /** The log database. */
+  database: string
+  /** The window. */
+  window: TimeWindow
+  /** The engine. */
+  engine: string
+  /** The regions read. */
+  regions: string[]
+  /** A warning when direct reads may be invisible, else null. */
+  banner: string | null
+  /** What could not be read fully (printed to stderr). */
+  warnings: string[]
+}
+
+const USAGE_HEADERS = ['principal', 'table', 'path', 'via', 'used', 'last used', 'reads'] as const
+const UNEXPLAINED_HEADERS = ['principal', 'table', 'path', 'count', 'first read', 'last read'] as const
+const PROPOSAL_HEADERS = ['action', 'principal', 'path', 'grant', 'tables'] as const
+
+function usageCells(row: UsageRow): string[] {
+  return [row.principal, row.table, row.path, row.via, row.used ? 'yes' : 'NO', row.lastUsed ?? '', String(row.reads)]
+}
+
+function unexplainedCells(read: UnexplainedRead): string[] {
+  return [read.principal, read.table ?? '(no table)', read.path, String(read.count), read.firstRead, read.lastRead]
+}
+
+function proposalCells(output: UsageOutput): string[][] {
+  const cells = (action: string) => (entry: RevokeProposal) => [action, entry.principal, entry.path, entry.grant, entry.tables.join(' ')]
+  return [...output.proposal.revoke.map(cells('revoke')), ...output.proposal.review.map(cells('review'))]
+}
+
+/** `audit usage` in a format: the rows (CSV holds only them), then the unexplained reads and the proposal. */
+export function renderUsage(output: UsageOutput, format: 'table' | 'csv' | 'markdown'): string {
+  if (format === 'csv') return csv(['principal', 'table', 'path', 'via', 'used', 'last_used', 'reads'], output.rows.map((row) => [...usageCells(row).slice(0, 4), String(row.used), row.lastUsed ?? '', String(row.reads)]))
+  const title = `${output.window.from} to ${output.window.to}, account ${output.account}, database ${output.database}, engine ${output.engine}`
+  const banner = output.banner ? [`Warning: ${output.banner}`] : []
+  const rows = output.rows.map(usageCells)
+  const unexplained = output.unexplained.map(unexplainedCells)
+  const proposal = proposalCells(output)
+  const note = 'Nothing was changed: remove the grants to revoke from the grants files, then review `lakegov grants plan --prune`.'
+  if (format === 'markdown') {
+    return [
+      `### Grants against their use: ${escapeMarkdown(title)}`,
+      '',
+      ...banner.flatMap((line) => [escapeMarkdown(line), '']),
+      ...(rows.length === 0 ? ['No access rows.'] : markdownTable(USAGE_HEADERS, rows)),
+      '',
+      '#### Reads no grant explains',
+      '',
+      ...(unexplained.length === 0 ? ['None.'] : markdownTable(UNEXPLAINED_HEADERS, unexplained)),
+      '',
+      '#### Proposed (not applied)',
+      '',
+      ...(proposal.length === 0 ? ['Nothing to revoke.'] : [...markdownTable(PROPOSAL_HEADERS, proposal), '', escapeMarkdown(note)]),
+    ].join('\n')
+  }
+  const used = output.rows.filter((row) => row.used).length
+  return terminalLines([
+    ...banner,
+    ...(rows.length === 0 ? ['No access rows.'] : padded(USAGE_HEADERS, rows)),
+    '',
+    `${used} of ${output.rows.length} access row(s) used (${title}).`,
+    '',
+    'Reads no grant explains:',
+    ...(unexplained.length === 0 ? ['  none'] : padded(UNEXPLAINED_HEADERS, unexplained)),
+    '',
+    'Proposed (not applied):',
+    ...(proposal.length === 0 ? ['  nothing to revoke'] : [...padded(PROPOSAL_HEADERS, proposal), note]),
+  ])
 }

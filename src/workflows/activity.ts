@@ -10,6 +10,7 @@ import {Ec2Adapter} from '../aws/ec2'
 import {GlueAdapter} from '../aws/glue'
 import {S3Adapter} from '../aws/s3'
 import {DEFAULT_TABLE_NAME} from '../core/catalog/table-options'
+import {resolveAthenaSettings} from '../core/activity/athena-settings'
 import {chooseEngine, type EngineDecision} from '../core/activity/engine-choice'
 import type {ActivityQuery, EngineChoice} from '../core/activity/query'
 import {LakegovError} from '../core/errors'
@@ -33,9 +34,9 @@ export interface ActivityRunOptions {
   table: string
   /** --database (default: lake.yaml's). */
   database?: string
-  /** --workgroup. */
-  workGroup: string
-  /** --output-location. */
+  /** --workgroup (checked); lake.yaml's athena.workgroup, else primary, when absent. */
+  workGroup?: string
+  /** --output-location (checked); lake.yaml's athena.outputLocation when absent. */
   outputLocation?: string
   /** --max-scan in bytes: athena refuses a larger window before starting. */
   maxScanBytes?: number
@@ -134,11 +135,11 @@ export async function runActivity(base: AwsClients, query: ActivityQuery, ask: A
     }
     if (regions.length === 0) regions = regionsOfTable(existing.Parameters ?? {}, existing.StorageDescriptor?.Location ?? '')
     const athena = new AthenaAdapter(clients)
+    const settings = resolveAthenaSettings({workGroup: options.workGroup, outputLocation: options.outputLocation}, lake.athena)
     answer = await runAthena(query, ask, athena, {
       database,
       table: {name: `"${database.replaceAll('"', '""')}"."${options.table.replaceAll('"', '""')}"`, partitionKeys},
-      workGroup: options.workGroup,
-      ...(options.outputLocation ? {outputLocation: options.outputLocation} : {}),
+      ...settings,
       regions,
       progress,
     })

@@ -8,7 +8,7 @@
  * (refusals on the lake) and LA007 (governance changes) look at calls other than reads.
  */
 import {anomaliesReport, buildProfile, type AnomaliesReport, type LakeScope} from '../core/activity/anomalies'
-import {isoSecond, type ActivityQuery, type TimeWindow} from '../core/activity/query'
+import {deliveryEndOf, isoSecond, type ActivityQuery, type TimeWindow} from '../core/activity/query'
 import {deriveReads} from '../core/activity/reads'
 import type {Severity} from '../core/audit/findings'
 import type {LakeConfig} from '../core/lake/config'
@@ -48,7 +48,7 @@ export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake:
   const context = readsContextOf(lake, options.database, options.table)
   const baseline = baselineWindow(query.window, options.baselineMs)
   options.progress(`baseline: ${baseline.from} to ${baseline.to}`)
-  const before = await readReadRecords(run, {window: baseline, filters: query.filters}, options.progress)
+  const before = await readReadRecords(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, options.progress)
   const profile = buildProfile(baseline, deriveReads(before.records, context))
   options.progress(`window: ${query.window.from} to ${query.window.to}`)
   const now = await readReadRecords(run, query, options.progress, {all: true})

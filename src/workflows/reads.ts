@@ -33,30 +33,18 @@ export interface ReadRecords {
 }
 
 /**
- * The window's read events. By default one question per read event (LookupEvents takes one
- * attribute; LookupEvents has no data events, so GetObject is skipped on it). With `all`, one
- * question for every event of the window: `activity anomalies` needs the lake's governance calls
- * and errors as well as the reads, and asks for the window once.
+ * The window's read events, in one question for the three read events (LookupEvents, which takes
+ * one event name per call and has no data events, makes one call series per management event).
+ * With `all`, one question for every event of the window: `activity anomalies` needs the lake's
+ * governance calls and errors as well as the reads, and asks for the window once.
  */
 export async function readReadRecords(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void, options: {all?: boolean} = {}): Promise<ReadRecords> {
-  const records: CloudTrailRecord[] = []
-  let engine = ''
-  let reason = ''
-  const regions = new Set<string>()
-  const parts: ActivityQuery[] = options.all
-    ? [query]
-    : READ_EVENTS.map(([, eventName]) => ({window: query.window, filters: {...query.filters, eventName}}))
-  for (const part of parts) {
-    // The first question (GetDataAccess) tells which engine answers.
-    if (part.filters.eventName === 'GetObject' && engine === 'lookup') continue
-    progress(`reads: ${part.filters.eventName ?? 'every event'} from ${part.window.from} to ${part.window.to}`)
-    const answer = await run(part, {kind: 'events', limit: 1_000_000})
-    engine = answer.engine
-    reason = answer.reason
-    for (const region of answer.regions) regions.add(region)
-    records.push(...(answer.events ?? []))
-  }
-  return {records, engine, reason, regions: [...regions].sort()}
+  const names = READ_EVENTS.map(([, eventName]) => eventName)
+  const part: ActivityQuery = options.all ? query : {...query, filters: {...query.filters, eventNames: names}}
+  progress(`reads: ${options.all ? 'every event' : names.join(', ')} from ${part.window.from} to ${part.window.to}`)
+  // Every read event: no LIMIT (a large LIMIT makes DuckDB's top-N preallocate far past the rows there are).
+  const answer = await run(part, {kind: 'events'})
+  return {records: answer.events ?? [], engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
 }
 
 /** The lake's reads context: its log bucket and prefix, the log table, and the expected readers. */

@@ -6,9 +6,10 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {gzipSync} from 'node:zlib'
 
 import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
-import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
+import {CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 
 import Ajv from 'ajv'
 
@@ -117,5 +118,43 @@ describe('lakegov activity reads', () => {
     expect(out.banner).toContain('lookup')
     expect(out.rows.every((row) => row.path === 'lake-formation')).toBe(true)
     expect(totals(out)).toEqual(truth().filter((row) => row.path === 'lake-formation'))
+  })
+})
+
+describe('lakegov activity reads --events', () => {
+  it('lists the reads one by one, with the Athena query text when GetDataAccess names the query', async () => {
+    const s3 = new S3Client({...sandboxSdkConfig(sandboxEndpoint(), 1), forcePathStyle: true})
+    const at = new Date(Date.now() - 3_600_000)
+    const time = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    const queryId = '0f7c2a4e-1b2c-4d5e-8f90-123456789abc'
+    const sql = "SELECT eventname FROM cloudtrail.cloudtrail_logs WHERE useridentity.arn LIKE '%root%'"
+    const identity = {type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Analyst/dana`, accountId: ACCOUNT, sessionContext: {sessionIssuer: {type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/Analyst`, accountId: ACCOUNT, userName: 'Analyst'}}}
+    // Shapes from the CloudTrail and Lake Formation user guides' samples (the generator follows them).
+    const records = [
+      {eventVersion: '1.09', userIdentity: identity, eventTime: time(at.getTime()), eventSource: 'athena.amazonaws.com', eventName: 'StartQueryExecution', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.7', userAgent: 'aws-cli/2', requestParameters: {queryString: sql, workGroup: 'primary'}, responseElements: {queryExecutionId: queryId}, eventID: 'e2e00000-0000-4000-8000-000000000001', readOnly: false, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: ACCOUNT, eventCategory: 'Management'},
+      {eventVersion: '1.09', userIdentity: {...identity, invokedBy: 'athena.amazonaws.com'}, eventTime: time(at.getTime() + 1000), eventSource: 'lakeformation.amazonaws.com', eventName: 'GetDataAccess', awsRegion: 'us-east-1', sourceIPAddress: 'athena.amazonaws.com', userAgent: 'athena.amazonaws.com', requestParameters: {tableArn: `arn:aws:glue:us-east-1:${ACCOUNT}:table/cloudtrail/cloudtrail_logs`, permissions: ['SELECT'], auditContext: {additionalAuditContext: `{queryId: ${queryId}}`}}, additionalEventData: {requesterService: 'ATHENA', lakeFormationPrincipal: `arn:aws:iam::${ACCOUNT}:role/Analyst`, lakeFormationRoleSessionName: `AWSLF-00-AT-${ACCOUNT}-1234567890`}, eventID: 'e2e00000-0000-4000-8000-000000000002', readOnly: true, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: ACCOUNT, eventCategory: 'Management'},
+    ]
+    const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '')
+    const key = `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/${at.toISOString().slice(0, 10).replaceAll('-', '/')}/${ACCOUNT}_CloudTrail_us-east-1_${stamp}Z_e2equery.json.gz`
+    await s3.send(new PutObjectCommand({Bucket: BUCKET, Key: key, Body: gzipSync(JSON.stringify({Records: records}))}))
+    try {
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const result = await lakegov('activity', 'reads', '--events', '--engine', 'local', '--from', from, '--to', now, '--region', 'us-east-1', '--json')
+      if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`)
+      const out = parseJson<ReadsOutput>(result)
+      const validate = new Ajv({strict: false}).compile(ACTIVITY_READS_SCHEMA)
+      if (!validate(out)) throw new Error(`reads --events --json does not match its schema: ${JSON.stringify(validate.errors)}`)
+      const events = out.events ?? []
+      // One event per granted read: the rows' counts add up to the events.
+      expect(events.length).toBe(out.rows.reduce((sum, row) => sum + row.count, 0))
+      expect(events.find((event) => event.eventId === 'e2e00000-0000-4000-8000-000000000002')).toMatchObject({path: 'lake-formation', principal: `arn:aws:iam::${ACCOUNT}:role/Analyst`, query: {queryExecutionId: queryId, queryString: sql, workGroup: 'primary'}})
+      const firstLf = events.findIndex((event) => event.path === 'lake-formation')
+      expect(events.slice(0, firstLf).every((event) => event.path === 'direct-s3' && event.key !== null)).toBe(true)
+      const text = await lakegov('activity', 'reads', '--events', '--engine', 'local', '--from', from, '--to', now, '--region', 'us-east-1')
+      expect(text.code).toBe(0)
+      expect(text.stdout).toContain(sql)
+    } finally {
+      await s3.send(new DeleteObjectCommand({Bucket: BUCKET, Key: key}))
+    }
   })
 })

@@ -19,7 +19,7 @@ import type {EventsOutput, SummaryOutput} from '../../src/output/activity'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, isManagementEvent, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
-import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
+import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, setSandboxFaults} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
@@ -171,6 +171,41 @@ describe('lakegov activity: one answer from three engines', () => {
     }
   })
 
+  it('athena takes its workgroup and result location from lake.yaml when no flag gives them', async () => {
+    const withAthena = mkdtempSync(path.join(tmpdir(), 'lakegov-activity-'))
+    writeFileSync(path.join(withAthena, 'lake.yaml'), `${readFileSync(path.join(policies, 'lake.yaml'), 'utf8')}\nathena:\n  outputLocation: s3://athena-results/from-lake-yaml/\n`)
+    const args = ['activity', 'summary', '--by', 'region', '--engine', 'athena', '--from', from, '--to', to, '--region', REGIONS.join(','), '--policies']
+    const missing = await runCli([...args, policies], env, ROOT)
+    expect(missing.code).not.toBe(0)
+    const fromLake = await runCli([...args, withAthena, '--json'], env, ROOT)
+    expect(fromLake.code).toBe(0)
+    expect(parseJson<SummaryOutput>(fromLake).rows.map(({key, count}) => ({key, count}))).toEqual(countsBy(truth(() => true), (record) => String(record.awsRegion)))
+    const unknownGroup = await runCli([...args, withAthena, '--workgroup', 'nope'], env, ROOT)
+    expect(unknownGroup.code).not.toBe(0)
+    expect(unknownGroup.stderr).toMatch(/nope/)
+  })
+
+  it('a denied GetObject or StartQueryExecution exits 4 and names the action', async () => {
+    // An empty cache, so that local must download.
+    const denyEnv = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+    await setSandboxFaults({failNext: [{service: 's3', operation: 'GetObject', kind: 'denied', count: 1000}]})
+    try {
+      const local = await runCli(['activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window(), '--policies', policies], denyEnv, ROOT)
+      expect(local.code).toBe(4)
+      expect(parseJson<{error: {message: string; suggestions: string[]}}>(local).error.message).toMatch(/s3:GetObject/)
+    } finally {
+      await setSandboxFaults({failNext: []})
+    }
+    await setSandboxFaults({failNext: [{service: 'athena', operation: 'StartQueryExecution', kind: 'denied', count: 1}]})
+    try {
+      const athena = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', ...window())
+      expect(athena.code).toBe(4)
+      expect(athena.stderr).toMatch(/athena:StartQueryExecution/)
+    } finally {
+      await setSandboxFaults({failNext: []})
+    }
+  })
+
   it('prints the engine and why, and refuses what an engine cannot answer', async () => {
     const auto = await lakegov('activity', 'summary', '--by', 'region', ...window())
     expect(auto.code).toBe(0)
@@ -193,6 +228,13 @@ describe('lakegov activity: one answer from three engines', () => {
     const by = await lakegov('activity', 'summary', '--by', 'colour')
     expect(by.code).toBe(64)
     expect(by.stderr).toMatch(/service/)
+
+    const workgroup = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', ...window(), '--workgroup', 'no such group')
+    expect(workgroup.code).toBe(64)
+    expect(workgroup.stderr).toMatch(/--workgroup "no such group"/)
+    const location = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', '--from', from, '--to', to, '--output-location', 'athena-results/q/')
+    expect(location.code).toBe(64)
+    expect(location.stderr).toMatch(/--output-location "athena-results\/q\/"/)
 
     const scan = await lakegov('activity', 'summary', '--by', 'region', '--engine', 'athena', '--max-scan', '1KB', ...window())
     expect(scan.code).toBe(64)

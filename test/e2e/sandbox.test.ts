@@ -129,7 +129,7 @@ describe('sandbox gateway: stats and reset', () => {
         s3: {CreateBucket: 1, HeadBucket: 1, ListBuckets: 1},
         sts: {GetCallerIdentity: 1},
       },
-      faults: {throttle: 0, error5xx: 0, dropped: 0},
+      faults: {throttle: 0, error5xx: 0, dropped: 0, denied: 0},
     })
   })
 
@@ -142,7 +142,7 @@ describe('sandbox gateway: stats and reset', () => {
 
     await resetSandbox()
 
-    expect(await sandboxStats()).toEqual({total: 0, services: {}, faults: {throttle: 0, error5xx: 0, dropped: 0}})
+    expect(await sandboxStats()).toEqual({total: 0, services: {}, faults: {throttle: 0, error5xx: 0, dropped: 0, denied: 0}})
     expect((await failure(lakeformation.send(new DescribeResourceCommand({ResourceArn: 'arn:aws:s3:::to-forget'})))).name).toBe('EntityNotFoundException')
     expect((await lakeformation.send(new GetDataLakeSettingsCommand({}))).DataLakeSettings?.DataLakeAdmins).toEqual([])
     expect((await failure(glue.send(new GetDatabaseCommand({Name: 'to_forget'})))).name).toBe('EntityNotFoundException')
@@ -245,7 +245,7 @@ describe('sandbox gateway: faults', () => {
     const output = (await call(clients(3))) as {$metadata: {attempts?: number}}
     expect(output.$metadata.attempts).toBe(3)
     expect((await sandboxStats()).services[service][operation]).toBe(4)
-    expect((await sandboxStats()).faults).toEqual({throttle: 3, error5xx: 0, dropped: 0})
+    expect((await sandboxStats()).faults).toEqual({throttle: 3, error5xx: 0, dropped: 0, denied: 0})
   })
 
   it.each(PROTOCOL_CASES)('answers a 5xx fault on $protocol with a 500 ($serverError)', async ({service, call, serverError}) => {
@@ -300,7 +300,7 @@ describe('sandbox gateway: faults', () => {
   it('refuses invalid fault settings with a 400', async () => {
     const bad = await rawPost('/_sandbox/faults', {failNext: [{service: 's3', kind: 'explode', count: 1}]})
     expect(bad.status).toBe(400)
-    expect(bad.json).toEqual({message: 'failNext[0].kind must be one of throttle, 5xx, drop.'})
+    expect(bad.json).toEqual({message: 'failNext[0].kind must be one of throttle, 5xx, drop, denied.'})
     expect((await rawPost('/_sandbox/faults', {throttleRate: 2})).status).toBe(400)
   })
 })

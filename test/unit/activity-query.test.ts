@@ -1,9 +1,11 @@
+import {whereClause} from '../../src/core/activity/sql'
+import {resolveAthenaSettings} from '../../src/core/activity/athena-settings'
 import {assertLookupCanAnswer, athenaCostUsd, AUTO_LOCAL_MAX_BYTES, chooseEngine, isDataEventQuestion} from '../../src/core/activity/engine-choice'
 import {compareNewestFirst, dedupeByEventId, groupKeyOf, matchesQuery} from '../../src/core/activity/filter'
-import {lookupAttributeOf} from '../../src/core/activity/lookup'
+import {lookupAttributeOf, lookupAttributesOf} from '../../src/core/activity/lookup'
 import {matchesPrincipal, principalKeyOf, principalMatcherOf, sessionOf} from '../../src/core/activity/principal'
 import {isLogFileKey, planDayPrefixes} from '../../src/core/activity/prefixes'
-import {buildActivityQuery, parseDuration, parseRegions, parseSize, resolveWindow, windowDaysList, type ActivityQuery} from '../../src/core/activity/query'
+import {buildActivityQuery, deliveryDaysList, deliveryEndOf, parseDuration, parseRegions, parseSize, resolveWindow, windowDaysList, type ActivityQuery} from '../../src/core/activity/query'
 import {projectRecord} from '../../src/core/activity/record'
 import {groupRecords, summarize} from '../../src/core/activity/summary'
 import {LakegovError} from '../../src/core/errors'
@@ -221,5 +223,68 @@ describe('the printed record', () => {
     const fromRecord = projectRecord(record)
     expect(fromRecord.managementEvent).toBeUndefined()
     expect(projectRecord(row)).toEqual(fromRecord)
+  })
+})
+
+describe('athena settings', () => {
+  it('takes the flags first, then lake.yaml, then the primary workgroup', () => {
+    expect(resolveAthenaSettings({}, undefined)).toEqual({workGroup: 'primary'})
+    expect(resolveAthenaSettings({}, {workgroup: 'audit', outputLocation: 's3://results/q/'})).toEqual({workGroup: 'audit', outputLocation: 's3://results/q/'})
+    expect(resolveAthenaSettings({workGroup: 'ops', outputLocation: 's3://mine'}, {workgroup: 'audit', outputLocation: 's3://results/q/'})).toEqual({workGroup: 'ops', outputLocation: 's3://mine'})
+  })
+
+  it.each([
+    [{workGroup: ''}, /--workgroup "" \(or LAKEGOV_ATHENA_WORKGROUP\)/],
+    [{workGroup: 'has space'}, /--workgroup "has space"/],
+    [{workGroup: 'x'.repeat(129)}, /--workgroup/],
+    [{outputLocation: 'results/q/'}, /--output-location "results\/q\/" \(or LAKEGOV_ATHENA_OUTPUT_LOCATION\)/],
+    [{outputLocation: 's3://A_Bad_Bucket/q/'}, /--output-location/],
+  ])('refuses %p with exit 64, naming the flag', (flags, message) => {
+    expect(usageError(() => resolveAthenaSettings(flags, undefined)).message).toMatch(message)
+  })
+})
+
+describe('delivery days: the next day is read when the window ends within the delivery lag of midnight', () => {
+  const folder = [{account: '111122223333', region: 'us-east-1'}]
+  const days = (window: {from: string; to: string}, now: number) => planDayPrefixes('AWSLogs/', folder, window, deliveryEndOf(window, now)).map((p) => p.day)
+
+  it('adds the next day for a window ending at midnight, across a month and a year boundary', () => {
+    const later = Date.parse('2027-02-01T00:00:00Z')
+    expect(days({from: '2026-12-31T00:00:00Z', to: '2027-01-01T00:00:00Z'}, later)).toEqual(['2026/12/31', '2027/01/01'])
+    expect(days({from: '2026-01-30T12:00:00Z', to: '2026-01-31T23:30:00Z'}, later)).toEqual(['2026/01/30', '2026/01/31', '2026/02/01'])
+  })
+
+  it('reads no extra day when the window ends earlier in the day, nor one that has not begun', () => {
+    expect(days({from: '2026-12-01T00:00:00Z', to: '2026-12-01T22:59:59Z'}, Date.parse('2026-12-05T00:00:00Z'))).toEqual(['2026/12/01'])
+    // The window ends now, 23:40: tomorrow's folder does not exist yet.
+    expect(days({from: '2026-12-01T00:00:00Z', to: '2026-12-01T23:40:00Z'}, Date.parse('2026-12-01T23:40:00Z'))).toEqual(['2026/12/01'])
+    // Twenty minutes later it does.
+    expect(days({from: '2026-12-01T00:00:00Z', to: '2026-12-01T23:40:00Z'}, Date.parse('2026-12-02T00:20:00Z'))).toEqual(['2026/12/01', '2026/12/02'])
+  })
+
+  it('is what buildActivityQuery sets, and the SQL constrains the timestamp partition to the same days', () => {
+    const query = buildActivityQuery({from: '2026-11-30', to: '2026-12-01'}, NOW)
+    expect(query.deliveredBy).toBe('2026-12-01T01:00:00Z')
+    expect(deliveryDaysList(query)).toEqual(['2026/11/30', '2026/12/01'])
+    const where = whereClause(query, {name: 't', partitionKeys: ['timestamp']})
+    expect(where.params.slice(0, 4)).toEqual(['2026/11/30', '2026/12/01', '2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z'])
+  })
+})
+
+describe('several event names in one question (the reads workflow)', () => {
+  const query: ActivityQuery = {window: {from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z'}, filters: {regions: 'all', errorsOnly: false, eventNames: ['GetDataAccess', 'GetObject', 'StartQueryExecution']}}
+
+  it('is one IN list in the SQL, and the same predicate in memory', () => {
+    const where = whereClause(query, {name: 't', partitionKeys: []})
+    expect(where.text).toContain('eventname IN (?, ?, ?)')
+    expect(where.params.slice(-3)).toEqual(['GetDataAccess', 'GetObject', 'StartQueryExecution'])
+    const record = (eventName: string) => ({eventID: eventName, eventTime: '2026-12-01T10:00:00Z', eventName})
+    expect(matchesQuery(query, record('GetObject'))).toBe(true)
+    expect(matchesQuery(query, record('ListPermissions'))).toBe(false)
+  })
+
+  it('is one LookupEvents call series per management event name; S3 data events are never asked of LookupEvents', () => {
+    expect(lookupAttributesOf(query.filters)).toEqual([{key: 'EventName', value: 'GetDataAccess'}, {key: 'EventName', value: 'StartQueryExecution'}])
+    expect(lookupAttributesOf({regions: 'all', errorsOnly: false, eventSource: 'iam.amazonaws.com'})).toEqual([{key: 'EventSource', value: 'iam.amazonaws.com'}])
   })
 })

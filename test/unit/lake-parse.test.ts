@@ -50,6 +50,8 @@ describe('parseLakeConfig', () => {
       {line: 6, field: 'registration.useServiceLinkedRole', message: 'the service-linked role cannot use a customer managed KMS key'},
     ],
     ['both a role and the service-linked role', BASE.replace('role: reg', 'role: reg\n  useServiceLinkedRole: true'), {line: 5, field: 'registration', message: 'give either role or useServiceLinkedRole: true, not both'}],
+    ['an athena workgroup Athena refuses', `${BASE}athena: {workgroup: 'my group'}\n`, {line: 7, field: 'athena.workgroup', message: '"my group" is not well formed'}],
+    ['an athena result location that is not s3://', `${BASE}athena: {outputLocation: 'results/'}\n`, {line: 7, field: 'athena.outputLocation', message: '"results/" is not well formed'}],
     ['a missing database', BASE.replace('database: cloudtrail\n', ''), {line: 1, field: 'database', message: 'missing required key "database"'}],
   ])('reports %s with its line and field', (_name, text, expected) => {
     expect(issuesOf(text)).toContainEqual(expected)
@@ -90,6 +92,11 @@ describe('parseLakeConfig', () => {
     ])('reports %s with its line and field', (_name, table, expected) => {
       expect(issues(table)).toContainEqual(expected)
     })
+  })
+
+  it('reads the athena section', () => {
+    const result = parseLakeConfig({path: 'lake.yaml', text: `${BASE}athena:\n  workgroup: audit\n  outputLocation: s3://athena-results/lakegov/\n`})
+    expect(result.ok && result.config.athena).toEqual({workgroup: 'audit', outputLocation: 's3://athena-results/lakegov/'})
   })
 
   it('reports YAML syntax errors with their position', () => {

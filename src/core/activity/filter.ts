@@ -22,6 +22,7 @@ export function matchesQuery(query: ActivityQuery, record: CloudTrailRecord): bo
   if (filters.regions !== 'all' && !filters.regions.includes(field(record, 'awsRegion') ?? '')) return false
   if (filters.eventSource !== undefined && field(record, 'eventSource') !== filters.eventSource) return false
   if (filters.eventName !== undefined && field(record, 'eventName') !== filters.eventName) return false
+  if (filters.eventNames !== undefined && !filters.eventNames.includes(field(record, 'eventName') ?? '')) return false
   if (filters.errorsOnly && !field(record, 'errorCode')) return false
   if (filters.readOnly !== undefined && field(record, 'readOnly') !== String(filters.readOnly)) return false
   if (filters.principal !== undefined && !matchesPrincipal(principalMatcherOf(filters.principal), record)) return false

@@ -18,6 +18,18 @@ export const LOOKUP_REQUESTS_PER_SECOND = 2
  * else ReadOnly. Never Username: for a role session CloudTrail's Username is the session name, not
  * the role, so a role's sessions would be missed; the principal is filtered on the client.
  */
+/**
+ * The attributes of the calls a query needs: one EventName call per name of `eventNames` (an
+ * attribute takes one value), leaving out S3 data events, which LookupEvents never returns; else
+ * the one attribute of lookupAttributeOf (undefined: no attribute).
+ */
+export function lookupAttributesOf(filters: ActivityFilters): ({key: LookupAttributeKey; value: string} | undefined)[] {
+  if (filters.eventNames === undefined) return [lookupAttributeOf(filters)]
+  return filters.eventNames.filter((name) => !S3_DATA_EVENT_NAMES.has(name)).map((value) => ({key: 'EventName' as const, value}))
+}
+
+const S3_DATA_EVENT_NAMES: ReadonlySet<string> = new Set(['GetObject', 'PutObject', 'DeleteObject', 'HeadObject', 'CopyObject'])
+
 export function lookupAttributeOf(filters: ActivityFilters): {key: LookupAttributeKey; value: string} | undefined {
   if (filters.eventName !== undefined) return {key: 'EventName', value: filters.eventName}
   if (filters.eventSource !== undefined) return {key: 'EventSource', value: filters.eventSource}

@@ -88,6 +88,32 @@ export const ACTIVITY_READS_SCHEMA = {
   required: ['engine', 'window', 'rows'],
   properties: {
     ...common,
+    events: {
+      type: 'array',
+      description: 'With --events: the granted reads one by one, direct reads first, then newest first.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['time', 'eventId', 'principal', 'table', 'engine', 'path', 'sourceIp', 'key', 'query', 'expected'],
+        properties: {
+          time: iso,
+          eventId: {type: 'string', description: 'The GetDataAccess (lake-formation) or GetObject (direct-s3) eventID.'},
+          principal: {type: 'string'},
+          table: {type: ['string', 'null']},
+          engine: {enum: ['athena', 'glue', 'redshift', 'emr-serverless', 's3', 'other']},
+          path: {enum: ['lake-formation', 'direct-s3']},
+          sourceIp: {type: 'string'},
+          key: {type: ['string', 'null'], description: 'The object key of a direct read.'},
+          query: {
+            type: ['object', 'null'],
+            description: 'The Athena query behind the read, when its StartQueryExecution is in the window and GetDataAccess names its id.',
+            properties: {queryExecutionId: {type: 'string'}, queryString: {type: 'string'}, workGroup: {type: 'string'}},
+            required: ['queryExecutionId'],
+          },
+          expected: {type: ['string', 'null']},
+        },
+      },
+    },
     banner: {type: ['string', 'null'], description: 'Why direct reads may be invisible (the lookup engine, or no S3 data events in the window); null otherwise.'},
     rows: {
       type: 'array',

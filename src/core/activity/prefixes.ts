@@ -2,13 +2,14 @@
  * Window-to-prefix planning: which S3 prefixes hold a window's CloudTrail files. CloudTrail writes
  * `[prefix/]AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/...json.gz` (CloudTrail user guide,
  * "Finding your CloudTrail log files"), one folder per UTC day of delivery. A window is read from
- * exactly its days' folders. A file is delivered about 5 minutes after its events, so the last
- * minutes of a day can sit in the next day's folder: lakegov reads the window's days only, as the
- * table's `timestamp` partition does on Athena, so every engine answers alike.
+ * its days' folders. A file is delivered about 5 minutes after its events, so the last minutes of a
+ * day can sit in the next day's folder: when the window ends within DELIVERY_LAG_MS of midnight, the
+ * next day's folder is read too (bounded by now), and eventTime trims to the window. The Athena SQL
+ * constrains its `timestamp` partition to the same days (deliveryDaysList), so every engine answers alike.
  */
 import {logRootOf} from '../catalog/cloudtrail-table'
 import {compareText} from '../order'
-import {windowDaysList, type TimeWindow} from './query'
+import {deliveryDaysList, type TimeWindow} from './query'
 
 /** A trail's folder for one account and region: `AWSLogs/[o-.../]ACCOUNT/CloudTrail/REGION/`. */
 export interface TrailFolder {
@@ -42,9 +43,9 @@ export function regionsRootOf(lakePrefix: string, account: string, organizationI
   return `${accountsRootOf(lakePrefix)}${organizationId ? `${organizationId}/` : ''}${account}/CloudTrail/`
 }
 
-/** The day prefixes of the window for each folder, sorted by account, region, then day. */
-export function planDayPrefixes(lakePrefix: string, folders: readonly TrailFolder[], window: TimeWindow): DayPrefix[] {
-  const days = windowDaysList(window)
+/** The day prefixes of the window (and of deliveries up to `deliveredBy`) for each folder, sorted by account, region, then day. */
+export function planDayPrefixes(lakePrefix: string, folders: readonly TrailFolder[], window: TimeWindow, deliveredBy?: string): DayPrefix[] {
+  const days = deliveryDaysList({window, ...(deliveredBy === undefined ? {} : {deliveredBy})})
   const sorted = [...folders].sort((a, b) => compareText(`${a.organizationId ?? ''}/${a.account}/${a.region}`, `${b.organizationId ?? ''}/${b.account}/${b.region}`))
   return sorted.flatMap((folder) =>
     days.map((day) => ({account: folder.account, region: folder.region, day, prefix: `${regionsRootOf(lakePrefix, folder.account, folder.organizationId)}${folder.region}/${day}/`})),

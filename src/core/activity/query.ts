@@ -36,6 +36,8 @@ export interface ActivityFilters {
   eventSource?: string
   /** The event name, `AssumeRole`. */
   eventName?: string
+  /** Any of these event names (the reads workflow asks for its three read events at once); not a flag. */
+  eventNames?: string[]
   /** The regions to read, sorted, or 'all'. */
   regions: string[] | 'all'
   /** Only calls that failed (an errorCode is present). */
@@ -50,6 +52,26 @@ export interface ActivityQuery {
   window: TimeWindow
   /** The filters. */
   filters: ActivityFilters
+  /**
+   * The end of the delivery folders read, ISO: the window's end plus DELIVERY_LAG_MS, bounded by
+   * now (deliveryEndOf). Absent, the window's end. Events still count only when inside the window.
+   */
+  deliveredBy?: string
+}
+
+/**
+ * How long after the window's end lakegov still looks for its events' files. CloudTrail delivers
+ * "within an average of about 5 minutes of an API call", with no guarantee (CloudTrail user guide,
+ * "How CloudTrail works"; ACTIVITY-FACTS.md), into the folder of the delivery's UTC day, so events
+ * of a day's last minutes sit in the next day's folder. An hour of margin reads that next folder
+ * whenever the window ends within an hour of midnight, and never otherwise.
+ */
+export const DELIVERY_LAG_MS = 3_600_000
+
+/** The end of the delivery folders to read for a window at `now`: its end plus the lag, never past now (nor before the window's end). */
+export function deliveryEndOf(window: TimeWindow, now: number): string {
+  const to = Date.parse(window.to)
+  return isoSecond(Math.min(to + DELIVERY_LAG_MS, Math.max(now, to)))
 }
 
 /** The raw flag values the query is built from. */
@@ -163,6 +185,7 @@ export function buildActivityQuery(values: ActivityFlagValues, now: number): Act
   const eventName = values.eventName?.trim()
   return {
     window,
+    deliveredBy: deliveryEndOf(window, now),
     filters: {
       ...(principal ? {principal} : {}),
       ...(values.eventSource?.trim() ? {eventSource: normalizeEventSource(values.eventSource)} : {}),
@@ -182,6 +205,15 @@ export function windowDaysList(window: TimeWindow): string[] {
     days.push(new Date(day).toISOString().slice(0, 10).replaceAll('-', '/'))
   }
   return days
+}
+
+/**
+ * The delivery days (yyyy/MM/dd folders) that hold the query's events: the window's days, and the
+ * next day too when `deliveredBy` reaches into it (see DELIVERY_LAG_MS).
+ */
+export function deliveryDaysList(query: Pick<ActivityQuery, 'window' | 'deliveredBy'>): string[] {
+  const end = query.deliveredBy !== undefined && query.deliveredBy > query.window.to ? query.deliveredBy : query.window.to
+  return windowDaysList({from: query.window.from, to: end})
 }
 
 /** Parses a size such as 10GB, 500MB, 2TB or 1024 (bytes); undefined when malformed. Units are powers of 1024. */

@@ -381,6 +381,40 @@ export function aggregateReads(reads: Iterable<ReadEvent>): ReadRow[] {
     .sort((a, b) => (a.path === b.path ? 0 : a.path === 'direct-s3' ? -1 : 1) || compare(a.principal, b.principal) || compare(a.table ?? '', b.table ?? '') || compare(a.engine, b.engine))
 }
 
+/** One read as `activity reads --events` lists it. */
+export interface ReadEventRow {
+  /** eventTime. */
+  time: string
+  /** The GetDataAccess (lake-formation) or GetObject (direct-s3) eventID. */
+  eventId: string
+  /** The role or user ARN. */
+  principal: string
+  /** `database.table`, or null. */
+  table: string | null
+  /** The engine. */
+  engine: ReadEngine
+  /** The path. */
+  path: ReadPath
+  /** The source IP or service name. */
+  sourceIp: string
+  /** The object key of a direct read, else null. */
+  key: string | null
+  /** The Athena query behind the read when the join names it (its text when CloudTrail recorded it), else null. */
+  query: ReadQuery | null
+  /** Why the principal is meant to read, or null. */
+  expected: string | null
+}
+
+/** The granted reads one by one (denied ones left out): direct reads first, then newest first. */
+export function listReadEvents(reads: Iterable<ReadEvent>): ReadEventRow[] {
+  const rows: ReadEventRow[] = []
+  for (const read of reads) {
+    if (read.denied) continue
+    rows.push({time: read.time, eventId: read.eventId, principal: read.principal, table: read.table, engine: read.engine, path: read.path, sourceIp: read.sourceIp, key: read.key ?? null, query: read.query ?? null, expected: read.expected ?? null})
+  }
+  return rows.sort((a, b) => (a.path === b.path ? 0 : a.path === 'direct-s3' ? -1 : 1) || compare(b.time, a.time) || compare(b.eventId, a.eventId))
+}
+
 /** The filters `activity reads` takes. */
 export interface ReadsFilter {
   /** `db.table` or `table`. */

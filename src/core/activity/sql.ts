@@ -6,7 +6,7 @@
  */
 import type {GroupCount} from './summary'
 import type {ActivityQuery, Grouping} from './query'
-import {windowDaysList} from './query'
+import {deliveryDaysList} from './query'
 import {RECORD_FIELDS} from './record'
 
 /** A statement and its positional parameters, all strings. */
@@ -43,7 +43,8 @@ const GROUP_KEY_SQL: Record<Grouping, string> = {
 
 /**
  * The WHERE clause. The `timestamp` partition (yyyy/MM/dd, the day the file was delivered) is
- * constrained to the window's days so that Athena scans only them, and `region` too when the table
+ * constrained to the window's delivery days (deliveryDaysList: the window's days, and the next when
+ * the window ends within the delivery lag of midnight) so that Athena scans only them, and `region` too when the table
  * has it; eventtime then trims to the exact window, compared as ISO strings, which sort in time order.
  */
 export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement {
@@ -53,7 +54,7 @@ export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement
     conditions.push(condition)
     params.push(...values)
   }
-  const days = windowDaysList(query.window)
+  const days = deliveryDaysList(query)
   if (table.partitionKeys.includes('timestamp')) add('"timestamp" BETWEEN ? AND ?', days[0], days.at(-1) ?? days[0])
   const {filters} = query
   if (filters.regions !== 'all') {
@@ -65,6 +66,7 @@ export function whereClause(query: ActivityQuery, table: SqlTable): SqlStatement
   conditions.push('eventid IS NOT NULL')
   if (filters.eventSource !== undefined) add('eventsource = ?', filters.eventSource)
   if (filters.eventName !== undefined) add('eventname = ?', filters.eventName)
+  if (filters.eventNames !== undefined) add(`eventname IN (${filters.eventNames.map(() => '?').join(', ')})`, ...filters.eventNames)
   if (filters.errorsOnly) conditions.push("COALESCE(errorcode, '') <> ''")
   if (filters.readOnly !== undefined) add('readonly = ?', String(filters.readOnly))
   if (filters.principal !== undefined) {
@@ -95,21 +97,21 @@ function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
 }
 
 /**
- * The matching events, newest first, one per eventID, as the table's columns (structs as JSON).
+ * The matching events, newest first, one per eventID (at most `limit`; all without one), as the table's columns (structs as JSON).
  * Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
  * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
  * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
  */
-export function eventsSql(query: ActivityQuery, limit: number, table: SqlTable): SqlStatement {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
+export function eventsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable): SqlStatement {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new RangeError(`limit must be a positive integer, got ${limit}`)
   const where = whereClause(query, table)
   return {
     text: `SELECT ${RECORD_FIELDS.map(columnSql).join(', ')}
 FROM ${table.name}
 WHERE ${where.text}
 GROUP BY eventid
-ORDER BY eventtime DESC, eventid DESC
-LIMIT ${limit}`,
+ORDER BY eventtime DESC, eventid DESC${limit === undefined ? '' : `
+LIMIT ${limit}`}`,
     params: where.params,
   }
 }

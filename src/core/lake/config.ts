@@ -77,6 +77,8 @@ export interface LakeConfig {
   trail?: TrailConfig
   /** The crawler, when the logs are cataloged by crawling. */
   crawler?: CrawlerConfig
+  /** Where `activity --engine athena` runs (workgroup, result location), when set. */
+  athena?: {workgroup?: string; outputLocation?: string}
   /** The alarms section: bootstrap's alarms step and `alarms test` read it. */
   alarms?: AlarmsConfig
   /** The CloudTrail table `lakegov table` makes; its flags override it for one run. */

@@ -62,6 +62,7 @@ export function parseLakeConfig(source: PolicySource, options: LakeParseOptions 
     : undefined
   const alarms = isObject(doc.alarms) ? alarmsOf(doc.alarms, file, add) : undefined
   const table = isObject(doc.table) ? tableOf(doc.table, String(doc.region), options.today, add) : undefined
+  const athena = isObject(doc.athena) ? (doc.athena as {workgroup?: string; outputLocation?: string}) : undefined
   if (issues.length > 0) return {ok: false, issues}
 
   const sources: Record<string, SourceRef> = {}
@@ -84,6 +85,7 @@ export function parseLakeConfig(source: PolicySource, options: LakeParseOptions 
       ...(crawler ? {crawler} : {}),
       ...(alarms ? {alarms} : {}),
       ...(table ? {table} : {}),
+      ...(athena ? {athena: {...(athena.workgroup ? {workgroup: athena.workgroup} : {}), ...(athena.outputLocation ? {outputLocation: athena.outputLocation} : {})}} : {}),
       sources,
     },
   }

@@ -1,3 +1,5 @@
+import {OUTPUT_LOCATION_PATTERN, WORKGROUP_PATTERN} from '../activity/athena-settings'
+
 /**
  * The JSON Schema of policies/lake.yaml, the source of truth for policies/schema/lake.schema.json
  * (written by `npm run schema`, kept equal by a test).
@@ -102,6 +104,15 @@ export const LAKE_SCHEMA = {
           items: {type: 'string', pattern: '^\\d{12}$', description: 'A 12-digit account id, quoted: "111122223333".'},
         },
         organizationId: {type: 'string', pattern: '^o-[a-z0-9]{10,32}$', description: 'For an organization trail: the organization id, o- and 10 to 32 lowercase letters or digits.'},
+      },
+    },
+    athena: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where lakegov activity --engine athena runs its queries; --workgroup and --output-location (or LAKEGOV_ATHENA_WORKGROUP and LAKEGOV_ATHENA_OUTPUT_LOCATION) win over these.',
+      properties: {
+        workgroup: {type: 'string', pattern: WORKGROUP_PATTERN, description: 'The Athena workgroup (default primary).'},
+        outputLocation: {type: 'string', pattern: OUTPUT_LOCATION_PATTERN, description: 'The s3:// location for query results, unless the workgroup sets one.'},
       },
     },
     alarms: {

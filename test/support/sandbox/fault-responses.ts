@@ -67,3 +67,25 @@ export function serverErrorResponse(protocol: Protocol, requestId: string): Cann
       return s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.', requestId)
   }
 }
+
+/**
+ * An access denial as each service sends it, for a principal without the permission (the caller is
+ * the sandbox's default moto user). S3: 403 AccessDenied "Access Denied" (S3 API reference, "Error
+ * responses", List of error codes). JSON protocols (Athena, Glue, ...): 400 AccessDeniedException
+ * with IAM's "is not authorized to perform" message (Athena API reference, "Common Errors":
+ * AccessDeniedException, HTTP 400). Query protocol (IAM, STS): 403 AccessDenied. restJson1 (Lake
+ * Formation): 403 AccessDeniedException.
+ */
+export function deniedResponse(protocol: Protocol, service: string, operation: string, requestId: string): CannedResponse {
+  const message = `User: arn:aws:iam::123456789012:user/moto is not authorized to perform: ${service}:${operation} because no identity-based policy allows the ${service}:${operation} action`
+  switch (protocol) {
+    case 'restJson1':
+      return restJsonError('AccessDeniedException', 403, message, requestId)
+    case 'awsJson1_1':
+      return jsonError(400, 'AccessDeniedException', message, requestId)
+    case 'awsQuery':
+      return queryError(403, 'Sender', 'AccessDenied', message, requestId)
+    case 'restXml':
+      return s3Error(403, 'AccessDenied', 'Access Denied', requestId)
+  }
+}

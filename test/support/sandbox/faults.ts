@@ -1,6 +1,6 @@
 import type {FailNextRule, FaultKind, FaultOptions} from './types'
 
-const KINDS: readonly FaultKind[] = ['throttle', '5xx', 'drop']
+const KINDS: readonly FaultKind[] = ['throttle', '5xx', 'drop', 'denied']
 
 /** mulberry32: a tiny seeded PRNG; good enough to spread faults, and the same seed replays them. */
 export function mulberry32(seed: number): () => number {

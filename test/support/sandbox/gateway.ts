@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {LakeFormationModel} from '../lakeformation/model'
 import {handleRestJson, nextRequestId, signedRegionOf} from '../lakeformation/rest-json'
-import {type CannedResponse, serverErrorResponse, throttlingResponse} from './fault-responses'
+import {type CannedResponse, deniedResponse, serverErrorResponse, throttlingResponse} from './fault-responses'
 import {type FaultInjector, FaultOptionsError, parseFaultOptions} from './faults'
 import {type Protocol, needsBody, operationOf, protocolOf, serviceOf} from './protocols'
 import type {GlueExtension} from './glue/glue-extension'
@@ -212,7 +212,8 @@ export function createGateway(parts: GatewayParts): http.Server {
         return
       }
       const requestId = nextRequestId()
-      return send(response, method, fault === 'throttle' ? throttlingResponse(protocol, requestId) : serverErrorResponse(protocol, requestId))
+      const canned = fault === 'throttle' ? throttlingResponse(protocol, requestId) : fault === 'denied' ? deniedResponse(protocol, serviceName, operation, requestId) : serverErrorResponse(protocol, requestId)
+      return send(response, method, canned)
     }
 
     if (service === 'lakeformation') {

@@ -1,6 +1,6 @@
 import type {FaultKind, SandboxStats} from './types'
 
-const FAULT_FIELD: Record<FaultKind, keyof SandboxStats['faults']> = {throttle: 'throttle', '5xx': 'error5xx', drop: 'dropped'}
+const FAULT_FIELD: Record<FaultKind, keyof SandboxStats['faults']> = {throttle: 'throttle', '5xx': 'error5xx', drop: 'dropped', denied: 'denied'}
 
 function sortedRecord<T>(record: Record<string, T>, map: (value: T) => unknown = (value) => value): Record<string, never> {
   return Object.fromEntries(Object.keys(record).sort().map((key) => [key, map(record[key])])) as Record<string, never>
@@ -10,7 +10,7 @@ function sortedRecord<T>(record: Record<string, T>, map: (value: T) => unknown =
 export class CallStats {
   private total = 0
   private services: Record<string, Record<string, number>> = {}
-  private faults = {throttle: 0, error5xx: 0, dropped: 0}
+  private faults = {throttle: 0, error5xx: 0, dropped: 0, denied: 0}
 
   countCall(service: string, operation: string): void {
     this.total += 1
@@ -34,6 +34,6 @@ export class CallStats {
   reset(): void {
     this.total = 0
     this.services = {}
-    this.faults = {throttle: 0, error5xx: 0, dropped: 0}
+    this.faults = {throttle: 0, error5xx: 0, dropped: 0, denied: 0}
   }
 }

@@ -1,5 +1,5 @@
 /** How a call fails when a fault hits it. */
-export type FaultKind = 'throttle' | '5xx' | 'drop'
+export type FaultKind = 'throttle' | '5xx' | 'drop' | 'denied'
 
 /** A deterministic one-shot fault: the next `count` calls that match fail with `kind`. */
 export interface FailNextRule {
@@ -7,7 +7,7 @@ export interface FailNextRule {
   service: string
   /** The operation, as the stats name it (GetDataLakeSettings, CreateBucket, ...); any when absent. */
   operation?: string
-  /** throttle: the protocol's throttling error; 5xx: a 500; drop: the connection is closed unanswered. */
+  /** throttle: the protocol's throttling error; 5xx: a 500; drop: the connection is closed unanswered; denied: the service's access-denied error (an IAM or bucket policy refusal). */
   kind: FaultKind
   /** How many matching calls fail; the rule is gone after that. */
   count: number
@@ -34,7 +34,7 @@ export interface SandboxStats {
   /** Calls per service, then per operation. */
   services: Record<string, Record<string, number>>
   /** Faults injected, per kind. */
-  faults: {throttle: number; error5xx: number; dropped: number}
+  faults: {throttle: number; error5xx: number; dropped: number; denied: number}
 }
 
 /** How to start the sandbox. */

@@ -1,0 +1,52 @@
+/**
+ * The composition of `lakegov audit usage` (issue 15): who CAN read (the `audit access` rows, read
+ * as `audit access` reads them) against who DID (the window's reads, from the activity engine
+ * through the reads workflow), matched by the pure assembleUsage. Nothing is changed: the proposal
+ * is data for the user to review.
+ */
+import type {AwsClients} from '../aws/clients'
+import type {ActivityQuery, TimeWindow} from '../core/activity/query'
+import {deriveReads} from '../core/activity/reads'
+import {assembleUsage, type UsageReport} from '../core/activity/usage'
+import {computeAccess} from '../core/audit/access'
+import {readAudit, type AuditInputs} from './audit'
+import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
+
+/** What `audit usage` prints. */
+export interface UsageRun extends UsageReport {
+  /** The account audited. */
+  account: string
+  /** The log database. */
+  database: string
+  /** The window of the reads. */
+  window: TimeWindow
+  /** The engine that read the activity. */
+  engine: string
+  /** The regions read. */
+  regions: string[]
+  /** Why direct reads may be invisible, else null. */
+  banner: string | null
+  /** What could not be read fully. */
+  warnings: string[]
+}
+
+/** Reads the access and the window's reads, and matches them. */
+export async function runUsage(aws: AwsClients, run: QueryRunner, query: ActivityQuery, inputs: AuditInputs, options: {database?: string; table: string; progress: (line: string) => void}): Promise<UsageRun> {
+  options.progress(`Reading the account (${inputs.config.region})...`)
+  const view = await readAudit(aws, inputs, {...(options.database ? {database: options.database} : {})})
+  const access = computeAccess(view.state)
+  const context = readsContextOf(inputs.config, view.database, options.table)
+  const records = await readReadRecords(run, query, options.progress)
+  const reads = deriveReads(records.records, context)
+  const report = assembleUsage(access, reads, view.account)
+  return {
+    account: view.account,
+    database: view.database,
+    window: query.window,
+    engine: records.engine,
+    regions: records.regions,
+    banner: directReadsBanner(inputs.config, records.engine, records.records),
+    warnings: view.warnings,
+    ...report,
+  }
+}
