@@ -262,6 +262,89 @@ function expectedOf(context: ReadsContext, principal: string): string | undefine
   return context.expected.find((role) => role.arn === principal || roleOfSessionArn(role.arn) === principal || (!role.arn.startsWith('arn:') && role.arn === roleName))?.reason
 }
 
+/** What one pass over the records collects before the reads are joined. */
+interface Collected {
+  grants: CloudTrailRecord[]
+  objectsBySession: Map<string, string[]>
+  queries: Map<string, {query: ReadQuery; sourceIp?: string}>
+  reads: ReadEvent[]
+}
+
+/** A StartQueryExecution's query, keyed by its (lowercase) execution id, for joining to GetDataAccess. */
+function queryEntryOf(record: CloudTrailRecord): [string, {query: ReadQuery; sourceIp?: string}] | undefined {
+  const id = text(objectAt(record, 'responseElements').queryExecutionId)
+  if (!id) return undefined
+  const parameters = objectAt(record, 'requestParameters')
+  const workGroup = text(parameters.workGroup)
+  const queryString = text(parameters.queryString)
+  return [id.toLowerCase(), {query: {queryExecutionId: id, ...(queryString ? {queryString} : {}), ...(workGroup ? {workGroup} : {})}, sourceIp: text(record.sourceIPAddress)}]
+}
+
+/**
+ * A GetObject on the log bucket and prefix: inside an `AWSLF-` session it is one of a Lake Formation
+ * read's objects (kept by session); outside, it is a direct-s3 read.
+ */
+function collectGetObject(record: CloudTrailRecord, eventId: string, context: ReadsContext, prefix: string, into: Collected): void {
+  const object = objectOf(record)
+  if (!object || object.bucket !== context.bucket || !object.key.startsWith(prefix)) return
+  const session = sessionOf(record) ?? sessionOfArn(record)
+  if (session?.startsWith(LF_SESSION_PREFIX)) {
+    const list = into.objectsBySession.get(session) ?? []
+    list.push(eventId)
+    into.objectsBySession.set(session, list)
+    return
+  }
+  const principal = roleOfSessionArn(principalKeyOf(record))
+  const errorCode = text(record.errorCode)
+  const expected = expectedOf(context, principal)
+  into.reads.push({
+    eventId,
+    time: text(record.eventTime) ?? '',
+    principal,
+    ...(session ? {session} : {}),
+    table: tableOfObject(context.tables, object.bucket, object.key),
+    engine: engineFrom(text(record.userAgent)) ?? 's3',
+    path: 'direct-s3',
+    sourceIp: text(record.sourceIPAddress) ?? '',
+    denied: errorCode !== undefined,
+    ...(errorCode ? {errorCode} : {}),
+    key: object.key,
+    objectEventIds: [],
+    ...(expected ? {expected} : {}),
+  })
+}
+
+/** One GetDataAccess as a lake-formation read, with its session's objects and its Athena query when known. */
+function lakeFormationReadOf(record: CloudTrailRecord, context: ReadsContext, collected: Collected): ReadEvent {
+  const parameters = objectAt(record, 'requestParameters')
+  const additional = objectAt(record, 'additionalEventData')
+  const lfPrincipal = text(additional.lakeFormationPrincipal)
+  const principal = roleOfSessionArn(lfPrincipal ?? principalKeyOf(record))
+  const session = text(additional.lakeFormationRoleSessionName)
+  const queryId = queryIdOf(record)
+  const joined = queryId ? collected.queries.get(queryId) : undefined
+  const errorCode = text(record.errorCode)
+  const expected = expectedOf(context, principal)
+  const permissions = Array.isArray(parameters.permissions) ? parameters.permissions.filter((value): value is string => typeof value === 'string') : undefined
+  const tableArn = text(parameters.tableArn)
+  return {
+    eventId: text(record.eventID) ?? '',
+    time: text(record.eventTime) ?? '',
+    principal,
+    ...(session ? {session} : {}),
+    table: tableArn ? (tableOfArn(tableArn) ?? null) : null,
+    engine: engineFrom(text(additional.requesterService), text(record.sourceIPAddress), text(record.userAgent)) ?? 'other',
+    path: 'lake-formation',
+    sourceIp: joined?.sourceIp ?? text(record.sourceIPAddress) ?? '',
+    denied: errorCode !== undefined,
+    ...(errorCode ? {errorCode} : {}),
+    ...(permissions ? {permissions} : {}),
+    objectEventIds: session ? (collected.objectsBySession.get(session) ?? []) : [],
+    ...(joined ? {query: joined.query} : {}),
+    ...(expected ? {expected} : {}),
+  }
+}
+
 /**
  * The reads in the records, joined: each GetDataAccess is one lake-formation read with its GetObject
  * events and, for Athena, its query; each GetObject on the log bucket and prefix outside an `AWSLF-`
@@ -269,82 +352,19 @@ function expectedOf(context: ReadsContext, principal: string): string | undefine
  */
 export function deriveReads(records: Iterable<CloudTrailRecord>, context: ReadsContext): ReadEvent[] {
   const seen = new Set<string>()
-  const grants: CloudTrailRecord[] = []
-  const objectsBySession = new Map<string, string[]>()
-  const queries = new Map<string, {query: ReadQuery; sourceIp?: string}>()
-  const reads: ReadEvent[] = []
+  const collected: Collected = {grants: [], objectsBySession: new Map(), queries: new Map(), reads: []}
   const prefix = normalizePrefix(context.prefix)
   for (const record of records) {
     const eventId = text(record.eventID)
     if (!eventId || seen.has(eventId)) continue
     seen.add(eventId)
-    if (isGetDataAccess(record)) grants.push(record)
+    if (isGetDataAccess(record)) collected.grants.push(record)
     else if (isStartQueryExecution(record)) {
-      const id = text(objectAt(record, 'responseElements').queryExecutionId)
-      if (!id) continue
-      const parameters = objectAt(record, 'requestParameters')
-      const workGroup = text(parameters.workGroup)
-      const queryString = text(parameters.queryString)
-      queries.set(id.toLowerCase(), {query: {queryExecutionId: id, ...(queryString ? {queryString} : {}), ...(workGroup ? {workGroup} : {})}, sourceIp: text(record.sourceIPAddress)})
-    } else if (isGetObject(record)) {
-      const object = objectOf(record)
-      if (!object || object.bucket !== context.bucket || !object.key.startsWith(prefix)) continue
-      const session = sessionOf(record) ?? sessionOfArn(record)
-      if (session?.startsWith(LF_SESSION_PREFIX)) {
-        const list = objectsBySession.get(session) ?? []
-        list.push(eventId)
-        objectsBySession.set(session, list)
-        continue
-      }
-      const principal = roleOfSessionArn(principalKeyOf(record))
-      const errorCode = text(record.errorCode)
-      const expected = expectedOf(context, principal)
-      reads.push({
-        eventId,
-        time: text(record.eventTime) ?? '',
-        principal,
-        ...(session ? {session} : {}),
-        table: tableOfObject(context.tables, object.bucket, object.key),
-        engine: engineFrom(text(record.userAgent)) ?? 's3',
-        path: 'direct-s3',
-        sourceIp: text(record.sourceIPAddress) ?? '',
-        denied: errorCode !== undefined,
-        ...(errorCode ? {errorCode} : {}),
-        key: object.key,
-        objectEventIds: [],
-        ...(expected ? {expected} : {}),
-      })
-    }
+      const entry = queryEntryOf(record)
+      if (entry) collected.queries.set(...entry)
+    } else if (isGetObject(record)) collectGetObject(record, eventId, context, prefix, collected)
   }
-  for (const record of grants) {
-    const parameters = objectAt(record, 'requestParameters')
-    const additional = objectAt(record, 'additionalEventData')
-    const lfPrincipal = text(additional.lakeFormationPrincipal)
-    const principal = roleOfSessionArn(lfPrincipal ?? principalKeyOf(record))
-    const session = text(additional.lakeFormationRoleSessionName)
-    const queryId = queryIdOf(record)
-    const joined = queryId ? queries.get(queryId) : undefined
-    const errorCode = text(record.errorCode)
-    const expected = expectedOf(context, principal)
-    const permissions = Array.isArray(parameters.permissions) ? parameters.permissions.filter((value): value is string => typeof value === 'string') : undefined
-    const tableArn = text(parameters.tableArn)
-    reads.push({
-      eventId: text(record.eventID) ?? '',
-      time: text(record.eventTime) ?? '',
-      principal,
-      ...(session ? {session} : {}),
-      table: tableArn ? (tableOfArn(tableArn) ?? null) : null,
-      engine: engineFrom(text(additional.requesterService), text(record.sourceIPAddress), text(record.userAgent)) ?? 'other',
-      path: 'lake-formation',
-      sourceIp: joined?.sourceIp ?? text(record.sourceIPAddress) ?? '',
-      denied: errorCode !== undefined,
-      ...(errorCode ? {errorCode} : {}),
-      ...(permissions ? {permissions} : {}),
-      objectEventIds: session ? (objectsBySession.get(session) ?? []) : [],
-      ...(joined ? {query: joined.query} : {}),
-      ...(expected ? {expected} : {}),
-    })
-  }
+  const reads = [...collected.reads, ...collected.grants.map((record) => lakeFormationReadOf(record, context, collected))]
   return reads.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
 }
 
