@@ -1,4 +1,5 @@
 import {foldActivity, OTHER, TIMELINE_SERVICES} from '../../src/core/report/activity'
+import {principalLabels} from '../../src/core/report/build'
 import {buildChart, PALETTE} from '../../src/core/report/charts'
 import {SECTION_IDS, unavailableSections, type ChartModel, type TableBlock} from '../../src/core/report/model'
 import {HOSTILE_NAME, smallReportModel} from '../support/report-model'
@@ -93,5 +94,20 @@ describe('the report model', () => {
   it('keeps untrusted names as data (the renderers escape them)', () => {
     const summary = JSON.stringify(smallReportModel())
     expect(summary).toContain(HOSTILE_NAME.replace(/"/g, '\\"'))
+  })
+})
+
+describe('principal labels', () => {
+  it('show the role or user and the account instead of an ARN the axis would cut off', () => {
+    expect(principalLabels(['arn:aws:iam::123456789012:role/LakeAdmin', 'arn:aws:sts::111122223333:assumed-role/Reader/s1', 'cloudtrail.amazonaws.com'])).toEqual([
+      'role/LakeAdmin (123456789012)',
+      'assumed-role/Reader/s1 (111122223333)',
+      'cloudtrail.amazonaws.com',
+    ])
+  })
+
+  it('keep the full ARN where a short label would repeat or collide with another key, so each bar stays its own', () => {
+    const keys = ['arn:aws:iam::123456789012:role/A', 'arn:aws-us-gov:iam::123456789012:role/A', 'role/B (123456789012)', 'arn:aws:iam::123456789012:role/B']
+    expect(principalLabels(keys)).toEqual(keys)
   })
 })

@@ -102,13 +102,14 @@ function timelineBlocks(figures: ActivityFigures): Block[] {
   return [{kind: 'chart', chart}]
 }
 
-function topChart(id: string, title: string, xTitle: string, rows: CountWithErrors[]): ChartBlock {
+/** A top-N chart; `labels` (one per row) name the bars on the axis, while the data table keeps the full keys. */
+function topChart(id: string, title: string, xTitle: string, rows: CountWithErrors[], labels?: readonly string[]): ChartBlock {
   const chart = buildChart({
     id,
     title,
     xTitle,
     yTitle: 'Calls',
-    categories: rows.map((row) => row.key),
+    categories: labels ? [...labels] : rows.map((row) => row.key),
     bars: [
       {name: 'Succeeded', values: rows.map((row) => row.count - row.errors)},
       {name: 'Failed', values: rows.map((row) => row.errors)},
@@ -116,15 +117,30 @@ function topChart(id: string, title: string, xTitle: string, rows: CountWithErro
     horizontal: true,
   })
   chart.table.columns.push('Error share')
-  chart.table.rows.forEach((cells, index) => cells.push(percent(rows[index].errorShare)))
+  chart.table.rows.forEach((cells, index) => {
+    cells[0] = rows[index].key
+    cells.push(percent(rows[index].errorShare))
+  })
   return {kind: 'chart', chart}
+}
+
+/**
+ * A principal as a chart label: `role/LakeAdmin (123456789012)` rather than an ARN whose distinctive
+ * end the axis would cut off. Labels stay unique (a bar per label): a repeated one keeps the full ARN.
+ */
+export function principalLabels(keys: readonly string[]): string[] {
+  const short = keys.map((key) => {
+    const match = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):(.+)$/.exec(key)
+    return match ? `${match[2]} (${match[1]})` : key
+  })
+  return short.map((label, index) => (short.indexOf(label) === short.lastIndexOf(label) && !keys.includes(label) ? label : keys[index]))
 }
 
 function topBlocks(figures: ActivityFigures): Block[] {
   return [
     topChart('top-services', 'Top services', 'Service', figures.services),
     topChart('top-events', 'Top events', 'Event', figures.eventNames),
-    topChart('top-principals', 'Top principals', 'Principal', figures.principalRows),
+    topChart('top-principals', 'Top principals', 'Principal', figures.principalRows, principalLabels(figures.principalRows.map((row) => row.key))),
   ]
 }
 
