@@ -161,3 +161,17 @@ describe('parseLakeConfig', () => {
     })
   })
 })
+
+describe('parseLakeConfig: data events and source identity', () => {
+  it('reads trail.dataEvents.logReads and registration.sourceIdentity', () => {
+    const result = parseLakeConfig({path: 'lake.yaml', text: `${BASE.replace('  role: reg\n', '  role: reg\n  sourceIdentity: true\n')}trail:\n  name: lake-trail\n  dataEvents:\n    logReads: true\n`})
+    if (!result.ok) throw new Error(JSON.stringify(result.issues))
+    expect(result.config.registration).toEqual({role: 'reg', sourceIdentity: true})
+    expect(result.config.trail?.dataEvents).toEqual({logReads: true})
+  })
+
+  it('refuses sourceIdentity with the service-linked role, and unknown dataEvents fields', () => {
+    expect(issuesOf(BASE.replace('  role: reg\n', '  useServiceLinkedRole: true\n  sourceIdentity: true\n'))[0]).toMatchObject({message: expect.stringContaining('sourceIdentity needs a registration role')})
+    expect(issuesOf(`${BASE}trail:\n  name: lake-trail\n  dataEvents:\n    logWrites: true\n`).length).toBeGreaterThan(0)
+  })
+})
