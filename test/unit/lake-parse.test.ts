@@ -27,8 +27,8 @@ describe('parseLakeConfig', () => {
       region: 'us-east-1',
       admins: ['arn:aws:iam::123456789012:role/LakeAdmin'],
       bucket: {name: 'acme-cloudtrail-logs', prefix: 'AWSLogs/', encryption: {type: 'aws:kms', kmsKeyArn: 'alias/lake-logs'}, retentionDays: 400},
-      registration: {role: 'lakegov-registration'},
-      trail: {name: 'lake-trail', multiRegion: true, logFileValidation: true, cloudWatchLogGroup: '/lake/cloudtrail', cloudWatchRole: 'lakegov-cloudtrail-logs'},
+      registration: {role: 'lakegov-registration', sourceIdentity: true},
+      trail: {name: 'lake-trail', multiRegion: true, logFileValidation: true, cloudWatchLogGroup: '/lake/cloudtrail', cloudWatchRole: 'lakegov-cloudtrail-logs', dataEvents: {logReads: true}},
     })
     expect(result.config.sources['bucket.encryption.kmsKeyArn']).toMatchObject({file: 'policies/lake.yaml', line: 11})
   })

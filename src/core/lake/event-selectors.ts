@@ -101,7 +101,8 @@ export function planLogReadsSelectors(current: ObservedEventSelectors, logReads:
   const converted = base.advanced.length === 0 && base.basic.length > 0
   const index = existing.findIndex((selector) => selector.Name === LOG_READS_SELECTOR_NAME)
   const wanted = logReadsSelector(logArnPrefix)
-  const kept = converted ? '; the basic event selectors become their advanced equivalents' : existing.length - (index >= 0 ? 1 : 0) > 0 ? '; the other selectors kept' : ''
+  const conversion = isEmpty ? "; CloudTrail's default (every management event) kept as an advanced selector" : '; the basic event selectors become their advanced equivalents'
+  const kept = converted ? conversion : existing.length - (index >= 0 ? 1 : 0) > 0 ? '; the other selectors kept' : ''
   if (!logReads) {
     if (index < 0) return undefined
     return {selectors: existing.filter((_, at) => at !== index), summary: `remove the S3 data events selector ${LOG_READS_SELECTOR_NAME}${kept}`}
