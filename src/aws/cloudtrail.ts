@@ -2,9 +2,11 @@
 import {
   CreateTrailCommand,
   DescribeTrailsCommand,
+  GetEventSelectorsCommand,
   GetTrailCommand,
   GetTrailStatusCommand,
   LookupEventsCommand,
+  PutEventSelectorsCommand,
   StartLoggingCommand,
   UpdateTrailCommand,
   type CloudTrailClient,
@@ -17,7 +19,7 @@ import {
 import type {Command} from '@smithy/types'
 
 import type {TrailSpec} from '../core/lake/bootstrap'
-import type {ObservedTrail} from '../core/lake/observed'
+import type {AdvancedEventSelector, ObservedEventSelectors, ObservedTrail} from '../core/lake/observed'
 import {ServiceAdapter} from './adapter'
 import type {AwsClients} from './clients'
 
@@ -95,6 +97,31 @@ export class CloudTrailAdapter extends ServiceAdapter {
 
   async updateTrail(spec: TrailSpec): Promise<void> {
     await this.send('cloudtrail:UpdateTrail', new UpdateTrailCommand(trailInput(spec)))
+  }
+
+  /** The trail's event selectors: basic or advanced (GetEventSelectors). */
+  async readEventSelectors(name: string): Promise<ObservedEventSelectors> {
+    const out = await this.send('cloudtrail:GetEventSelectors', new GetEventSelectorsCommand({TrailName: name}))
+    return {
+      basic: (out.EventSelectors ?? []).map((selector) => ({
+        ...(selector.ReadWriteType ? {ReadWriteType: selector.ReadWriteType} : {}),
+        ...(selector.IncludeManagementEvents === undefined ? {} : {IncludeManagementEvents: selector.IncludeManagementEvents}),
+        DataResources: (selector.DataResources ?? []).map((resource) => ({Type: resource.Type, Values: resource.Values ?? []})),
+        ExcludeManagementEventSources: selector.ExcludeManagementEventSources ?? [],
+      })),
+      advanced: (out.AdvancedEventSelectors ?? []).map((selector) => ({
+        ...(selector.Name === undefined ? {} : {Name: selector.Name}),
+        FieldSelectors: (selector.FieldSelectors ?? []).map((field) => {
+          const {Field, ...operators} = field
+          return {Field: Field ?? '', ...Object.fromEntries(Object.entries(operators).filter(([, values]) => Array.isArray(values) && values.length > 0))}
+        }),
+      })),
+    }
+  }
+
+  /** Replaces the trail's selectors with these advanced ones (any basic ones are overwritten). */
+  async putAdvancedEventSelectors(name: string, selectors: AdvancedEventSelector[]): Promise<void> {
+    await this.send('cloudtrail:PutEventSelectors', new PutEventSelectorsCommand({TrailName: name, AdvancedEventSelectors: selectors}))
   }
 
   async startLogging(name: string): Promise<void> {

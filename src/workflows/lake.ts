@@ -95,7 +95,7 @@ export class LakeAdapter {
       this.lakeformation.describeRegistration(locationArn),
       this.glue.readDatabase(config.database),
       this.lakeformation.listGrants(),
-      config.trail ? this.cloudtrail.readTrail(config.trail.name) : undefined,
+      config.trail ? this.readTrail(config) : undefined,
       config.trail?.cloudWatchLogGroup ? this.readLogs(config.trail.cloudWatchLogGroup, config.trail.cloudWatchRole) : undefined,
       crawlerConfig ? this.iam.readRole(crawlerConfig.role) : undefined,
       crawlerConfig ? this.glue.readClassifierJsonPath(classifierNameOf(crawlerConfig.name)) : undefined,
@@ -128,6 +128,16 @@ export class LakeAdapter {
           }
         : {}),
     }
+  }
+
+  /** The trail, with its event selectors when lake.yaml sets trail.dataEvents. */
+  private async readTrail(config: LakeConfig) {
+    const name = config.trail!.name
+    const trail = await this.cloudtrail.readTrail(name)
+    if (!trail.exists || config.trail?.dataEvents?.logReads === undefined) return trail
+    // Selectors can only be read from the trail's home region; the plan blocks the step elsewhere.
+    if (trail.homeRegion && trail.homeRegion !== this.target.region) return trail
+    return {...trail, eventSelectors: await this.cloudtrail.readEventSelectors(name)}
   }
 
   private async readLogs(logGroup: string, roleName: string) {
@@ -199,6 +209,8 @@ export class LakeAdapter {
         return this.untilPropagated(() => this.cloudtrail.updateTrail(change.trail))
       case 'StartLogging':
         return this.cloudtrail.startLogging(change.trail)
+      case 'PutEventSelectors':
+        return this.cloudtrail.putAdvancedEventSelectors(change.trail, change.advancedEventSelectors)
       case 'CreateTopic':
         return void (await this.sns.createTopic(change.name))
       case 'Subscribe':

@@ -62,5 +62,5 @@ export function readsContextOf(lake: LakeConfig, database: string, table: string
 export function directReadsBanner(lake: LakeConfig, engine: string, records: readonly CloudTrailRecord[]): string | null {
   if (engine === 'lookup') return 'the lookup engine (LookupEvents) never returns S3 data events: direct reads are invisible here. Use --engine local or athena.'
   if (records.some((record) => record.eventName === 'GetObject')) return null
-  return `no S3 GetObject data events on s3://${lake.bucket.name}/${lake.bucket.prefix} in the window: if the trail does not log them, direct reads are invisible (the lake.yaml setting trail.dataEvents.logReads, not built yet, will turn them on).`
+  return `no S3 GetObject data events on s3://${lake.bucket.name}/${lake.bucket.prefix} in the window: if the trail does not log them, direct reads are invisible (set trail.dataEvents.logReads: true in lake.yaml and run lakegov bootstrap to log them).`
 }

@@ -111,3 +111,55 @@ describe('bootstrap against AWS errors (wire)', () => {
     expect(key).toEqual({arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/k1`, cannotChange: 'kms:GetKeyPolicy is denied'})
   })
 })
+
+describe('the trail data events selector on the wire', () => {
+  useNock()
+  const CLOUDTRAIL = 'https://cloudtrail.us-east-1.amazonaws.com'
+  const config: LakeConfig = {...CONFIG, trail: {name: 'lake-trail', multiRegion: true, logFileValidation: true, cloudWatchRole: 'cw', dataEvents: {logReads: true}}}
+
+  it('reads basic selectors and sends them back as advanced ones with lakegov-log-reads; a denied PutEventSelectors exits 4 naming the action', async () => {
+    const bodies: Record<string, unknown>[] = []
+    const scope = nock(CLOUDTRAIL)
+      .post('/', (body) => bodies.push(body) > 0)
+      .matchHeader('x-amz-target', 'CloudTrail_20131101.GetEventSelectors')
+      .reply(200, {TrailARN: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/lake-trail`, EventSelectors: [{ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: []}]})
+    const selectors = await adapter().cloudtrail.readEventSelectors('lake-trail')
+    scope.done()
+    expect(bodies[0]).toEqual({TrailName: 'lake-trail'})
+
+    const observed: ObservedLake = {
+      target: TARGET,
+      caller: `arn:aws:iam::${ACCOUNT}:role/LakeAdmin`,
+      bucket: {exists: true, lifecycleRules: []},
+      settings: {},
+      parentRegistrations: [],
+      database: {exists: true, tableDefaultPrincipals: [], iamAllowedGrants: []},
+      trail: {exists: true, s3BucketName: 'logs-bucket', multiRegion: true, logFileValidation: true, isLogging: true, homeRegion: 'us-east-1', eventSelectors: selectors},
+    }
+    const put = planBootstrap(config, observed).steps.find((step) => step.step === 'trail')!.changes
+    expect(put.map((change) => change.action)).toEqual(['PutEventSelectors'])
+    const denied = nock(CLOUDTRAIL)
+      .post('/', (body) => bodies.push(body) > 0)
+      .matchHeader('x-amz-target', 'CloudTrail_20131101.PutEventSelectors')
+      .reply(400, {__type: 'AccessDeniedException', Message: `User: arn:aws:iam::${ACCOUNT}:role/LakeAdmin is not authorized to perform: cloudtrail:PutEventSelectors`}, {'content-type': 'application/x-amz-json-1.1'})
+    const result = await applyBootstrapPlan({account: ACCOUNT, region: 'us-east-1', steps: [{step: 'trail', title: 'trail', status: 'drifted', changes: put, notes: []}], summary: {changes: 1, ok: 0, missing: 0, drifted: 1, blocked: 0}}, (change) => adapter().apply(change))
+    denied.done()
+    expect(bodies[1]).toEqual({
+      TrailName: 'lake-trail',
+      AdvancedEventSelectors: [
+        {Name: 'Management events selector', FieldSelectors: [{Field: 'eventCategory', Equals: ['Management']}, {Field: 'readOnly', Equals: ['false']}]},
+        {
+          Name: 'lakegov-log-reads',
+          FieldSelectors: [
+            {Field: 'eventCategory', Equals: ['Data']},
+            {Field: 'resources.type', Equals: ['AWS::S3::Object']},
+            {Field: 'readOnly', Equals: ['true']},
+            {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::logs-bucket/AWSLogs/']},
+          ],
+        },
+      ],
+    })
+    expect(result).toMatchObject({ok: false, exitCode: ExitCode.AwsAccess})
+    expect(result.outcomes[0].error?.suggestions).toEqual(['Allow cloudtrail:PutEventSelectors in the IAM policy of the identity lakegov runs as.'])
+  })
+})

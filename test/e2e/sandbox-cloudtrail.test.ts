@@ -1,4 +1,4 @@
-import {CloudTrailClient, CreateTrailCommand, UpdateTrailCommand} from '@aws-sdk/client-cloudtrail'
+import {CloudTrailClient, CreateTrailCommand, GetEventSelectorsCommand, PutEventSelectorsCommand, UpdateTrailCommand} from '@aws-sdk/client-cloudtrail'
 import {CloudWatchLogsClient, CreateLogGroupCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 import {CreateKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand} from '@aws-sdk/client-kms'
@@ -128,5 +128,52 @@ describe('sandbox KMS: the policy lockout safety check', () => {
     expect(Policy).toBe(keyPolicy([]))
     // The account root hands the decision to IAM: that is not a lockout.
     await expect(kms.send(new PutKeyPolicyCommand({KeyId: KeyMetadata?.KeyId, PolicyName: 'default', Policy: keyPolicy([{Sid: 'x', Effect: 'Allow', Principal: {Service: 'cloudtrail.amazonaws.com'}, Action: 'kms:GenerateDataKey*', Resource: '*'}])}))).resolves.toBeDefined()
+  })
+})
+
+// CloudTrail API reference, PutEventSelectors, GetEventSelectors and AdvancedFieldSelector; moto 5.2.1 checks none of these.
+describe('sandbox CloudTrail: event selectors', () => {
+  const DATA = {Name: 'reads', FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}, {Field: 'readOnly', Equals: ['true']}, {Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::${BUCKET}/AWSLogs/`]}]}
+
+  async function trail(): Promise<CloudTrailClient> {
+    await new S3Client({...config(), forcePathStyle: true}).send(new PutBucketPolicyCommand({Bucket: BUCKET, Policy: CLOUDTRAIL_BUCKET_POLICY}))
+    const cloudtrail = new CloudTrailClient(config())
+    await cloudtrail.send(new CreateTrailCommand({Name: 'lake-trail', S3BucketName: BUCKET}))
+    return cloudtrail
+  }
+
+  it('gives a new trail the default selector (every management event), and advanced selectors replace basic ones and back', async () => {
+    const cloudtrail = await trail()
+    const fresh = await cloudtrail.send(new GetEventSelectorsCommand({TrailName: 'lake-trail'}))
+    expect(fresh.EventSelectors).toEqual([{ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: []}])
+    expect(fresh.AdvancedEventSelectors ?? []).toEqual([])
+    await cloudtrail.send(new PutEventSelectorsCommand({TrailName: 'lake-trail', AdvancedEventSelectors: [DATA]}))
+    const advanced = await cloudtrail.send(new GetEventSelectorsCommand({TrailName: 'lake-trail'}))
+    expect([advanced.EventSelectors ?? [], advanced.AdvancedEventSelectors]).toEqual([[], [DATA]])
+    await cloudtrail.send(new PutEventSelectorsCommand({TrailName: 'lake-trail', EventSelectors: [{ReadWriteType: 'ReadOnly', IncludeManagementEvents: true}]}))
+    const basic = await cloudtrail.send(new GetEventSelectorsCommand({TrailName: 'lake-trail'}))
+    expect(basic.AdvancedEventSelectors ?? []).toEqual([])
+    expect(basic.EventSelectors?.[0]).toMatchObject({ReadWriteType: 'ReadOnly'})
+  })
+
+  it('refuses the selectors CloudTrail refuses, with InvalidEventSelectorsException', async () => {
+    const cloudtrail = await trail()
+    const put = (input: object) => failure(cloudtrail.send(new PutEventSelectorsCommand({TrailName: 'lake-trail', ...input})))
+    const refused = [
+      {AdvancedEventSelectors: [DATA], EventSelectors: [{ReadWriteType: 'All'}]},
+      {},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'resources.type', Equals: ['AWS::S3::Object']}]}]},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}, {Field: 'bucketName', Equals: ['x']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}]}]},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}]}]},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'eventCategory', StartsWith: ['Data']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}]}]},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'eventCategory', Equals: ['Management']}, {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::x/']}]}]},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}, {Field: 'readOnly', Equals: ['yes']}]}]},
+      {EventSelectors: [{ReadWriteType: 'read-only'}]},
+      {EventSelectors: Array.from({length: 6}, () => ({ReadWriteType: 'All'}))},
+      {AdvancedEventSelectors: [{FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}, {Field: 'resources.ARN', StartsWith: Array.from({length: 499}, (_, i) => `arn:aws:s3:::b${i}/`)}]}]},
+    ]
+    for (const input of refused) expect([input, (await put(input)).name]).toEqual([input, 'InvalidEventSelectorsException'])
+    // Nothing refused was stored.
+    expect((await cloudtrail.send(new GetEventSelectorsCommand({TrailName: 'lake-trail'}))).EventSelectors).toHaveLength(1)
   })
 })

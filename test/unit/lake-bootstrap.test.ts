@@ -346,3 +346,120 @@ describe('the crawler step', () => {
     expect(change(plan, 'UpdateCrawler').summary).toBe('crawler ct: update Lake Formation credentials')
   })
 })
+
+describe('trail.dataEvents.logReads: the S3 read data events selector', () => {
+  const withLogReads = (logReads: boolean) => lakeConfig({trail: {...lakeConfig().trail!, dataEvents: {logReads}}})
+  const LOG_READS = {
+    Name: 'lakegov-log-reads',
+    FieldSelectors: [
+      {Field: 'eventCategory', Equals: ['Data']},
+      {Field: 'resources.type', Equals: ['AWS::S3::Object']},
+      {Field: 'readOnly', Equals: ['true']},
+      {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::logs/AWSLogs/']},
+    ],
+  }
+  const USER_SELECTOR = {Name: 'invoices', FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}, {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::invoices/']}]}
+  const withSelectors = (config: LakeConfig, eventSelectors: NonNullable<ObservedLake['trail']>['eventSelectors']): ObservedLake => {
+    const account = convergedAccount(config)
+    return {...account, trail: {...account.trail!, eventSelectors}}
+  }
+
+  it('adds the selector to a trail with the default selectors, keeping its management events as an advanced selector, and says what it costs', () => {
+    const config = withLogReads(true)
+    const plan = planBootstrap(config, withSelectors(config, {basic: [{ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: []}], advanced: []}))
+    expect(actions(plan, 'trail')).toEqual(['PutEventSelectors'])
+    const put = change(plan, 'PutEventSelectors')
+    expect(put.trail).toBe('trail')
+    expect(put.advancedEventSelectors).toEqual([{Name: 'Management events selector', FieldSelectors: [{Field: 'eventCategory', Equals: ['Management']}]}, LOG_READS])
+    expect(put.summary).toContain('$0.10 per 100,000 events')
+    expect(plan.steps.find((step) => step.step === 'trail')!.status).toBe('drifted')
+  })
+
+  it('merges with the advanced selectors the trail has: unmanaged ones are kept, in order', () => {
+    const config = withLogReads(true)
+    const plan = planBootstrap(config, withSelectors(config, {basic: [], advanced: [USER_SELECTOR]}))
+    expect(change(plan, 'PutEventSelectors').advancedEventSelectors).toEqual([USER_SELECTOR, LOG_READS])
+  })
+
+  it('converts basic data resources and read-only management events, so that nothing the trail logged is lost', () => {
+    const config = withLogReads(true)
+    const basic = [{ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [{Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::invoices/2026/']}], ExcludeManagementEventSources: ['kms.amazonaws.com']}]
+    const selectors = change(planBootstrap(config, withSelectors(config, {basic, advanced: []})), 'PutEventSelectors').advancedEventSelectors
+    expect(selectors).toEqual([
+      {Name: 'Management events selector', FieldSelectors: [{Field: 'eventCategory', Equals: ['Management']}, {Field: 'readOnly', Equals: ['true']}, {Field: 'eventSource', NotEquals: ['kms.amazonaws.com']}]},
+      {FieldSelectors: [{Field: 'eventCategory', Equals: ['Data']}, {Field: 'resources.type', Equals: ['AWS::S3::Object']}, {Field: 'readOnly', Equals: ['true']}, {Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::invoices/2026/']}]},
+      LOG_READS,
+    ])
+  })
+
+  it('plans nothing once the trail has the selector, whatever the order of its conditions', () => {
+    const config = withLogReads(true)
+    const reordered = {...LOG_READS, FieldSelectors: [...LOG_READS.FieldSelectors].reverse()}
+    const plan = planBootstrap(config, withSelectors(config, {basic: [], advanced: [USER_SELECTOR, reordered]}))
+    expect(plan.summary.changes).toBe(0)
+  })
+
+  it('shows drift when the selector was changed, and resets it in place', () => {
+    const config = withLogReads(true)
+    const widened = {...LOG_READS, FieldSelectors: LOG_READS.FieldSelectors.filter((field) => field.Field !== 'readOnly')}
+    const plan = planBootstrap(config, withSelectors(config, {basic: [], advanced: [widened, USER_SELECTOR]}))
+    const trail = plan.steps.find((step) => step.step === 'trail')!
+    expect(trail.status).toBe('drifted')
+    expect(trail.changes[0]).toMatchObject({action: 'PutEventSelectors', advancedEventSelectors: [LOG_READS, USER_SELECTOR]})
+    expect(trail.changes[0].summary).toContain('reset')
+  })
+
+  it('shows drift when the selector was removed', () => {
+    const config = withLogReads(true)
+    const plan = planBootstrap(config, withSelectors(config, {basic: [], advanced: [USER_SELECTOR]}))
+    expect(plan.steps.find((step) => step.step === 'trail')!.status).toBe('drifted')
+  })
+
+  it('removes only its own selector with logReads: false, and leaves selectors alone when dataEvents is not set', () => {
+    const off = withLogReads(false)
+    expect(change(planBootstrap(off, withSelectors(off, {basic: [], advanced: [USER_SELECTOR, LOG_READS]})), 'PutEventSelectors').advancedEventSelectors).toEqual([USER_SELECTOR])
+    expect(planBootstrap(off, withSelectors(off, {basic: [], advanced: [USER_SELECTOR]})).summary.changes).toBe(0)
+    const unset = lakeConfig()
+    expect(planBootstrap(unset, withSelectors(unset, {basic: [], advanced: [USER_SELECTOR, LOG_READS]})).summary.changes).toBe(0)
+  })
+
+  it('selects the whole bucket when the logs have no prefix, and comes after CreateTrail on a new trail', () => {
+    const config = lakeConfig({bucket: {name: 'logs', prefix: '', encryption: {type: 'AES256'}}, trail: {...lakeConfig().trail!, dataEvents: {logReads: true}}})
+    const trail = planBootstrap(config, emptyAccount()).steps.find((step) => step.step === 'trail')!
+    expect(trail.changes.map((planned) => planned.action)).toEqual(['CreateTrail', 'StartLogging', 'PutEventSelectors'])
+    const put = trail.changes[2] as Extract<BootstrapChange, {action: 'PutEventSelectors'}>
+    expect(put.advancedEventSelectors.at(-1)!.FieldSelectors.find((field) => field.Field === 'resources.ARN')).toEqual({Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::logs/']})
+  })
+})
+
+describe('registration.sourceIdentity', () => {
+  const config = lakeConfig({registration: {role: 'reg', sourceIdentity: true}})
+
+  it('sets SET_SOURCE_IDENTITY, keeping the other parameters, and lets Lake Formation set the source identity on the role', () => {
+    const account = convergedAccount(config)
+    const observed = {...account, settings: {...account.settings, Parameters: {CROSS_ACCOUNT_VERSION: '4'}}}
+    const plan = planBootstrap(config, observed)
+    const settings = change(plan, 'PutDataLakeSettings')
+    expect(settings.settings.Parameters).toEqual({CROSS_ACCOUNT_VERSION: '4', SET_SOURCE_IDENTITY: 'TRUE'})
+    expect(settings.summary).toContain('SET_SOURCE_IDENTITY unset -> TRUE')
+    const trust = change(plan, 'UpdateAssumeRolePolicy').role.trustPolicy
+    expect(trust.Statement[0]).toMatchObject({Principal: {Service: 'lakeformation.amazonaws.com'}, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity']})
+  })
+
+  it('plans nothing once both are in place, and shows drift when either is undone', () => {
+    const account = convergedAccount(config)
+    const done: ObservedLake = {
+      ...account,
+      settings: {...account.settings, Parameters: {SET_SOURCE_IDENTITY: 'TRUE'}},
+      role: {...account.role!, trustPolicy: serviceTrustPolicy('lakeformation.amazonaws.com', TARGET, {setSourceIdentity: true})},
+    }
+    expect(planBootstrap(config, done).summary.changes).toBe(0)
+    expect(actions(planBootstrap(config, {...done, settings: {...done.settings, Parameters: {SET_SOURCE_IDENTITY: 'FALSE'}}}), 'settings')).toEqual(['PutDataLakeSettings'])
+    expect(actions(planBootstrap(config, {...done, role: account.role}), 'role')).toEqual(['UpdateAssumeRolePolicy'])
+  })
+
+  it('leaves the parameter alone when lake.yaml does not set sourceIdentity', () => {
+    const account = convergedAccount()
+    expect(planBootstrap(lakeConfig(), {...account, settings: {...account.settings, Parameters: {SET_SOURCE_IDENTITY: 'TRUE'}}}).summary.changes).toBe(0)
+  })
+})

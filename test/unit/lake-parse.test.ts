@@ -27,8 +27,8 @@ describe('parseLakeConfig', () => {
       region: 'us-east-1',
       admins: ['arn:aws:iam::123456789012:role/LakeAdmin'],
       bucket: {name: 'acme-cloudtrail-logs', prefix: 'AWSLogs/', encryption: {type: 'aws:kms', kmsKeyArn: 'alias/lake-logs'}, retentionDays: 400},
-      registration: {role: 'lakegov-registration'},
-      trail: {name: 'lake-trail', multiRegion: true, logFileValidation: true, cloudWatchLogGroup: '/lake/cloudtrail', cloudWatchRole: 'lakegov-cloudtrail-logs'},
+      registration: {role: 'lakegov-registration', sourceIdentity: true},
+      trail: {name: 'lake-trail', multiRegion: true, logFileValidation: true, cloudWatchLogGroup: '/lake/cloudtrail', cloudWatchRole: 'lakegov-cloudtrail-logs', dataEvents: {logReads: true}},
     })
     expect(result.config.sources['bucket.encryption.kmsKeyArn']).toMatchObject({file: 'policies/lake.yaml', line: 11})
   })
@@ -166,5 +166,19 @@ describe('parseLakeConfig', () => {
     ])('reports %s with its line and field', (_name, text, expected) => {
       expect(issuesOf(text)).toContainEqual(expect.objectContaining(expected))
     })
+  })
+})
+
+describe('parseLakeConfig: data events and source identity', () => {
+  it('reads trail.dataEvents.logReads and registration.sourceIdentity', () => {
+    const result = parseLakeConfig({path: 'lake.yaml', text: `${BASE.replace('  role: reg\n', '  role: reg\n  sourceIdentity: true\n')}trail:\n  name: lake-trail\n  dataEvents:\n    logReads: true\n`})
+    if (!result.ok) throw new Error(JSON.stringify(result.issues))
+    expect(result.config.registration).toEqual({role: 'reg', sourceIdentity: true})
+    expect(result.config.trail?.dataEvents).toEqual({logReads: true})
+  })
+
+  it('refuses sourceIdentity with the service-linked role, and unknown dataEvents fields', () => {
+    expect(issuesOf(BASE.replace('  role: reg\n', '  useServiceLinkedRole: true\n  sourceIdentity: true\n'))[0]).toMatchObject({message: expect.stringContaining('sourceIdentity needs a registration role')})
+    expect(issuesOf(`${BASE}trail:\n  name: lake-trail\n  dataEvents:\n    logWrites: true\n`).length).toBeGreaterThan(0)
   })
 })

@@ -37,7 +37,8 @@ import {
   serviceTrustPolicy,
   type LakeTarget,
 } from './documents'
-import type {LifecycleRule, ObservedCrawlerSetup, ObservedLake, ObservedRole, PublicAccessBlock, RawDataLakeSettings} from './observed'
+import {planLogReadsSelectors} from './event-selectors'
+import type {AdvancedEventSelector, LifecycleRule, ObservedCrawlerSetup, ObservedLake, ObservedRole, PublicAccessBlock, RawDataLakeSettings} from './observed'
 import {mergeStatements, sameDocument, type PolicyDocument, type PolicyStatement} from '../iam'
 import {planAlarms, type AlarmChange} from '../alarms/plan'
 
@@ -128,6 +129,7 @@ export type BootstrapChange = {summary: string} & (
   | {action: 'CreateTrail'; trail: TrailSpec}
   | {action: 'UpdateTrail'; trail: TrailSpec}
   | {action: 'StartLogging'; trail: string}
+  | {action: 'PutEventSelectors'; trail: string; advancedEventSelectors: AdvancedEventSelector[]}
   | AlarmChange
 )
 
@@ -261,7 +263,7 @@ export function registrationRoleSpec(config: LakeConfig, target: LakeTarget, key
   if (!('role' in config.registration)) return undefined
   return {
     name: config.registration.role,
-    trustPolicy: serviceTrustPolicy('lakeformation.amazonaws.com', target),
+    trustPolicy: serviceTrustPolicy('lakeformation.amazonaws.com', target, {setSourceIdentity: config.registration.sourceIdentity === true}),
     policy: registrationRolePolicy(config, target, keyArn),
     description: `Lake Formation registration of ${locationArnOf(config.bucket)} (managed by lakegov)`,
   }
@@ -315,11 +317,26 @@ function mergePrincipals(current: string[], declared: string[], exact: boolean):
   return [...current, ...declared.filter((principal) => !current.some((existing) => isSamePrincipal(existing, principal)))]
 }
 
-/** The settings after the merge: admins added (or made exact), the defaults emptied, every other field as it was. */
+/** The data lake parameter that makes Lake Formation stamp a source identity on the sessions it starts (AWS-FACTS: TRUE or FALSE). */
+export const SOURCE_IDENTITY_PARAMETER = 'SET_SOURCE_IDENTITY'
+
+function parametersOf(settings: RawDataLakeSettings): Record<string, string> {
+  return (settings.Parameters ?? {}) as Record<string, string>
+}
+
+/** The Parameters after the merge: SET_SOURCE_IDENTITY set when lake.yaml says, every other parameter as it was. */
+function mergeParameters(current: RawDataLakeSettings, config: LakeConfig): {Parameters?: Record<string, string>} {
+  const wanted = config.registration.sourceIdentity
+  if (wanted === undefined) return {}
+  return {Parameters: {...parametersOf(current), [SOURCE_IDENTITY_PARAMETER]: wanted ? 'TRUE' : 'FALSE'}}
+}
+
+/** The settings after the merge: admins added (or made exact), the defaults emptied, SET_SOURCE_IDENTITY as declared, every other field as it was. */
 export function mergeSettings(current: RawDataLakeSettings, config: LakeConfig, options: BootstrapOptions = {}): RawDataLakeSettings {
   const toEntries = (principals: string[]) => principals.map((principal) => ({DataLakePrincipalIdentifier: principal}))
   return {
     ...current,
+    ...mergeParameters(current, config),
     DataLakeAdmins: toEntries(mergePrincipals(principalsOf(current.DataLakeAdmins), config.admins, options.exactAdmins === true)),
     ReadOnlyAdmins: toEntries(mergePrincipals(principalsOf(current.ReadOnlyAdmins), config.readOnlyAdmins, options.exactAdmins === true)),
     CreateDatabaseDefaultPermissions: [],
@@ -346,9 +363,16 @@ function planSettings(config: LakeConfig, observed: ObservedLake, options: Boots
     ...readOnly.added.map((principal) => `add read-only admin ${principal}`),
     ...readOnly.removed.map((principal) => `REMOVE read-only admin ${principal}`),
     ...defaults.map((field) => `${field} -> [] (Lake Formation decides, not IAM)`),
+    ...sourceIdentityChange(current, merged),
   ]
   const changes: BootstrapChange[] = parts.length > 0 ? [{action: 'PutDataLakeSettings', settings: merged, summary: `data lake settings: ${parts.join('; ')}; other fields kept`}] : []
   return step('settings', 'Lake Formation data lake settings', changes)
+}
+
+function sourceIdentityChange(current: RawDataLakeSettings, merged: RawDataLakeSettings): string[] {
+  const before = parametersOf(current)[SOURCE_IDENTITY_PARAMETER]
+  const after = parametersOf(merged)[SOURCE_IDENTITY_PARAMETER]
+  return before === after ? [] : [`${SOURCE_IDENTITY_PARAMETER} ${before ?? 'unset'} -> ${after}`]
 }
 
 function planRegistration(config: LakeConfig, observed: ObservedLake): StepPlan {
@@ -566,7 +590,19 @@ function planTrail(config: LakeConfig, observed: ObservedLake): StepPlan {
     if (drift.length > 0) changes.push({action: 'UpdateTrail', trail: spec, summary: `trail ${spec.name}: ${drift.join('; ')}`})
   }
   if (!trail.isLogging) changes.push({action: 'StartLogging', trail: spec.name, summary: `start logging on ${spec.name}`})
+  changes.push(...planDataEvents(config, trail))
   return step('trail', `CloudTrail trail ${spec.name}`, changes, {missing: !trail.exists, notes})
+}
+
+/** The trail's S3 data events on the log location (trail.dataEvents.logReads), merged into its selectors (./event-selectors). */
+function planDataEvents(config: LakeConfig, trail: NonNullable<ObservedLake['trail']>): BootstrapChange[] {
+  const logReads = config.trail?.dataEvents?.logReads
+  if (logReads === undefined || !config.trail) return []
+  // A trail about to be created has CloudTrail's default selectors.
+  const current = trail.eventSelectors ?? {basic: [], advanced: []}
+  const planned = planLogReadsSelectors(current, logReads, `${locationArnOf(config.bucket)}/`)
+  if (!planned) return []
+  return [{action: 'PutEventSelectors', trail: config.trail.name, advancedEventSelectors: planned.selectors, summary: `trail ${config.trail.name}: ${planned.summary}`}]
 }
 
 /** The alarms step (core/alarms/plan): filters, alarms, topic and subscriptions on the trail's log group. */

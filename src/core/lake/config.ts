@@ -32,8 +32,12 @@ export interface BucketConfig {
   retentionDays?: number
 }
 
-/** How Lake Formation reaches the location: a role lakegov manages, or the service-linked role. */
-export type RegistrationConfig = {role: string} | {useServiceLinkedRole: true}
+/**
+ * How Lake Formation reaches the location: a role lakegov manages, or the service-linked role.
+ * sourceIdentity (role only): true sets the data lake parameter SET_SOURCE_IDENTITY to TRUE and lets
+ * Lake Formation call sts:SetSourceIdentity on the role; false sets it to FALSE; undefined leaves it alone.
+ */
+export type RegistrationConfig = ({role: string} | {useServiceLinkedRole: true}) & {sourceIdentity?: boolean}
 
 /** The CloudTrail trail that writes into the bucket. */
 export interface TrailConfig {
@@ -47,6 +51,8 @@ export interface TrailConfig {
   cloudWatchLogGroup?: string
   /** The role CloudTrail assumes to write to the log group (created by lakegov). */
   cloudWatchRole: string
+  /** S3 data events: logReads true adds the selector of reads of the logs, false removes it, undefined leaves it alone. */
+  dataEvents?: {logReads?: boolean}
 }
 
 /** The Glue crawler that catalogs the logs. */

@@ -83,12 +83,13 @@ export function bucketPolicyStatements(config: LakeConfig, target: LakeTarget): 
 }
 
 /** A trust policy that lets one AWS service assume the role. */
-export function serviceTrustPolicy(service: string, target: LakeTarget): PolicyDocument {
+export function serviceTrustPolicy(service: string, target: LakeTarget, options: {setSourceIdentity?: boolean} = {}): PolicyDocument {
   return policyDocument([
     {
       Effect: 'Allow',
       Principal: {Service: service},
-      Action: 'sts:AssumeRole',
+      // sts:SetSourceIdentity lets the service stamp a source identity on the sessions it starts (Lake Formation's SET_SOURCE_IDENTITY).
+      Action: options.setSourceIdentity ? ['sts:AssumeRole', 'sts:SetSourceIdentity'] : 'sts:AssumeRole',
       // Confused-deputy protection: only on behalf of this account.
       Condition: {StringEquals: {'aws:SourceAccount': target.account}},
     },

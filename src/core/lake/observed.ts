@@ -93,6 +93,46 @@ export interface ObservedDatabase {
   iamAllowedGrants: Grant[]
 }
 
+/** One condition of an advanced event selector (CloudTrail API reference, AdvancedFieldSelector). */
+export interface AdvancedFieldSelector {
+  /** The event record field: eventCategory, resources.type, resources.ARN, readOnly, eventName, ... */
+  Field: string
+  Equals?: string[]
+  StartsWith?: string[]
+  EndsWith?: string[]
+  NotEquals?: string[]
+  NotStartsWith?: string[]
+  NotEndsWith?: string[]
+}
+
+/** An advanced event selector: its conditions all apply (AND); a trail logs an event any selector matches. */
+export interface AdvancedEventSelector {
+  /** An optional name; lakegov recognises its own selector by it. */
+  Name?: string
+  /** The conditions. */
+  FieldSelectors: AdvancedFieldSelector[]
+}
+
+/** A basic event selector (CloudTrail API reference, EventSelector). */
+export interface BasicEventSelector {
+  /** ReadOnly, WriteOnly or All (the default). */
+  ReadWriteType?: string
+  /** Whether management events are logged (default true). */
+  IncludeManagementEvents?: boolean
+  /** Data event resources: a type and ARN prefixes. */
+  DataResources?: {Type?: string; Values?: string[]}[]
+  /** Management event sources not logged. */
+  ExcludeManagementEventSources?: string[]
+}
+
+/** A trail's event selectors: a trail has either basic or advanced ones (GetEventSelectors). */
+export interface ObservedEventSelectors {
+  /** Basic event selectors. */
+  basic: BasicEventSelector[]
+  /** Advanced event selectors. */
+  advanced: AdvancedEventSelector[]
+}
+
 /** A CloudTrail trail. */
 export interface ObservedTrail {
   /** Whether the trail exists. */
@@ -115,6 +155,8 @@ export interface ObservedTrail {
   isLogging?: boolean
   /** The region the trail was created in; it can only be changed from there. */
   homeRegion?: string
+  /** Its event selectors, when read (only when lake.yaml sets trail.dataEvents). */
+  eventSelectors?: ObservedEventSelectors
 }
 
 /** A Glue crawler, as far as lakegov manages it. */

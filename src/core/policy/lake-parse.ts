@@ -104,6 +104,17 @@ function encryptionOf(value: unknown, add: (path: YamlPath, message: string, hin
 }
 
 function registrationOf(value: Json, encryption: BucketEncryption | undefined, add: (path: YamlPath, message: string, hint?: string) => void): RegistrationConfig | undefined {
+  const base = registrationBaseOf(value, encryption, add)
+  if (!base || typeof value.sourceIdentity !== 'boolean') return base
+  if ('useServiceLinkedRole' in base && value.sourceIdentity) {
+    // The service-linked role's trust policy cannot be edited, so it can never allow sts:SetSourceIdentity.
+    add(['registration', 'sourceIdentity'], 'sourceIdentity needs a registration role: the service-linked role\'s trust policy cannot allow sts:SetSourceIdentity', 'use role: NAME')
+    return undefined
+  }
+  return {...base, sourceIdentity: value.sourceIdentity}
+}
+
+function registrationBaseOf(value: Json, encryption: BucketEncryption | undefined, add: (path: YamlPath, message: string, hint?: string) => void): RegistrationConfig | undefined {
   const slr = value.useServiceLinkedRole === true
   if (slr && value.role !== undefined) {
     add(['registration'], 'give either role or useServiceLinkedRole: true, not both')
@@ -158,6 +169,7 @@ function trailOf(value: Json): TrailConfig {
     logFileValidation: value.logFileValidation !== false,
     ...(typeof value.cloudWatchLogGroup === 'string' ? {cloudWatchLogGroup: value.cloudWatchLogGroup} : {}),
     cloudWatchRole: typeof value.cloudWatchRole === 'string' ? value.cloudWatchRole : DEFAULT_CLOUDWATCH_ROLE,
+    ...(isObject(value.dataEvents) && typeof value.dataEvents.logReads === 'boolean' ? {dataEvents: {logReads: value.dataEvents.logReads}} : {}),
   }
 }
 

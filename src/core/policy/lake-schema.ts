@@ -57,6 +57,10 @@ export const LAKE_SCHEMA = {
       properties: {
         role: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The name of the registration role lakegov creates and keeps least-privilege.'},
         useServiceLinkedRole: {type: 'boolean', description: 'Register with the Lake Formation service-linked role instead.'},
+        sourceIdentity: {
+          type: 'boolean',
+          description: 'true: set the data lake parameter SET_SOURCE_IDENTITY and allow sts:SetSourceIdentity in the role\'s trust policy, so that S3 events of Lake Formation reads carry a source identity (needs role). false: set it to FALSE.',
+        },
       },
     },
     database: {type: 'string', pattern: '^[a-z0-9_]{1,255}$', description: 'The Glue database: lowercase letters, digits and underscores.'},
@@ -80,6 +84,16 @@ export const LAKE_SCHEMA = {
         logFileValidation: {type: 'boolean', description: 'Write digest files (default true).'},
         cloudWatchLogGroup: {type: 'string', pattern: '^[\\w/.#-]{1,512}$', description: 'Also deliver to this CloudWatch Logs log group.'},
         cloudWatchRole: {type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'The role CloudTrail uses to write to the log group (default lakegov-cloudtrail-logs).'},
+        dataEvents: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            logReads: {
+              type: 'boolean',
+              description: 'true: log S3 read data events on the log prefix (advanced event selector lakegov-log-reads; billed as data events), so that activity reads sees direct reads. false: remove that selector.',
+            },
+          },
+        },
       },
     },
     table: {

@@ -1,3 +1,4 @@
+import {CloudTrailClient, GetEventSelectorsCommand} from '@aws-sdk/client-cloudtrail'
 import {GetRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 import {CloudWatchLogsClient, DescribeLogGroupsCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {GetKeyPolicyCommand, KMSClient} from '@aws-sdk/client-kms'
@@ -6,11 +7,12 @@ import {nextRequestId} from '../lakeformation/rest-json'
 import type {CannedResponse} from './fault-responses'
 import {resourcePolicyAllowsService} from './glue/iam-policy'
 import type {BucketPolicies} from './s3-policies'
+import {DEFAULT_EVENT_SELECTORS, checkPutEventSelectors} from './cloudtrail/event-selectors'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com'
-const OPERATIONS = new Set(['CreateTrail', 'UpdateTrail'])
+const OPERATIONS = new Set(['CreateTrail', 'UpdateTrail', 'PutEventSelectors', 'GetEventSelectors'])
 
 function parse(text: string | undefined): unknown {
   if (!text) return undefined
@@ -29,6 +31,15 @@ function refusal(code: string, message: string): CannedResponse {
   return {status: 400, headers: {'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': nextRequestId()}, body: JSON.stringify({__type: code, Message: message})}
 }
 
+function answer(body: unknown): CannedResponse {
+  return {status: 200, headers: {'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': nextRequestId()}, body: JSON.stringify(body)}
+}
+
+/** A trail's name from its name or ARN (arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME). */
+function trailNameOf(nameOrArn: unknown): string {
+  return String(nameOrArn ?? '').replace(/^arn:[^:]+:cloudtrail:[^:]*:\d*:trail\//, '')
+}
+
 /**
  * What CloudTrail checks on CreateTrail and UpdateTrail and moto 5.2.1 does not (CloudTrail API
  * reference, CreateTrail "Errors"; CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail",
@@ -44,7 +55,9 @@ function refusal(code: string, message: string): CannedResponse {
  * own requests). Calls that pass go on to moto unchanged.
  */
 export class CloudTrailChecks {
-  private readonly clients = new Map<string, {iam: IAMClient; kms: KMSClient; logs: CloudWatchLogsClient}>()
+  private readonly clients = new Map<string, {iam: IAMClient; kms: KMSClient; logs: CloudWatchLogsClient; cloudtrail: CloudTrailClient}>()
+  /** Trails whose last PutEventSelectors sent basic selectors: moto keeps their old advanced ones, AWS overwrites them. */
+  private readonly basicSelectors = new Set<string>()
 
   constructor(
     private readonly motoEndpoint: string,
@@ -56,9 +69,11 @@ export class CloudTrailChecks {
     return OPERATIONS.has(operation)
   }
 
-  /** The refusal CloudTrail would send, or undefined when the call may go to moto. */
-  async check(body: Buffer, region: string): Promise<CannedResponse | undefined> {
+  /** The refusal CloudTrail would send (or, for GetEventSelectors, its answer), or undefined when the call may go to moto. */
+  async check(body: Buffer, region: string, operation = 'CreateTrail'): Promise<CannedResponse | undefined> {
     const input = (parse(body.toString('utf8')) ?? {}) as Record<string, unknown>
+    if (operation === 'PutEventSelectors') return this.checkPutEventSelectors(input)
+    if (operation === 'GetEventSelectors') return this.getEventSelectors(input, region)
     const bucket = typeof input.S3BucketName === 'string' ? input.S3BucketName : undefined
     const prefix = typeof input.S3KeyPrefix === 'string' && input.S3KeyPrefix !== '' ? `${input.S3KeyPrefix.replace(/\/+$/, '')}/` : ''
     if (bucket !== undefined) {
@@ -106,8 +121,43 @@ export class CloudTrailChecks {
     return undefined
   }
 
+  /** PutEventSelectors: the selectors CloudTrail refuses (./cloudtrail/event-selectors), and which kind the trail now has. */
+  private checkPutEventSelectors(input: Record<string, unknown>): CannedResponse | undefined {
+    const refused = checkPutEventSelectors(input)
+    if (refused) return refusal(refused.code, refused.message)
+    const name = trailNameOf(input.TrailName)
+    if (input.EventSelectors !== undefined) this.basicSelectors.add(name)
+    else this.basicSelectors.delete(name)
+    return undefined
+  }
+
+  /**
+   * GetEventSelectors as CloudTrail answers it: a trail never given selectors has the default one
+   * (DEFAULT_EVENT_SELECTORS), and a trail has either basic or advanced selectors (putting one kind
+   * overwrites the other). moto answers empty lists, and keeps both kinds. Errors go to moto.
+   */
+  private async getEventSelectors(input: Record<string, unknown>, region: string): Promise<CannedResponse | undefined> {
+    let out
+    try {
+      out = await this.clientsFor(region).cloudtrail.send(new GetEventSelectorsCommand({TrailName: String(input.TrailName ?? '')}))
+    } catch {
+      return undefined
+    }
+    const basic = out.EventSelectors ?? []
+    const advanced = out.AdvancedEventSelectors ?? []
+    if (basic.length === 0 && advanced.length === 0) return answer({TrailARN: out.TrailARN, EventSelectors: DEFAULT_EVENT_SELECTORS})
+    if (this.basicSelectors.has(trailNameOf(input.TrailName))) return answer({TrailARN: out.TrailARN, EventSelectors: basic})
+    return answer({TrailARN: out.TrailARN, ...(advanced.length > 0 ? {AdvancedEventSelectors: advanced} : {EventSelectors: basic})})
+  }
+
+  /** Forgets the kinds of selectors, for a sandbox reset. */
+  reset(): void {
+    this.basicSelectors.clear()
+  }
+
   close(): void {
-    for (const {iam, kms, logs} of this.clients.values()) {
+    for (const {iam, kms, logs, cloudtrail} of this.clients.values()) {
+      cloudtrail.destroy()
       iam.destroy()
       kms.destroy()
       logs.destroy()
@@ -118,7 +168,7 @@ export class CloudTrailChecks {
     let clients = this.clients.get(region)
     if (clients === undefined) {
       const config = {region, endpoint: this.motoEndpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}, maxAttempts: 1}
-      clients = {iam: new IAMClient({...config, region: 'us-east-1'}), kms: new KMSClient(config), logs: new CloudWatchLogsClient(config)}
+      clients = {iam: new IAMClient({...config, region: 'us-east-1'}), kms: new KMSClient(config), logs: new CloudWatchLogsClient(config), cloudtrail: new CloudTrailClient(config)}
       this.clients.set(region, clients)
     }
     return clients

@@ -229,7 +229,7 @@ export function createGateway(parts: GatewayParts): http.Server {
     }
     if (glueCall) return send(response, method, await parts.glue.handle({operation, body: body ?? Buffer.alloc(0), headers: request.headers}))
     if (trailCall) {
-      const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1')
+      const refused = await parts.cloudTrail.check(body ?? Buffer.alloc(0), signedRegionOf(String(request.headers.authorization ?? '')) ?? 'us-east-1', operation)
       if (refused !== undefined) return send(response, method, refused)
     }
     if (keyPolicyCall) {

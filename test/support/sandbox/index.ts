@@ -51,6 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // The Glue extension first: its crawls in flight must stop writing before moto is wiped under them.
     glue.reset()
     bucketPolicies.reset()
+    cloudTrail.reset()
     athena.reset()
     alarms.reset()
     await moto.reset()
