@@ -35,12 +35,13 @@ export const activityFlags = {
 }
 
 /**
- * The window and engine flags alone (no filters, --format, --region or --policies), each exclusive
- * with `exclusive`: for a command that reads every event of a window as one of its sources.
+ * The window and engine flags alone (no filters, --format, --region or --policies), none of them
+ * allowed with any of `exclusive` (oclif's relationship "none", which unlike `exclusive` does not
+ * crowd the usage line): for a command that reads every event of a window as one of its sources.
  */
 export function windowAndEngineFlags(exclusive: string[]) {
   const {principal: _principal, 'event-source': _source, 'event-name': _name, errors: _errors, 'read-only': _readOnly, format: _format, region: _region, policies: _policies, ...flags} = activityFlags
-  return Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, {...flag, exclusive}])) as typeof flags
+  return Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, {...flag, relationships: [{type: 'none', flags: exclusive}]}])) as typeof flags
 }
 
 function sizeFlag(flag: string, value: string | undefined): number | undefined {

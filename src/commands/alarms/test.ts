@@ -17,7 +17,6 @@ import {clientsForLake} from '../../workflows/bootstrap'
 
 // The activity commands' window and engine flags: a pattern is tested against every event of the window.
 const LAKE_FLAGS = windowAndEngineFlags(['events', 'fire'])
-const READS_LAKE = Object.keys(LAKE_FLAGS)
 
 export default class AlarmsTest extends ActivityCommand<typeof AlarmsTest> {
   static summary = 'Evaluate the alarm filter patterns offline against CloudTrail events.'
@@ -35,9 +34,9 @@ ${describeExitCodes()}`
   static flags = {
     policies: policiesFlag,
     ...LAKE_FLAGS,
-    since: {...LAKE_FLAGS.since, description: 'Test the lake\'s events this far back, read through the activity engine: a duration (24h, 30d, 90m, 2w) or a date (2026-12-01).'},
-    events: Flags.string({description: 'A directory of CloudTrail log files ({"Records": [...]}, .json or .json.gz), searched recursively. Default: the AWS samples shipped with lakegov.', exclusive: READS_LAKE}),
-    fire: Flags.boolean({description: 'Set each managed alarm to ALARM and back (SetAlarmState), to test the notification path end to end.', exclusive: ['events', ...READS_LAKE]}),
+    since: {...LAKE_FLAGS.since, exclusive: ['events', 'fire'], description: 'Test the lake\'s events this far back, read through the activity engine: a duration (24h, 30d, 90m, 2w) or a date (2026-12-01).'},
+    events: Flags.string({description: 'A directory of CloudTrail log files ({"Records": [...]}, .json or .json.gz), searched recursively. Default: the AWS samples shipped with lakegov.'}),
+    fire: Flags.boolean({description: 'Set each managed alarm to ALARM and back (SetAlarmState), to test the notification path end to end.', exclusive: ['events']}),
     yes: Flags.boolean({description: 'With --fire: do not ask first.', dependsOn: ['fire']}),
   }
 
