@@ -14,7 +14,7 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
-import {AWS_SAMPLE_RECORDS, type CloudTrailRecord, type GeneratedCloudTrail, type GeneratedLogFile, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
+import {AWS_SAMPLE_RECORDS, type CloudTrailRecord, type GeneratedCloudTrail, type GeneratedLogFile, generateCloudTrail, isManagementEvent, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
@@ -136,6 +136,19 @@ describe('lakegov alarms test --since (e2e)', () => {
     expect(result.code).toBe(2)
     expect(result.stdout).toContain(`  matches: ${truth(isSignInWithoutMfa).join(', ')}\n`)
     expect(result.stdout).toMatch(new RegExp(`16 patterns against ${truth(() => true).length} events from the lake \\(${first}T00:00:00Z to \\S+Z, local engine\\): \\d+ with warnings\\.\\n$`))
+  })
+
+  it('--engine lookup: whole records too (CloudTrailEvent), of management events only, as LookupEvents keeps no data events', async () => {
+    const result = await lakegov('alarms', 'test', '--since', first, '--engine', 'lookup', '--json')
+    expect(result.code).toBe(2)
+    const output = parseJson<AlarmsTestOutput>(result)
+    expect(output.lake).toMatchObject({engine: 'lookup', fullRecords: true})
+    expect(output.events).toBe(truth(isManagementEvent).length)
+    const byName = new Map(output.patterns.map((pattern) => [pattern.name, pattern]))
+    expect(byName.get('CloudWatch.1')?.matches).toEqual(truth(isRootCall))
+    expect(byName.get('CloudWatch.3')?.matches).toEqual(truth(isSignInWithoutMfa))
+    expect(byName.get('no-request-parameters')?.matches).toEqual(truth((record) => record.requestParameters === null && isManagementEvent(record)))
+    expect(byName.get('data-events')?.matches).toEqual([])
   })
 
   it('--engine athena: the table\'s columns only, said on stderr and in --json; fields the table lacks match nothing', async () => {
