@@ -95,16 +95,16 @@ function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
 }
 
 /**
- * The matching events, newest first, one per eventID, as the table's columns (structs as JSON).
- * Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
+ * The matching events, newest first, one per eventID, as the table's columns (structs as JSON), or
+ * as `columns` (eventid, eventtime and aggregates) when given. Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
  * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
  * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
  */
-export function eventsSql(query: ActivityQuery, limit: number, table: SqlTable): SqlStatement {
+export function eventsSql(query: ActivityQuery, limit: number, table: SqlTable, columns: readonly string[] = RECORD_FIELDS.map(columnSql)): SqlStatement {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
   const where = whereClause(query, table)
   return {
-    text: `SELECT ${RECORD_FIELDS.map(columnSql).join(', ')}
+    text: `SELECT ${columns.join(', ')}
 FROM ${table.name}
 WHERE ${where.text}
 GROUP BY eventid
@@ -125,17 +125,7 @@ export const RECORD_JSON_COLUMN = 'record_json'
  * `alarms test` evaluates filter patterns on. Local (DuckDB) only.
  */
 export function recordsSql(query: ActivityQuery, limit: number, table: SqlTable): SqlStatement {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
-  const where = whereClause(query, table)
-  return {
-    text: `SELECT eventid, arbitrary(eventtime) AS eventtime, arbitrary(${RECORD_JSON_COLUMN}) AS ${RECORD_JSON_COLUMN}
-FROM ${table.name}
-WHERE ${where.text}
-GROUP BY eventid
-ORDER BY eventtime DESC, eventid DESC
-LIMIT ${limit}`,
-    params: where.params,
-  }
+  return eventsSql(query, limit, table, ['eventid', 'arbitrary(eventtime) AS eventtime', `arbitrary(${RECORD_JSON_COLUMN}) AS ${RECORD_JSON_COLUMN}`])
 }
 
 /** A summary row from SQL (every value a string on Athena) as a GroupCount. */
