@@ -89,18 +89,20 @@ export async function readAlarmsCorpus(from: {events: string} | {run: QueryRunne
   return {events, source: {files: [], lake: source}}
 }
 
-/** The lake's events of the window, oldest first, as the corpus `alarms test` evaluates. */
-export async function readLakeEvents(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void): Promise<{events: CorpusEvent[]; source: LakeEventsSource}> {
-  const answer = await run(query, {kind: 'events', limit: LAKE_EVENTS_LIMIT, full: true})
+/** The lake's events of the window, oldest first, as the corpus `alarms test` evaluates; at most `limit`, the newest. */
+export async function readLakeEvents(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void, limit = LAKE_EVENTS_LIMIT): Promise<{events: CorpusEvent[]; source: LakeEventsSource}> {
+  // One more than the limit tells a window of exactly `limit` events from a larger one.
+  const answer = await run(query, {kind: 'events', limit: limit + 1, full: true})
+  const newest = answer.events ?? []
+  const truncated = newest.length > limit
   // The engines answer newest first; the corpus reads in time order, as the log files do.
-  const records = [...(answer.events ?? [])].reverse()
+  const records = newest.slice(0, limit).reverse()
   progress(`alarms: ${records.length} events read from the lake (${answer.engine} engine)`)
   const fullRecords = answer.fullRecords === true
-  const truncated = records.length >= LAKE_EVENTS_LIMIT
   if (!fullRecords) {
     progress(`warning: the ${answer.engine} engine gives the CloudTrail table's columns, not whole records: fields the table does not hold (managementEvent, insightDetails, userIdentity.credentialId...) are missing, and null or empty values are dropped, so patterns on them (or IS NULL) can miss. Use --engine local for whole records.`)
   }
-  if (truncated) progress(`warning: the window holds more than ${LAKE_EVENTS_LIMIT} events; only the newest ${LAKE_EVENTS_LIMIT} were tested. Shorten the window.`)
+  if (truncated) progress(`warning: the window holds more than ${limit} events; only the newest ${limit} were tested. Shorten the window.`)
   const events = records.map((record) => ({id: String(record.eventID), record}))
   return {events, source: {engine: answer.engine, reason: answer.reason, window: query.window, regions: answer.regions, fullRecords, truncated}}
 }
