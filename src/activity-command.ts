@@ -35,6 +35,16 @@ export const activityFlags = {
   threads: Flags.integer({description: 'local: DuckDB\'s threads (default: the CPUs, at most 4).', min: 1, max: 64, helpGroup: 'ENGINE'}),
 }
 
+/**
+ * The window and engine flags alone (no filters, --format, --region or --policies), none of them
+ * allowed with any of `exclusive` (oclif's relationship "none", which unlike `exclusive` does not
+ * crowd the usage line): for a command that reads every event of a window as one of its sources.
+ */
+export function windowAndEngineFlags(exclusive: string[]) {
+  const {principal: _principal, 'event-source': _source, 'event-name': _name, errors: _errors, 'read-only': _readOnly, format: _format, region: _region, policies: _policies, ...flags} = activityFlags
+  return Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, {...flag, relationships: [{type: 'none', flags: exclusive}]}])) as typeof flags
+}
+
 function sizeFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const bytes = parseSize(value)

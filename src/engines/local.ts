@@ -4,7 +4,7 @@
  * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
  */
 import {mapLimited} from '../core/map-limited'
-import {duckdbViewSql, eventsSql, groupCountOfRow, summarySql, type SqlTable} from '../core/activity/sql'
+import {RECORD_JSON_COLUMN, duckdbViewSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
@@ -130,13 +130,13 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
       stats.events = groups.reduce((sum, group) => sum + group.count, 0)
       return {engine: 'local', regions: window.regions, groups, skipped, stats}
     }
-    const events = rows.map(recordOfRow)
+    const events = rows.map(ask.full ? wholeRecordOfRow : recordOfRow)
     stats.events = events.length
-    return {engine: 'local', regions: window.regions, events, skipped, stats}
+    return {engine: 'local', regions: window.regions, events, skipped, stats, ...(ask.full ? {fullRecords: true} : {})}
   }
   if (files.length === 0) return answer([])
 
-  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE)
+  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : ask.full ? recordsSql(query, ask.limit, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE)
   const maximumObjectSize = await maximumObjectSizeOf(files)
   const db = await DuckDb.open(options.limits)
   try {
@@ -171,3 +171,7 @@ export function recordOfRow(row: Record<string, unknown>): Record<string, unknow
   return projectRecord(row)
 }
 
+/** A row of the records query as the whole record (RECORD_JSON_COLUMN is one record's JSON text). */
+function wholeRecordOfRow(row: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(String(row[RECORD_JSON_COLUMN])) as Record<string, unknown>
+}

@@ -75,8 +75,9 @@ export async function runLookup(query: ActivityQuery, ask: ActivityAsk, ports: L
   const records = dedupeByEventId(perRegion.flat())
   const stats = {pages, eventsRead: seen, events: records.length}
   if (ask.kind === 'summary') return {engine: 'lookup', regions, groups: groupRecords(ask.by, records), skipped: [], stats}
-  const events = records.sort(compareNewestFirst).slice(0, ask.limit ?? records.length).map(projectRecord)
-  return {engine: 'lookup', regions, events, skipped: [], stats}
+  // CloudTrailEvent is the whole record: a full ask gets it as it is.
+  const events = records.sort(compareNewestFirst).slice(0, ask.limit ?? records.length).map((record) => (ask.full ? record : projectRecord(record)))
+  return {engine: 'lookup', regions, events, skipped: [], stats, ...(ask.full ? {fullRecords: true} : {})}
 }
 
 /** Every page of one region and attribute, paced; the matching records. */

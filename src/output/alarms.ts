@@ -1,9 +1,12 @@
 import type {FiredAlarm} from '../core/alarms/types'
 import {terminalLines} from './escape'
-import type {PatternTestReport} from '../core/alarms/test-patterns'
+import type {PatternTestReport, PatternTestSource} from '../core/alarms/test-patterns'
 
-/** `alarms test` for a terminal: each pattern, the events it matches, its warnings, then a summary line. */
-export function renderPatternTest(report: PatternTestReport, files: string[]): string {
+/**
+ * `alarms test` for a terminal: each pattern, the events it matches, its warnings, then a summary
+ * line saying where the events came from.
+ */
+export function renderPatternTest(report: PatternTestReport, source: PatternTestSource): string {
   const lines: string[] = []
   for (const result of report.patterns) {
     const count = result.matches.length
@@ -15,7 +18,9 @@ export function renderPatternTest(report: PatternTestReport, files: string[]): s
   }
   const warned = report.patterns.filter((result) => result.warnings.length > 0).length
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
-  lines.push(`${plural(report.patterns.length, 'pattern')} against ${plural(report.events, 'event')} from ${plural(files.length, 'file')}: ${warned === 0 ? 'no warnings' : `${warned} with warnings`}.`)
+  const {lake} = source
+  const from = lake ? `the lake (${lake.window.from} to ${lake.window.to}, ${lake.engine} engine${lake.fullRecords ? '' : ', table columns only'})` : plural(source.files.length, 'file')
+  lines.push(`${plural(report.patterns.length, 'pattern')} against ${plural(report.events, 'event')} from ${from}: ${warned === 0 ? 'no warnings' : `${warned} with warnings`}.`)
   return lines.join('\n')
 }
 

@@ -1,6 +1,7 @@
 /**
  * `alarms test --fire`: the managed alarms (core/alarms/plan's name prefix), each set to ALARM with
  * SetAlarmState and back to the state it had, so that the user sees the notification path work.
+ * `alarms test --since`: the lake's events of a window, read whole through the activity engine.
  */
 import type {AwsClients} from '../aws/clients'
 import {CloudWatchAdapter, type AlarmState} from '../aws/cloudwatch'
@@ -11,6 +12,10 @@ import type {AlarmObservation} from '../core/audit/alarm-findings'
 import type {LakeConfig} from '../core/lake/config'
 import {compareText} from '../core/order'
 import type {FiredAlarm} from '../core/alarms/types'
+import type {CorpusEvent, LakeEventsSource, PatternTestSource} from '../core/alarms/test-patterns'
+import type {ActivityQuery} from '../core/activity/query'
+import {readCloudTrailEvents} from '../io/cloudtrail-events'
+import type {QueryRunner} from './reads'
 
 /** The alarms bootstrap manages in the lake's region. */
 export async function readManagedAlarms(clients: AwsClients): Promise<ObservedAlarm[]> {
@@ -63,4 +68,41 @@ export async function readAlarmObservation(clients: AwsClients, config: LakeConf
     alarms,
     topics,
   }
+}
+
+/**
+ * The most events `alarms test` reads from the lake. The patterns are evaluated on whole records held
+ * in memory (a few KB each), so a window larger than this is cut to its newest events, and says so.
+ */
+export const LAKE_EVENTS_LIMIT = 1_000_000
+
+/**
+ * The corpus of `alarms test`: the CloudTrail files under a directory, or the lake's events of a
+ * window read through the activity engine.
+ */
+export async function readAlarmsCorpus(from: {events: string} | {run: QueryRunner; query: ActivityQuery}, progress: (line: string) => void): Promise<{events: CorpusEvent[]; source: PatternTestSource}> {
+  if ('events' in from) {
+    const {events, files} = await readCloudTrailEvents(from.events)
+    return {events, source: {files}}
+  }
+  const {events, source} = await readLakeEvents(from.run, from.query, progress)
+  return {events, source: {files: [], lake: source}}
+}
+
+/** The lake's events of the window, oldest first, as the corpus `alarms test` evaluates; at most `limit`, the newest. */
+export async function readLakeEvents(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void, limit = LAKE_EVENTS_LIMIT): Promise<{events: CorpusEvent[]; source: LakeEventsSource}> {
+  // One more than the limit tells a window of exactly `limit` events from a larger one.
+  const answer = await run(query, {kind: 'events', limit: limit + 1, full: true})
+  const newest = answer.events ?? []
+  const truncated = newest.length > limit
+  // The engines answer newest first; the corpus reads in time order, as the log files do.
+  const records = newest.slice(0, limit).reverse()
+  progress(`alarms: ${records.length} events read from the lake (${answer.engine} engine)`)
+  const fullRecords = answer.fullRecords === true
+  if (!fullRecords) {
+    progress(`warning: the ${answer.engine} engine gives the CloudTrail table's columns, not whole records: fields the table does not hold (managementEvent, insightDetails, userIdentity.credentialId...) are missing, and null or empty values are dropped, so patterns on them (or IS NULL) can miss. Use --engine local for whole records.`)
+  }
+  if (truncated) progress(`warning: the window holds more than ${limit} events; only the newest ${limit} were tested. Shorten the window.`)
+  const events = records.map((record) => ({id: String(record.eventID), record}))
+  return {events, source: {engine: answer.engine, reason: answer.reason, window: query.window, regions: answer.regions, fullRecords, truncated}}
 }

@@ -88,6 +88,7 @@ describe('lakegov usage errors (e2e)', () => {
         'activity:summary --engine',
         'activity:summary --format',
         'activity:summary --read-only',
+        'alarms:test --engine',
         'audit:access --format',
         'audit:findings --fail-on',
         'audit:findings --format',
@@ -138,7 +139,7 @@ describe('lakegov usage errors (e2e)', () => {
         return {command, option, result: await runCli([...command.words, `--${option.flag}`, typed, '--policies', empty], env)}
       }),
     )
-    expect(results).toHaveLength(6)
+    expect(results).toHaveLength(7)
     for (const {command, option, result} of results) {
       expect({command: command.id, flag: option.flag, code: result.code}).toEqual({command: command.id, flag: option.flag, code: 3})
     }

@@ -11,7 +11,7 @@ import {gzipSync} from 'node:zlib'
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../../src/core/activity/filter'
 import {GROUPINGS, type ActivityQuery} from '../../src/core/activity/query'
 import {projectRecord} from '../../src/core/activity/record'
-import {athenaParameter, duckdbViewSql, eventsSql, groupCountOfRow, summarySql} from '../../src/core/activity/sql'
+import {RECORD_JSON_COLUMN, athenaParameter, duckdbViewSql, eventsSql, groupCountOfRow, recordsSql, summarySql} from '../../src/core/activity/sql'
 import {groupRecords} from '../../src/core/activity/summary'
 import {DuckDb} from '../../src/engines/duckdb'
 import {generateCloudTrail} from '../support/cloudtrail-fixtures'
@@ -104,5 +104,19 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     const rows = await db.query(statement.text, statement.params)
     const expected = dedupeByEventId(delivered.filter((record) => matchesQuery(query, record))).sort(compareNewestFirst).map(projectRecord)
     expect(rows.map((row) => projectRecord(row))).toEqual(expected)
+  })
+
+  it.each(questions)('records of %s: the whole records as delivered (fields the table lacks, nulls), newest first, each once', async (_name, question) => {
+    const query = question()
+    const statement = recordsSql(query, 1000, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+    const rows = await db.query(statement.text, statement.params)
+    const expected = dedupeByEventId(delivered.filter((record) => matchesQuery(query, record))).sort(compareNewestFirst)
+    expect(expected.some((record) => 'managementEvent' in record)).toBe(true)
+    expect(rows.map((row) => JSON.parse(String(row[RECORD_JSON_COLUMN])) as unknown)).toEqual(expected)
+  })
+
+  it('records are limited to a validated integer', () => {
+    expect(recordsSql(base(), 7, TABLE).text).toMatch(/LIMIT 7$/)
+    expect(() => recordsSql(base(), 1.5, TABLE)).toThrow(RangeError)
   })
 })

@@ -97,16 +97,17 @@ function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
 }
 
 /**
- * The matching events, newest first, one per eventID (at most `limit`; all without one), as the table's columns (structs as JSON).
+ * The matching events, newest first, one per eventID (at most `limit`; all without one), as the
+ * table's columns (structs as JSON), or as `columns` (eventid, eventtime and aggregates) when given.
  * Copies of an event (CloudTrail can deliver one twice) are the same record, so grouping by eventID
  * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
  * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
  */
-export function eventsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable): SqlStatement {
+export function eventsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable, columns: readonly string[] = RECORD_FIELDS.map(columnSql)): SqlStatement {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new RangeError(`limit must be a positive integer, got ${limit}`)
   const where = whereClause(query, table)
   return {
-    text: `SELECT ${RECORD_FIELDS.map(columnSql).join(', ')}
+    text: `SELECT ${columns.join(', ')}
 FROM ${table.name}
 WHERE ${where.text}
 GROUP BY eventid
@@ -114,6 +115,20 @@ ORDER BY eventtime DESC, eventid DESC${limit === undefined ? '' : `
 LIMIT ${limit}`}`,
     params: where.params,
   }
+}
+
+/**
+ * The column of the DuckDB view that holds each record whole, as JSON text. The CloudTrail table
+ * (Athena) has no such column: its JSON SerDe maps the documented fields to columns and drops the rest.
+ */
+export const RECORD_JSON_COLUMN = 'record_json'
+
+/**
+ * The matching events as whole records (RECORD_JSON_COLUMN), newest first, one per eventID: what
+ * `alarms test` evaluates filter patterns on. Local (DuckDB) only.
+ */
+export function recordsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable): SqlStatement {
+  return eventsSql(query, limit, table, ['eventid', 'arbitrary(eventtime) AS eventtime', `arbitrary(${RECORD_JSON_COLUMN}) AS ${RECORD_JSON_COLUMN}`])
 }
 
 /** A summary row from SQL (every value a string on Athena) as a GroupCount. */
@@ -166,7 +181,8 @@ export interface DuckDbViewOptions {
 /**
  * The DuckDB view the local engine queries: the same columns as the CloudTrail table, built from each
  * file's Records read as raw JSON (no schema inference, which drops fields first seen in later files),
- * plus the partition columns taken from each file's path, as Athena's projection would. The file
+ * plus the partition columns taken from each file's path, as Athena's projection would, and the
+ * whole record as JSON text (RECORD_JSON_COLUMN). The file
  * paths are lakegov's own cache paths, quoted.
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
@@ -176,7 +192,8 @@ export function duckdbViewSql(options: DuckDbViewOptions): string {
 SELECT ${columns.join(',\n  ')},
   regexp_extract(filename, '/CloudTrail/[^/]+/(\\d{4}/\\d{2}/\\d{2})/', 1) AS "timestamp",
   regexp_extract(filename, '/CloudTrail/([^/]+)/', 1) AS region,
-  regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account
+  regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account,
+  CAST(rec AS VARCHAR) AS ${RECORD_JSON_COLUMN}
 FROM (
   SELECT filename, unnest(Records) AS rec
   FROM read_json(${files}, columns = {'Records': 'JSON[]'}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})

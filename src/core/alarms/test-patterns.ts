@@ -1,6 +1,7 @@
 import {matchesEvent, parseFilterPattern} from './filter-pattern'
 import {lintPattern} from './lint'
 import type {NamedPattern} from './types'
+import type {Engine, TimeWindow} from '../activity/query'
 
 /** One CloudTrail record of the corpus. */
 export interface CorpusEvent {
@@ -8,6 +9,22 @@ export interface CorpusEvent {
   id: string
   /** The parsed record. */
   record: unknown
+}
+
+/** Where the events of `alarms test --since` came from (`lake` in its --json). */
+export interface LakeEventsSource {
+  /** The engine that read them. */
+  engine: Engine
+  /** Why that engine. */
+  reason: string
+  /** The window. */
+  window: TimeWindow
+  /** The regions read. */
+  regions: string[]
+  /** False when the engine gave the CloudTrail table's columns, not whole records (athena): patterns on other fields cannot match. */
+  fullRecords: boolean
+  /** True when the window held more than LAKE_EVENTS_LIMIT (src/workflows/alarms.ts) events: only the newest were tested. */
+  truncated: boolean
 }
 
 /** What `alarms test` found for one pattern. */
@@ -29,6 +46,17 @@ export interface PatternTestReport {
   /** One entry per pattern, in catalog order. */
   patterns: PatternResult[]
 }
+
+/** Where the events came from. */
+export interface PatternTestSource {
+  /** The CloudTrail files read (none when the events came from the lake). */
+  files: string[]
+  /** With --since, --from, --to or an --engine: the lake's events, read through the activity engine. */
+  lake?: LakeEventsSource
+}
+
+/** What `alarms test --json` prints. */
+export type AlarmsTestResult = PatternTestReport & PatternTestSource
 
 /**
  * Evaluates each pattern against every event. Warns about a pattern that matches nothing, one that
