@@ -30,8 +30,8 @@ export interface StoredDashboard {
 
 /**
  * GetDashboard of a missing dashboard: the botocore model (monitoring/2010-08-01) names the shape
- * DashboardNotFoundError with the awsQuery code ResourceNotFound (HTTP 404); the SDK names the error
- * after the shape, or after the code when the reply carries the generic ResourceNotFound shape.
+ * DashboardNotFoundError with the awsQuery code ResourceNotFound (HTTP 404). The SDK, in
+ * query-compatible mode, names the error after that code; the shape's name is kept in case it does not.
  */
 const DASHBOARD_ABSENT = ['DashboardNotFoundError', 'ResourceNotFound'] as const
 
