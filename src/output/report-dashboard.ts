@@ -10,7 +10,8 @@ const DONE = {created: 'created', updated: 'updated (its body differed)', unchan
 /** The lines printed after the report's own. */
 export function renderDashboardResult(result: DashboardResult): string {
   const {text, log, metric} = result.widgets
-  const lines = [`Dashboard ${escapeTerminal(result.name)}: ${DONE[result.action]}; ${text + log + metric} widgets (${log} Logs Insights, ${metric} metric, ${text} text).`]
+  const total = text + log + metric
+  const lines = [`Dashboard ${escapeTerminal(result.name)}: ${DONE[result.action]}; ${total} widget${total === 1 ? '' : 's'} (${log} Logs Insights, ${metric} metric, ${text} text).`]
   for (const gap of result.missing) lines.push(`  missing: ${escapeTerminal(gap.reason)}. ${escapeTerminal(gap.fix)}`)
   for (const entry of result.validationMessages) lines.push(`  CloudWatch warns: ${escapeTerminal(entry.dataPath || '/')}: ${escapeTerminal(entry.message)}`)
   return lines.join('\n')
