@@ -4,6 +4,7 @@ import type {LakeConfig} from '../../src/core/lake/config'
 import {buildDashboard, canonicalJson, checkDashboardName, dashboardAction, serializeDashboardBody, type DashboardWidget} from '../../src/core/report/dashboard'
 import type {ReportModel} from '../../src/core/report/model'
 import {strictExitCode} from '../../src/core/report/result'
+import {renderDashboardResult} from '../../src/output/report-dashboard'
 
 const SOURCE = {file: 'policies/lake.yaml', line: 30, column: 1, field: 'alarms'}
 const READERS = ['arn:aws:iam::123456789012:role/Analyst']
@@ -195,5 +196,22 @@ describe('strictExitCode', () => {
     expect(strictExitCode(model(), dashboard(1))).toBe(3)
     expect(strictExitCode(model(), dashboard(0))).toBeUndefined()
     expect(strictExitCode(model(), undefined)).toBeUndefined()
+  })
+})
+
+describe('renderDashboardResult', () => {
+  it('says what was done, lists what is missing and PutDashboard\'s warnings, with AWS\'s text escaped', () => {
+    const gaps = buildDashboard(lakeConfig(null), 'd').gaps
+    const text = renderDashboardResult({
+      name: 'lake-activity',
+      action: 'unchanged',
+      widgets: {text: 1, log: 2, metric: 0},
+      missing: gaps,
+      validationMessages: [{dataPath: '/widgets/1/properties', message: 'bad \u001b[31mred\u001b[0m'}],
+    })
+    expect(text).toContain('Dashboard lake-activity: unchanged (PutDashboard not called); 3 widgets (2 Logs Insights, 0 metric, 1 text).')
+    expect(text).toContain(`missing: ${gaps[0].reason}`)
+    expect(text).toContain('CloudWatch warns: /widgets/1/properties: bad ')
+    expect(text).not.toContain('\u001b')
   })
 })
