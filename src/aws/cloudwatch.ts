@@ -1,16 +1,39 @@
 import {
   DescribeAlarmsCommand,
   DescribeAnomalyDetectorsCommand,
+  GetDashboardCommand,
   PutAnomalyDetectorCommand,
+  PutDashboardCommand,
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
+  type DashboardValidationMessage,
+  type GetDashboardCommandOutput,
   type MetricAlarm,
+  type PutDashboardCommandOutput,
   type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch'
 
 import type {AlarmSpec, ObservedAlarm} from '../core/alarms/plan'
+import type {DashboardMessage} from '../core/report/dashboard'
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
 import {ServiceAdapter} from './adapter'
 import type {AwsClients} from './clients'
+
+/** A stored dashboard, as GetDashboard returns it. */
+export interface StoredDashboard {
+  /** Its ARN. */
+  arn?: string
+  /** The DashboardBody, exactly as stored. */
+  body: string
+}
+
+/**
+ * GetDashboard of a missing dashboard: the botocore model (monitoring/2010-08-01) names the shape
+ * DashboardNotFoundError with the awsQuery code ResourceNotFound (HTTP 404). The SDK, in
+ * query-compatible mode, names the error after that code; the shape's name is kept in case it does not.
+ */
+const DASHBOARD_ABSENT = ['DashboardNotFoundError', 'ResourceNotFound'] as const
 
 /** The alarm states SetAlarmState accepts. */
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
@@ -23,6 +46,10 @@ export class CloudWatchAdapter extends ServiceAdapter {
 
   private send<T>(operation: string, command: {input: unknown}): Promise<T> {
     return this.call(`cloudwatch:${operation}`, () => this.clients.cloudwatch.send(command as never) as Promise<T>)
+  }
+
+  private sendOrAbsent<T>(operation: string, command: {input: unknown}, absent: readonly string[]): Promise<T | undefined> {
+    return this.callOrAbsent(`cloudwatch:${operation}`, () => this.clients.cloudwatch.send(command as never) as Promise<T>, absent)
   }
 
   /** Every metric alarm, or those whose name starts with `prefix`; composite alarms are not read. */
@@ -38,6 +65,35 @@ export class CloudWatchAdapter extends ServiceAdapter {
       token = page.NextToken
     } while (token)
     return alarms
+  }
+
+  /** The dashboard, or undefined when there is none by that name (dashboards are global to the account). */
+  async getDashboard(name: string): Promise<StoredDashboard | undefined> {
+    const found = await this.sendOrAbsent<GetDashboardCommandOutput>('GetDashboard', new GetDashboardCommand({DashboardName: name}), DASHBOARD_ABSENT)
+    if (!found) return undefined
+    return {...(found.DashboardArn ? {arn: found.DashboardArn} : {}), body: found.DashboardBody ?? ''}
+  }
+
+  /**
+   * Creates or replaces a dashboard. The answer's DashboardValidationMessages are warnings (the body
+   * was stored, some widgets may not render); a refused body (DashboardInvalidInputError) becomes an
+   * error that lists AWS's messages.
+   */
+  async putDashboard(name: string, body: string): Promise<DashboardMessage[]> {
+    try {
+      const answer = await this.send<PutDashboardCommandOutput>('PutDashboard', new PutDashboardCommand({DashboardName: name, DashboardBody: body}))
+      return messagesOf(answer.DashboardValidationMessages)
+    } catch (error) {
+      const refused = (error instanceof LakegovError ? error.cause : error) as {name?: string; dashboardValidationMessages?: DashboardValidationMessage[]; message?: string} | undefined
+      if (refused?.name !== 'DashboardInvalidInputError') throw error
+      const messages = messagesOf(refused.dashboardValidationMessages)
+      throw new LakegovError(`CloudWatch refused the body of dashboard ${name} (during cloudwatch:PutDashboard): ${refused.message ?? 'invalid input'}${messages.map((entry) => `\n  ${entry.dataPath || '/'}: ${entry.message}`).join('')}`, {
+        exitCode: ExitCode.Internal,
+        code: 'AWS_DashboardInvalidInputError',
+        suggestions: ['lakegov built a body CloudWatch does not accept: this is a bug in lakegov. Run again with DEBUG=lakegov* and report it with the output.'],
+        cause: error,
+      })
+    }
   }
 
   /** Creates or overwrites an alarm. */
@@ -97,6 +153,10 @@ export function alarmInput(alarm: AlarmSpec): PutMetricAlarmCommandInput {
       {Id: 'ad1', ReturnData: true, Label: `${alarm.metricName} (expected)`, Expression: `ANOMALY_DETECTION_BAND(m1, ${alarm.band})`},
     ],
   }
+}
+
+function messagesOf(messages: DashboardValidationMessage[] | undefined): DashboardMessage[] {
+  return (messages ?? []).map((entry) => ({dataPath: entry.DataPath ?? '', message: entry.Message ?? ''}))
 }
 
 function observedAlarmOf(alarm: MetricAlarm): ObservedAlarm {

@@ -1,0 +1,33 @@
+/**
+ * `lakegov report --json` as data, and the exit code --strict asks for: the first unavailable
+ * section's, else 3 when lake.yaml left part of the dashboard out (it lacks what the part needs).
+ */
+import {ExitCode} from '../exit-codes'
+import type {DashboardResult} from './dashboard'
+import {unavailableSections, type ReportModel} from './model'
+
+/** `report --json`. */
+export interface ReportResult {
+  /** The file written. */
+  out: string
+  /** html or markdown. */
+  format: 'html' | 'markdown'
+  /** Its size. */
+  bytes: number
+  /** Each section, and why it is unavailable when it is. */
+  sections: Array<{id: string; title: string; unavailable?: {reason: string; fix: string[]}}>
+  /** With --dashboard: created, updated or unchanged, what is missing, PutDashboard's warnings. */
+  dashboard?: DashboardResult
+}
+
+/** The result, from the model and what was written. */
+export function reportResultOf(model: ReportModel, written: Omit<ReportResult, 'sections'>): ReportResult {
+  return {...written, sections: model.sections.map((section) => ({id: section.id, title: section.title, ...(section.unavailable ? {unavailable: {reason: section.unavailable.reason, fix: section.unavailable.fix}} : {})}))}
+}
+
+/** The exit code under --strict, or undefined when the report and the dashboard are complete. */
+export function strictExitCode(model: ReportModel, dashboard: DashboardResult | undefined): number | undefined {
+  const missing = unavailableSections(model)
+  if (missing.length > 0) return missing[0].unavailable?.exitCode || ExitCode.Internal
+  return dashboard && dashboard.missing.length > 0 ? ExitCode.InvalidPolicy : undefined
+}
