@@ -1,19 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {ActivityCommand, activityFlags} from '../activity-command'
-import {parseDuration} from '../core/activity/query'
-import {LakegovError} from '../core/errors'
-import {ExitCode, describeExitCodes} from '../core/exit-codes'
-import {checkDashboardName} from '../core/report/dashboard'
+import {describeExitCodes} from '../core/exit-codes'
 import {unavailableSections, type ReportModel} from '../core/report/model'
-import {reportResultOf, strictExitCode, type ReportResult} from '../core/report/result'
+import {checkReportFlags, reportResultOf, strictExitCode, type ReportResult} from '../core/report/result'
 import {loadLakeConfig} from '../io/lake-file'
 import {checkOutputFile, writeOutputFile} from '../io/output-file'
 import {renderDashboardResult} from '../output/report-dashboard'
-import {renderReportHtml} from '../output/report-html'
-import {renderReportMarkdown} from '../output/report-markdown'
 import {writeDashboard} from '../workflows/dashboard'
-import {readReport} from '../workflows/report'
+import {readReport, renderReport} from '../workflows/report'
 
 const {principal: _principal, 'event-source': _source, 'event-name': _name, errors: _errors, 'read-only': _readOnly, format: _format, ...sharedFlags} = activityFlags
 
@@ -49,10 +44,7 @@ ${describeExitCodes()}`
   }
 
   async run(): Promise<ReportResult> {
-    const baselineMs = parseDuration(this.flags.baseline)
-    if (baselineMs === undefined) throw new LakegovError(`--baseline ${this.flags.baseline} is not a duration.`, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['Pass a duration such as 30d, 2w or 12h.']})
-    const badName = this.flags.dashboard === undefined ? undefined : checkDashboardName(this.flags.dashboard)
-    if (badName) throw new LakegovError(`--dashboard: ${badName}`, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['Pass a name such as lake-activity.']})
+    const baselineMs = checkReportFlags(this.flags)
     const format = this.flags.format
     const out = this.flags.out ?? (format === 'markdown' ? 'lake-report.md' : 'lake-report.html')
     await checkOutputFile(out, {flag: '--out', overwrite: true})
@@ -68,7 +60,7 @@ ${describeExitCodes()}`
       progress: (line) => this.progress(line),
     })
     this.progress(`rendering ${format}`)
-    const text = format === 'markdown' ? renderReportMarkdown(model) : renderReportHtml(model, await (await import('../output/report-svg')).renderChartSvgs(model))
+    const text = await renderReport(model, format)
     await writeOutputFile(out, text, {flag: '--out', overwrite: true})
     const name = this.flags.dashboard
     const dashboard = name === undefined ? undefined : await writeDashboard(this.aws, lake, {name, policies: this.flags.policies, progress: (line) => this.progress(line)})

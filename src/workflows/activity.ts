@@ -118,35 +118,49 @@ export async function runActivity(base: AwsClients, query: ActivityQuery, ask: A
     answer.stats.s3Calls = s3.calls
   } else {
     if (!lake) throw new Error('athena without a lake')
-    const existing = await glue.readTable(database, options.table)
-    if (!existing) throw tableMissing(database, options.table)
-    const partitionKeys = (existing.PartitionKeys ?? []).map((key) => key.Name.toLowerCase())
-    let regions = query.filters.regions === 'all' ? [] : query.filters.regions
-    if (options.maxScanBytes !== undefined) {
-      const listed = await listWindow()
-      if (listed.bytes > options.maxScanBytes) {
-        throw new LakegovError(`The window's log objects total ${listed.bytes} bytes, more than --max-scan ${options.maxScanBytes} bytes; the query was not started.`, {
-          exitCode: ExitCode.Usage,
-          code: 'ACTIVITY_MAX_SCAN',
-          suggestions: ['Shorten the window, name fewer --region values, or raise --max-scan.'],
-        })
-      }
-      if (regions.length === 0) regions = listed.regions
-    }
-    if (regions.length === 0) regions = regionsOfTable(existing.Parameters ?? {}, existing.StorageDescriptor?.Location ?? '')
-    const athena = new AthenaAdapter(clients)
-    const settings = resolveAthenaSettings({workGroup: options.workGroup, outputLocation: options.outputLocation}, lake.athena)
-    answer = await runAthena(query, ask, athena, {
-      database,
-      table: {name: `"${database.replaceAll('"', '""')}"."${options.table.replaceAll('"', '""')}"`, partitionKeys},
-      ...settings,
-      regions,
-      progress,
-    })
+    answer = await askAthena({clients, glue, lake, database, listWindow}, query, ask, options)
   }
   progress(`regions read: ${answer.regions.join(', ') || 'none'}`)
   for (const skipped of answer.skipped) progress(`skipped s3://${lake?.bucket.name ?? ''}/${skipped.key}: ${skipped.reason}`)
   return {...answer, reason: decision.reason}
+}
+
+/** What the Athena engine needs from runActivity: the clients, the lake and its window's listing. */
+interface AthenaContext {
+  clients: AwsClients
+  glue: GlueAdapter
+  lake: LakeConfig
+  database: string
+  listWindow: () => Promise<WindowObjects>
+}
+
+/** Runs the query on Athena over the lake's table: its partitions, the regions to read, the --max-scan guard. */
+async function askAthena(context: AthenaContext, query: ActivityQuery, ask: ActivityAsk, options: ActivityRunOptions): Promise<EngineAnswer> {
+  const {clients, glue, lake, database} = context
+  const existing = await glue.readTable(database, options.table)
+  if (!existing) throw tableMissing(database, options.table)
+  const partitionKeys = (existing.PartitionKeys ?? []).map((key) => key.Name.toLowerCase())
+  let regions = query.filters.regions === 'all' ? [] : query.filters.regions
+  if (options.maxScanBytes !== undefined) {
+    const listed = await context.listWindow()
+    if (listed.bytes > options.maxScanBytes) {
+      throw new LakegovError(`The window's log objects total ${listed.bytes} bytes, more than --max-scan ${options.maxScanBytes} bytes; the query was not started.`, {
+        exitCode: ExitCode.Usage,
+        code: 'ACTIVITY_MAX_SCAN',
+        suggestions: ['Shorten the window, name fewer --region values, or raise --max-scan.'],
+      })
+    }
+    if (regions.length === 0) regions = listed.regions
+  }
+  if (regions.length === 0) regions = regionsOfTable(existing.Parameters ?? {}, existing.StorageDescriptor?.Location ?? '')
+  const settings = resolveAthenaSettings({workGroup: options.workGroup, outputLocation: options.outputLocation}, lake.athena)
+  return runAthena(query, ask, new AthenaAdapter(clients), {
+    database,
+    table: {name: `"${database.replaceAll('"', '""')}"."${options.table.replaceAll('"', '""')}"`, partitionKeys},
+    ...settings,
+    regions,
+    progress: options.progress,
+  })
 }
 
 /** The regions a CloudTrail table reads: its region projection, else the region in its location. */

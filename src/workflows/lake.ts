@@ -201,6 +201,14 @@ export class LakeAdapter {
       case 'UpdateCrawler':
         // A role created moments ago may not be usable by Glue yet.
         return this.untilPropagated(() => this.glue.putCrawler(change.crawler, change.action === 'CreateCrawler'))
+      default:
+        return this.applyDelivery(change)
+    }
+  }
+
+  /** The changes of the trail and alarms steps: where the logs go, and who hears about them. */
+  private async applyDelivery(change: BootstrapChange): Promise<void> {
+    switch (change.action) {
       case 'CreateLogGroup':
         return this.logs.createLogGroup(change.logGroup)
       case 'CreateTrail':

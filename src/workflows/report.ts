@@ -18,6 +18,8 @@ import {buildReport, type ActivityPart, type Part, type ReportInputs} from '../c
 import {countryOf, type CountryDatabase} from '../core/report/geo'
 import type {ReportModel, Unavailable} from '../core/report/model'
 import {loadCountryDatabase} from '../io/ip-country'
+import {renderReportHtml} from '../output/report-html'
+import {renderReportMarkdown} from '../output/report-markdown'
 import {runAnomalies} from './anomalies'
 import {computeFindings, loadAuditInputs, readAudit, type AuditView} from './audit'
 import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
@@ -143,4 +145,11 @@ export async function readReport(run: QueryRunner, query: ActivityQuery, aws: Aw
     access,
     findings,
   })
+}
+
+/** The report as text: markdown, or the HTML page with its charts drawn to SVG (vega is loaded only here). */
+export async function renderReport(model: ReportModel, format: 'html' | 'markdown'): Promise<string> {
+  if (format === 'markdown') return renderReportMarkdown(model)
+  const {renderChartSvgs} = await import('../output/report-svg')
+  return renderReportHtml(model, await renderChartSvgs(model))
 }

@@ -2,7 +2,10 @@
  * `lakegov report --json` as data, and the exit code --strict asks for: the first unavailable
  * section's, else 3 when lake.yaml left part of the dashboard out (it lacks what the part needs).
  */
+import {parseDuration} from '../activity/query'
+import {LakegovError} from '../errors'
 import {ExitCode} from '../exit-codes'
+import {checkDashboardName} from './dashboard'
 import type {DashboardResult} from './dashboard'
 import {unavailableSections, type ReportModel} from './model'
 
@@ -30,4 +33,13 @@ export function strictExitCode(model: ReportModel, dashboard: DashboardResult | 
   const missing = unavailableSections(model)
   if (missing.length > 0) return missing[0].unavailable?.exitCode || ExitCode.Internal
   return dashboard && dashboard.missing.length > 0 ? ExitCode.InvalidPolicy : undefined
+}
+
+/** Checks the report's free-text flags before any AWS call; returns the baseline in milliseconds. Exit 64 otherwise. */
+export function checkReportFlags(flags: {baseline: string; dashboard?: string}): number {
+  const baselineMs = parseDuration(flags.baseline)
+  if (baselineMs === undefined) throw new LakegovError(`--baseline ${flags.baseline} is not a duration.`, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['Pass a duration such as 30d, 2w or 12h.']})
+  const badName = flags.dashboard === undefined ? undefined : checkDashboardName(flags.dashboard)
+  if (badName) throw new LakegovError(`--dashboard: ${badName}`, {exitCode: ExitCode.Usage, code: 'USAGE', suggestions: ['Pass a name such as lake-activity.']})
+  return baselineMs
 }
