@@ -149,6 +149,15 @@ export function escapeHtml(value: string): string {
   return value.replace(UNSAFE, visible).replace(/[&<>"']/g, (character) => HTML_ENTITIES[character])
 }
 
+/**
+ * Markup another library already escaped (vega's SVG: `<`, `&` and quotes are entities there) with
+ * its control and bidi characters made visible, as escapeHtml does for text: a label cannot reorder
+ * the page's text (Trojan Source) or smuggle an escape sequence. The markup's own line feeds stay.
+ */
+export function escapeControlsInMarkup(markup: string): string {
+  return markup.replace(UNSAFE_KEEP_NEWLINES, visible)
+}
+
 /** The CSP source expression for one inline `<script>` or `<style>` body: 'sha256-BASE64' of its exact text. */
 export function cspHash(content: string): string {
   // Loaded here, not at the top: every command loads this file, and only the HTML report hashes.

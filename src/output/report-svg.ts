@@ -8,6 +8,7 @@
  * so any that appear become presentation attributes.
  */
 import type {ReportModel} from '../core/report/model'
+import {escapeControlsInMarkup} from './escape'
 
 interface VegaModule {
   View: new (runtime: unknown, options: {renderer: 'none'}) => {toSVG(): Promise<string>; finalize(): void}
@@ -40,7 +41,7 @@ export async function renderChartSvgs(model: ReportModel): Promise<Map<string, s
     for (const block of section.blocks) {
       if (block.kind !== 'chart') continue
       const view = new vega.View(vega.parse(compile(block.chart.spec).spec), {renderer: 'none'})
-      out.set(block.chart.id, styleToAttributes(await view.toSVG()))
+      out.set(block.chart.id, escapeControlsInMarkup(styleToAttributes(await view.toSVG())))
       view.finalize()
     }
   }

@@ -139,7 +139,7 @@ describe('lakegov usage errors (e2e)', () => {
         return {command, option, result: await runCli([...command.words, `--${option.flag}`, typed, '--policies', empty], env)}
       }),
     )
-    expect(results).toHaveLength(7)
+    expect(results).toHaveLength(9)
     for (const {command, option, result} of results) {
       expect({command: command.id, flag: option.flag, code: result.code}).toEqual({command: command.id, flag: option.flag, code: 3})
     }
