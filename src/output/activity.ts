@@ -8,7 +8,7 @@ import type {TimeWindow} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
 import type {ReadEventRow, ReadRow, ReadsReport} from '../core/activity/reads'
 import type {SummaryRow} from '../core/activity/summary'
-import type {RevokeProposal, UnexplainedRead, UsageReport, UsageRow} from '../core/activity/usage'
+import type {RevokeProposal, UnexplainedRead, UsageRow, UsageRun} from '../core/activity/usage'
 import {escapeCsvField, escapeMarkdown, escapeTerminal, terminalLines} from './escape'
 
 /** What `activity events --json` prints. */
@@ -161,23 +161,8 @@ export function renderReads(output: ReadsOutput, format: Exclude<ActivityFormat,
   return terminalLines([...banner, ...padded(READS_HEADERS, rows), '', `${output.rows.length} row(s), direct reads first (${heading(output)}).`])
 }
 
-/** `audit usage` as printed: the report and how it was read (src/workflows/usage.ts's UsageRun). */
-export interface UsageOutput extends UsageReport {
-  /** The account. */
-  account: string
-  /** The log database. */
-  database: string
-  /** The window. */
-  window: TimeWindow
-  /** The engine. */
-  engine: string
-  /** The regions read. */
-  regions: string[]
-  /** A warning when direct reads may be invisible, else null. */
-  banner: string | null
-  /** What could not be read fully (printed to stderr). */
-  warnings: string[]
-}
+/** `audit usage` as printed: the report and how it was read. */
+export type UsageOutput = UsageRun
 
 const USAGE_HEADERS = ['principal', 'table', 'path', 'via', 'used', 'last used', 'reads'] as const
 const UNEXPLAINED_HEADERS = ['principal', 'table', 'path', 'count', 'first read', 'last read'] as const

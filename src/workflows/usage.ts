@@ -5,30 +5,14 @@
  * is data for the user to review.
  */
 import type {AwsClients} from '../aws/clients'
-import type {ActivityQuery, TimeWindow} from '../core/activity/query'
+import type {ActivityQuery} from '../core/activity/query'
 import {deriveReads} from '../core/activity/reads'
-import {assembleUsage, type UsageReport} from '../core/activity/usage'
+import {assembleUsage, type UsageRun} from '../core/activity/usage'
 import {computeAccess} from '../core/audit/access'
 import {readAudit, type AuditInputs} from './audit'
 import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
 
-/** What `audit usage` prints. */
-export interface UsageRun extends UsageReport {
-  /** The account audited. */
-  account: string
-  /** The log database. */
-  database: string
-  /** The window of the reads. */
-  window: TimeWindow
-  /** The engine that read the activity. */
-  engine: string
-  /** The regions read. */
-  regions: string[]
-  /** Why direct reads may be invisible, else null. */
-  banner: string | null
-  /** What could not be read fully. */
-  warnings: string[]
-}
+export type {UsageRun}
 
 /** Reads the access and the window's reads, and matches them. */
 export async function runUsage(aws: AwsClients, run: QueryRunner, query: ActivityQuery, inputs: AuditInputs, options: {database?: string; table: string; progress: (line: string) => void}): Promise<UsageRun> {

@@ -28,6 +28,7 @@
  *   that order: athena, glue, redshift, emr-serverless, else `other`. A direct read's engine is
  *   `s3` (a client of S3 itself) unless its user agent names one of those services.
  */
+import type {AdvancedEventSelector, AdvancedFieldSelector as FieldSelector} from '../lake/observed'
 import {principalKeyOf, sessionOf} from './principal'
 import type {TimeWindow} from './query'
 import type {CloudTrailRecord} from './record'
@@ -461,22 +462,8 @@ export function matchesReadsFilter(read: ReadEvent, filter: ReadsFilter): boolea
 
 // ---- does the trail log reads of the log bucket -----------------------------------------------
 
-/** A field selector of an advanced event selector (CloudTrail API reference, AdvancedFieldSelector). */
-export interface FieldSelector {
-  Field: string
-  Equals?: string[]
-  StartsWith?: string[]
-  EndsWith?: string[]
-  NotEquals?: string[]
-  NotStartsWith?: string[]
-  NotEndsWith?: string[]
-}
-
-/** An advanced event selector. */
-export interface AdvancedEventSelector {
-  Name?: string
-  FieldSelectors: FieldSelector[]
-}
+/** The selectors are the ones the trail step reads and writes (core/lake/observed.ts). */
+export type {AdvancedEventSelector, AdvancedFieldSelector as FieldSelector} from '../lake/observed'
 
 /** A basic event selector (the older form): DataResources of type AWS::S3::Object. */
 export interface BasicEventSelector {

@@ -17,6 +17,7 @@
  * unused S3 bypass rows (a policy statement, not a grant).
  */
 import {rowReachesPrincipal, type AccessPath, type AccessRow} from '../audit/access'
+import type {TimeWindow} from './query'
 import type {ReadEvent, ReadPath} from './reads'
 
 /** One row of `audit usage`. */
@@ -143,4 +144,22 @@ function proposalOf(access: readonly AccessRow[], usage: Map<AccessRow, {reads: 
   }
   const order = (a: RevokeProposal, b: RevokeProposal): number => (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : a.grant < b.grant ? -1 : a.grant > b.grant ? 1 : 0)
   return {revoke: revoke.sort(order), review: review.sort(order)}
+}
+
+/** What `audit usage` reports: the usage report, and how its reads were read. */
+export interface UsageRun extends UsageReport {
+  /** The account audited. */
+  account: string
+  /** The log database. */
+  database: string
+  /** The window of the reads. */
+  window: TimeWindow
+  /** The engine that read the activity. */
+  engine: string
+  /** The regions read. */
+  regions: string[]
+  /** Why direct reads may be invisible, else null. */
+  banner: string | null
+  /** What could not be read fully. */
+  warnings: string[]
 }
