@@ -14,21 +14,6 @@ export interface DuckDbLimits {
   threads: number
 }
 
-/**
- * Issue 14's out-of-memory, measured (duckdb_memory() polled during the query, DuckDB 1.5.6): with the
- * optimizer's filter pushdown, the window filter (eventid IS NOT NULL AND eventtime ...) runs directly
- * on the UNNEST of each file's Records, and the events query (GROUP BY eventid, any_value of every
- * column, nested structs included) then held about 7 MiB of the ALLOCATOR tag per input file,
- * whatever the file's size, maximum_object_size or threads: 120 small files (3,000 events, 30 days)
- * peaked at 920 MiB and failed at memory_limit 400MB; the same events in 30 files peaked at 220 MiB.
- * A narrow aggregate (eventid, eventtime) or no filter stayed near 110 MiB. With filter_pushdown
- * disabled the filter runs above the view's projection: the same query peaks at 113 MiB, 30 days of
- * 1,440 files (36,000 events) at about 300 MiB, 90 days of 2,160 files at about 390 MiB, with the
- * same rows; summaries also got cheaper (250 to 140 MiB on 1,440 files). The local engine hands
- * DuckDB only the window's files, so the file pruning pushdown would give is not needed here.
- */
-const DISABLE_FILTER_PUSHDOWN = "SET disabled_optimizers = 'filter_pushdown'"
-
 /** A connection with the Trino shims defined. */
 export class DuckDb {
   private constructor(
@@ -40,7 +25,6 @@ export class DuckDb {
     const duckdb = require('@duckdb/node-api') as typeof import('@duckdb/node-api')
     const instance = await duckdb.DuckDBInstance.create(':memory:', {memory_limit: limits.memoryLimit, threads: String(limits.threads), enable_external_access: 'true'})
     const connection = await instance.connect()
-    await connection.run(DISABLE_FILTER_PUSHDOWN)
     for (const macro of DUCKDB_MACROS) await connection.run(macro)
     return new DuckDb(instance, connection)
   }

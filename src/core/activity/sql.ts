@@ -182,7 +182,9 @@ export interface DuckDbViewOptions {
  * are taken from that struct. (Issue 14: a `rec->>'$.path'` per column parsed every record some 50
  * times, each expression with its own JSON arena holding a chunk's parsed records; 30 days of 120
  * files of 250 events peaked at about 390 MiB of DuckDB memory on the events query and failed at the
- * default 400MB limit. With one parse it runs in under that: see README, "Benchmark".)
+ * default 400MB limit; with the filter pushed onto the UNNEST, 120 files of 25 events peaked at
+ * 920 MiB. With one parse these peak at about 210 and 150 MiB, with or without filter pushdown: see
+ * README, "Benchmark". Measured with duckdb_memory() polled during the query, DuckDB 1.5.6.)
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
   const files = `[${options.files.map(sqlString).join(', ')}]`
