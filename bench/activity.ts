@@ -20,7 +20,8 @@
  * costs (calls, and time per object) are printed so they can be scaled. BENCH_ACTIVITY_EVENTS sets
  * the events (default 1,000,000).
  */
-import {execFileSync} from 'node:child_process'
+import {execFile, execFileSync} from 'node:child_process'
+import {promisify} from 'node:util'
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -115,13 +116,16 @@ const {DuckDBInstance} = require('@duckdb/node-api')
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
-/** `aws s3 cp --recursive`, then zcat | jq | sort | uniq -c, as people do it by hand. */
-function byHand(endpoint: string, prefix: string): number | undefined {
+/**
+ * `aws s3 cp --recursive`, then zcat | jq | sort | uniq -c, as people do it by hand. Asynchronous: the
+ * sandbox's gateway runs in this process, so a synchronous child would wait forever on it.
+ */
+async function byHand(endpoint: string, prefix: string): Promise<number | undefined> {
   const folder = mkdtempSync(path.join(tmpdir(), 'lakegov-bench-byhand-'))
   const env = {...sandboxEnv(endpoint), AWS_PAGER: ''}
   const start = process.hrtime.bigint()
   try {
-    execFileSync('aws', ['--endpoint-url', endpoint, 's3', 'cp', '--recursive', '--only-show-errors', `s3://${BUCKET}/${prefix}`, folder], {env, stdio: 'ignore'})
+    await promisify(execFile)('aws', ['--endpoint-url', endpoint, 's3', 'cp', '--recursive', '--only-show-errors', `s3://${BUCKET}/${prefix}`, folder], {env})
     execFileSync('bash', ['-c', `find ${folder} -name '*.json.gz' -print0 | xargs -0 zcat | jq -r '.Records[] | [.eventID, .eventSource] | @tsv' | sort -u | cut -f2 | sort | uniq -c > /dev/null`], {stdio: 'inherit'})
   } catch {
     return undefined
@@ -172,7 +176,7 @@ export async function benchActivity(): Promise<string[]> {
     const calls = s3Calls(before, await sandbox.stats())
     const warm = await timedCli(summary, env, {cwd: ROOT, okCodes: [0]})
     const duckMs = duckdbLocal(local)
-    const handMs = byHand(sandbox.endpoint, 'AWSLogs/')
+    const handMs = await byHand(sandbox.endpoint, 'AWSLogs/')
     // The minimum: one list page per day prefix (each holds < 1,000 objects) plus one GET per object.
     const listMinimum = DAYS
     const minimum = listMinimum + written.files

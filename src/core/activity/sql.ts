@@ -152,20 +152,29 @@ function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`
 }
 
-function duckdbField(field: (typeof RECORD_FIELDS)[number], path: string): string {
-  const here = `${path}.${field.name}`
+/** The json_transform shape of a field: every leaf as VARCHAR, JSON kept as JSON. */
+function transformShape(field: (typeof RECORD_FIELDS)[number]): unknown {
   switch (field.kind) {
     case 'struct':
-      return `struct_pack(${(field.fields ?? []).map((child) => `${child.name.toLowerCase()} := ${duckdbField(child, here)}`).join(', ')})`
-    case 'structs': {
-      const shape = Object.fromEntries((field.fields ?? []).map((child) => [child.name, 'VARCHAR']))
-      return `json_transform(rec->'${here}', '${JSON.stringify([shape])}')`
-    }
+      return Object.fromEntries((field.fields ?? []).map((child) => [child.name, transformShape(child)]))
+    case 'structs':
+      return [Object.fromEntries((field.fields ?? []).map((child) => [child.name, 'VARCHAR']))]
     case 'map':
-      return `rec->'${here}'`
+    case 'json':
+      return 'JSON'
     default:
-      return `rec->>'${here}'`
+      return 'VARCHAR'
   }
+}
+
+function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+function duckdbField(field: (typeof RECORD_FIELDS)[number], path: string): string {
+  const here = `${path}.${sqlIdentifier(field.name)}`
+  if (field.kind !== 'struct') return here
+  return `struct_pack(${(field.fields ?? []).map((child) => `${child.name.toLowerCase()} := ${duckdbField(child, here)}`).join(', ')})`
 }
 
 /** Options of the DuckDB view over downloaded CloudTrail files. */
@@ -184,10 +193,19 @@ export interface DuckDbViewOptions {
  * plus the partition columns taken from each file's path, as Athena's projection would, and the
  * whole record as JSON text (RECORD_JSON_COLUMN). The file
  * paths are lakegov's own cache paths, quoted.
+ *
+ * Each record is parsed once, by one json_transform into a struct of the whole shape, and the columns
+ * are taken from that struct. (Issue 14: a `rec->>'$.path'` per column parsed every record some 50
+ * times, each expression with its own JSON arena holding a chunk's parsed records; 30 days of 120
+ * files of 250 events peaked at about 390 MiB of DuckDB memory on the events query and failed at the
+ * default 400MB limit; with the filter pushed onto the UNNEST, 120 files of 25 events peaked at
+ * 920 MiB. With one parse these peak at about 210 and 150 MiB, with or without filter pushdown: see
+ * README, "Benchmark". Measured with duckdb_memory() polled during the query, DuckDB 1.5.6.)
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
   const files = `[${options.files.map(sqlString).join(', ')}]`
-  const columns = RECORD_FIELDS.map((field) => `${duckdbField(field, '$')} AS ${field.name.toLowerCase()}`)
+  const columns = RECORD_FIELDS.map((field) => `${duckdbField(field, 'rec')} AS ${field.name.toLowerCase()}`)
+  const shape = Object.fromEntries(RECORD_FIELDS.map((field) => [field.name, transformShape(field)]))
   return `CREATE OR REPLACE TEMP VIEW ${options.name} AS
 SELECT ${columns.join(',\n  ')},
   regexp_extract(filename, '/CloudTrail/[^/]+/(\\d{4}/\\d{2}/\\d{2})/', 1) AS "timestamp",
@@ -195,7 +213,10 @@ SELECT ${columns.join(',\n  ')},
   regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account,
   CAST(rec AS VARCHAR) AS ${RECORD_JSON_COLUMN}
 FROM (
-  SELECT filename, unnest(Records) AS rec
-  FROM read_json(${files}, columns = {'Records': 'JSON[]'}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
+  SELECT filename, json_transform(raw, ${sqlString(JSON.stringify(shape))}) AS rec
+  FROM (
+    SELECT filename, unnest(Records) AS raw
+    FROM read_json(${files}, columns = {'Records': 'JSON[]'}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
+  ) raws
 ) records`
 }
