@@ -191,8 +191,8 @@ export interface DuckDbViewOptions {
  * The DuckDB view the local engine queries: the same columns as the CloudTrail table, built from each
  * file's Records read as raw JSON (no schema inference, which drops fields first seen in later files),
  * plus the partition columns taken from each file's path, as Athena's projection would, and the
- * whole record as JSON text (RECORD_JSON_COLUMN). The file
- * paths are lakegov's own cache paths, quoted.
+ * whole record as JSON text (RECORD_JSON_COLUMN: the raw record, every field, not the transformed
+ * shape, for `alarms test`). The file paths are lakegov's own cache paths, quoted.
  *
  * Each record is parsed once, by one json_transform into a struct of the whole shape, and the columns
  * are taken from that struct. (Issue 14: a `rec->>'$.path'` per column parsed every record some 50
@@ -211,9 +211,9 @@ SELECT ${columns.join(',\n  ')},
   regexp_extract(filename, '/CloudTrail/[^/]+/(\\d{4}/\\d{2}/\\d{2})/', 1) AS "timestamp",
   regexp_extract(filename, '/CloudTrail/([^/]+)/', 1) AS region,
   regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account,
-  CAST(rec AS VARCHAR) AS ${RECORD_JSON_COLUMN}
+  CAST(raw AS VARCHAR) AS ${RECORD_JSON_COLUMN}
 FROM (
-  SELECT filename, json_transform(raw, ${sqlString(JSON.stringify(shape))}) AS rec
+  SELECT filename, raw, json_transform(raw, ${sqlString(JSON.stringify(shape))}) AS rec
   FROM (
     SELECT filename, unnest(Records) AS raw
     FROM read_json(${files}, columns = {'Records': 'JSON[]'}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
