@@ -24,7 +24,7 @@ export const activityFlags = {
   'read-only': Flags.option({options: ['true', 'false'] as const, description: 'Only read-only (true) or only mutating (false) calls.', helpGroup: 'FILTERS'})(),
   engine: Flags.option({options: ENGINE_CHOICES, default: 'auto' as const, description: 'Which engine answers: auto, lookup (CloudTrail LookupEvents), local (DuckDB over the lake\'s objects), athena.', helpGroup: 'ENGINE'})(),
   format: Flags.option({options: ['table', 'csv', 'markdown', 'json'] as const, default: 'table' as const, description: 'Output format (json is --json).'})(),
-  table: Flags.string({description: 'athena: the CloudTrail table `lakegov table` created.', default: DEFAULT_ACTIVITY_TABLE, helpGroup: 'ENGINE'}),
+  table: Flags.string({description: `athena: the CloudTrail table \`lakegov table\` created (default: lake.yaml's table.name, else ${DEFAULT_ACTIVITY_TABLE}).`, helpGroup: 'ENGINE'}),
   database: Flags.string({description: 'athena: the Glue database (default: database in lake.yaml).', helpGroup: 'ENGINE'}),
   workgroup: Flags.string({description: 'athena: the workgroup (default: athena.workgroup in lake.yaml, else primary).', env: 'LAKEGOV_ATHENA_WORKGROUP', helpGroup: 'ENGINE'}),
   'output-location': Flags.string({description: 'athena: s3:// location for results (default: athena.outputLocation in lake.yaml, else the workgroup\'s).', env: 'LAKEGOV_ATHENA_OUTPUT_LOCATION', helpGroup: 'ENGINE'}),
@@ -91,7 +91,7 @@ export abstract class ActivityCommand<T extends typeof Command> extends BaseComm
     return runActivity(this.aws, query, ask, {
       policies: flags.policies as string,
       engine: flags.engine as ActivityRunOptionsEngine,
-      table: flags.table as string,
+      ...(flags.table === undefined ? {} : {table: flags.table as string}),
       ...(flags.database ? {database: flags.database as string} : {}),
       ...(flags.workgroup === undefined ? {} : {workGroup: checkWorkgroup(flags.workgroup as string)}),
       ...(flags['output-location'] === undefined ? {} : {outputLocation: checkOutputLocation(flags['output-location'] as string)}),

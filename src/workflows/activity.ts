@@ -9,7 +9,7 @@ import {CloudTrailAdapter} from '../aws/cloudtrail'
 import {Ec2Adapter} from '../aws/ec2'
 import {GlueAdapter} from '../aws/glue'
 import {S3Adapter} from '../aws/s3'
-import {DEFAULT_TABLE_NAME} from '../core/catalog/table-options'
+import {DEFAULT_TABLE_NAME, logTableOf} from '../core/catalog/table-options'
 import {resolveAthenaSettings} from '../core/activity/athena-settings'
 import {chooseEngine, type EngineDecision} from '../core/activity/engine-choice'
 import type {ActivityQuery, EngineChoice} from '../core/activity/query'
@@ -30,8 +30,8 @@ export interface ActivityRunOptions {
   policies: string
   /** --engine. */
   engine: EngineChoice
-  /** --table: the CloudTrail table athena reads. */
-  table: string
+  /** --table: the CloudTrail table athena reads (default: lake.yaml's table.name, else cloudtrail_logs). */
+  table?: string
   /** --database (default: lake.yaml's). */
   database?: string
   /** --workgroup (checked); lake.yaml's athena.workgroup, else primary, when absent. */
@@ -98,7 +98,7 @@ export async function runActivity(base: AwsClients, query: ActivityQuery, ask: A
   let decision: EngineDecision
   if (options.engine === 'auto' && lake) {
     const listed = await listWindow()
-    const tableExists = listed.bytes > 0 ? (await glue.readTable(database, options.table)) !== undefined : false
+    const tableExists = listed.bytes > 0 ? (await glue.readTable(database, logTableOf(options.table, lake))) !== undefined : false
     decision = chooseEngine('auto', {hasLake: true, windowBytes: listed.bytes, tableExists})
   } else decision = chooseEngine(options.engine, {hasLake: lake !== undefined})
   progress(`engine: ${decision.engine}, because ${decision.reason}`)
@@ -137,8 +137,9 @@ interface AthenaContext {
 /** Runs the query on Athena over the lake's table: its partitions, the regions to read, the --max-scan guard. */
 async function askAthena(context: AthenaContext, query: ActivityQuery, ask: ActivityAsk, options: ActivityRunOptions): Promise<EngineAnswer> {
   const {clients, glue, lake, database} = context
-  const existing = await glue.readTable(database, options.table)
-  if (!existing) throw tableMissing(database, options.table)
+  const tableName = logTableOf(options.table, lake)
+  const existing = await glue.readTable(database, tableName)
+  if (!existing) throw tableMissing(database, tableName)
   const partitionKeys = (existing.PartitionKeys ?? []).map((key) => key.Name.toLowerCase())
   let regions = query.filters.regions === 'all' ? [] : query.filters.regions
   if (options.maxScanBytes !== undefined) {
@@ -156,7 +157,7 @@ async function askAthena(context: AthenaContext, query: ActivityQuery, ask: Acti
   const settings = resolveAthenaSettings({workGroup: options.workGroup, outputLocation: options.outputLocation}, lake.athena)
   return runAthena(query, ask, new AthenaAdapter(clients), {
     database,
-    table: {name: `"${database.replaceAll('"', '""')}"."${options.table.replaceAll('"', '""')}"`, partitionKeys},
+    table: {name: `"${database.replaceAll('"', '""')}"."${tableName.replaceAll('"', '""')}"`, partitionKeys},
     ...settings,
     regions,
     progress: options.progress,

@@ -19,7 +19,7 @@ export interface AnomaliesOptions {
   /** The log database (--database, else lake.yaml's). */
   database: string
   /** The log table (--table). */
-  table: string
+  table?: string
   /** --baseline, in ms. */
   baselineMs: number
   /** --fail-on. */

@@ -6,6 +6,7 @@
 import type {ReadsContext} from '../core/activity/reads'
 import type {ActivityQuery} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
+import {logTableOf} from '../core/catalog/table-options'
 import {locationUrlOf, type LakeConfig} from '../core/lake/config'
 import type {ActivityAsk} from '../engines/types'
 import type {ActivityRun} from './activity'
@@ -48,12 +49,12 @@ export async function readReadRecords(run: QueryRunner, query: ActivityQuery, pr
 }
 
 /** The lake's reads context: its log bucket and prefix, the log table, and the expected readers. */
-export function readsContextOf(lake: LakeConfig, database: string, table: string): ReadsContext {
+export function readsContextOf(lake: LakeConfig, database: string, table: string | undefined): ReadsContext {
   const expected = [...('role' in lake.registration ? [{arn: lake.registration.role, reason: 'registration-role'}] : []), ...(lake.crawler ? [{arn: lake.crawler.role, reason: 'crawler-role'}] : [])]
   return {
     bucket: lake.bucket.name,
     prefix: lake.bucket.prefix,
-    tables: [{database: database.toLowerCase(), table: table.toLowerCase(), location: locationUrlOf(lake.bucket)}],
+    tables: [{database: database.toLowerCase(), table: logTableOf(table, lake).toLowerCase(), location: locationUrlOf(lake.bucket)}],
     expected,
   }
 }

@@ -30,8 +30,8 @@ export interface ReportOptions {
   policies: string
   /** --database, else lake.yaml's. */
   database?: string
-  /** --table: the log table. */
-  table: string
+  /** --table: the log table (default: lake.yaml's table.name). */
+  table?: string
   /** The anomalies' baseline, ms. */
   baselineMs: number
   /** --region for the audit (must agree with lake.yaml). */

@@ -15,7 +15,7 @@ import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} fr
 export type {UsageRun}
 
 /** Reads the access and the window's reads, and matches them. */
-export async function runUsage(aws: AwsClients, run: QueryRunner, query: ActivityQuery, inputs: AuditInputs, options: {database?: string; table: string; progress: (line: string) => void}): Promise<UsageRun> {
+export async function runUsage(aws: AwsClients, run: QueryRunner, query: ActivityQuery, inputs: AuditInputs, options: {database?: string; table?: string; progress: (line: string) => void}): Promise<UsageRun> {
   options.progress(`Reading the account (${inputs.config.region})...`)
   const view = await readAudit(aws, inputs, {...(options.database ? {database: options.database} : {})})
   const access = computeAccess(view.state)

@@ -12,7 +12,7 @@ import {
   type CloudTrailTableOptions,
   type ExistingTable,
 } from '../../src/core/catalog/cloudtrail-table'
-import {COMMERCIAL_REGIONS, resolveTableFlags, resolveTableOptions, utcDay} from '../../src/core/catalog/table-options'
+import {COMMERCIAL_REGIONS, logTableOf, resolveTableFlags, resolveTableOptions, utcDay} from '../../src/core/catalog/table-options'
 import {planTable} from '../../src/core/catalog/table-plan'
 import {LakegovError} from '../../src/core/errors'
 import type {Grant} from '../../src/core/model/grant'
@@ -372,5 +372,14 @@ describe('resolveTableOptions', () => {
 
   it('still refuses a bad flag with a usage error', () => {
     expect(() => resolveTableOptions({regions: 'xx-foo-1'}, lake, TODAY)).toThrow('--regions xx-foo-1: xx-foo-1 is not an AWS region.')
+  })
+})
+
+describe('the table the activity commands read', () => {
+  it('is --table, else lake.yaml table.name (the file is the one source), else cloudtrail_logs', () => {
+    expect(logTableOf('adhoc', {table: {name: 'trail_logs'}})).toBe('adhoc')
+    expect(logTableOf(undefined, {table: {name: 'trail_logs'}})).toBe('trail_logs')
+    expect(logTableOf(undefined, {})).toBe('cloudtrail_logs')
+    expect(logTableOf(undefined, undefined)).toBe('cloudtrail_logs')
   })
 })

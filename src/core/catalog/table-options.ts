@@ -57,6 +57,11 @@ export const DEFAULT_TABLE_NAME = 'cloudtrail_logs'
 /** The first projected day when --start is not given: AWS's example uses it too. */
 export const DEFAULT_START_DATE = '2020/01/01'
 
+/** The CloudTrail table activity reads: --table, else lake.yaml's table.name, else DEFAULT_TABLE_NAME. */
+export function logTableOf(flag: string | undefined, lake: {table?: {name?: string}} | undefined): string {
+  return flag ?? lake?.table?.name ?? DEFAULT_TABLE_NAME
+}
+
 /** The flags as typed, before checking. */
 export interface TableFlags {
   /** --name. */
