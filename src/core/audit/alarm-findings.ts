@@ -53,7 +53,7 @@ function cisFindings({observation, trailSource}: AlarmInput): FindingFields[] {
   const {logGroup} = observation
   if (!logGroup || !observation.logGroupExists) {
     const why = logGroup ? `its log group ${logGroup} does not exist` : 'it delivers to no CloudWatch Logs log group'
-    return [({title: `No CIS alarm can exist on trail ${observation.trail}: ${why}`, resource: `trail/${observation.trail}`, evidence: `The fourteen controls CloudWatch.1 to CloudWatch.14 fail: ${why}.`, location})]
+    return [{title: `No CIS alarm can exist on trail ${observation.trail}: ${why}`, resource: `trail/${observation.trail}`, evidence: `The fourteen controls CloudWatch.1 to CloudWatch.14 fail: ${why}.`, location}]
   }
   const alarmed = new Set(observation.alarms.filter((alarm) => alarm.actions.length > 0).map((alarm) => metricKey(alarm.namespace, alarm.metricName)))
   const findings: FindingFields[] = []
@@ -62,7 +62,7 @@ function cisFindings({observation, trailSource}: AlarmInput): FindingFields[] {
     const withAlarm = filters.some((filter) => alarmed.has(metricKey(filter.namespace, filter.metricName)))
     if (withAlarm) continue
     const evidence = filters.length === 0 ? `No metric filter on ${logGroup} has exactly the pattern Security Hub prescribes for ${control.id}.` : `Filter ${filters.map((filter) => filter.name).join(', ')} has the pattern, but no alarm with an action watches its metric.`
-    findings.push(({title: `${control.id}: no log metric filter and alarm for ${control.title}`, resource: `log-group:${logGroup}:${control.id}`, evidence, location}))
+    findings.push({title: `${control.id}: no log metric filter and alarm for ${control.title}`, resource: `log-group:${logGroup}:${control.id}`, evidence, location})
   }
   return findings
 }
@@ -86,18 +86,18 @@ function topicFindings({observation}: AlarmInput): FindingFields[] {
     .filter((topic) => !topic.subscriptions.some((subscription) => !subscription.pending))
     .map((topic) => {
       const pending = topic.subscriptions.filter((subscription) => subscription.pending).map((subscription) => subscription.endpoint)
-      return ({
+      return {
         title: `Topic ${topic.arn.split(':').pop()} has no confirmed subscriber`,
         resource: topic.arn,
         evidence: pending.length > 0 ? `Pending confirmation: ${pending.join(', ')}.` : 'The topic has no subscription.',
-      })
+      }
     })
 }
 
 function retentionFindings({observation}: AlarmInput): FindingFields[] {
   const days = observation.retentionInDays
   if (!observation.logGroup || !observation.logGroupExists || days === undefined || days >= MIN_RETENTION_DAYS) return []
-  return [({title: `Log group ${observation.logGroup} keeps events for ${days} days`, resource: `log-group:${observation.logGroup}`, evidence: `retentionInDays is ${days}, under ${MIN_RETENTION_DAYS}.`})]
+  return [{title: `Log group ${observation.logGroup} keeps events for ${days} days`, resource: `log-group:${observation.logGroup}`, evidence: `retentionInDays is ${days}, under ${MIN_RETENTION_DAYS}.`}]
 }
 
 /** LG019-LG022, as registry entries (rules.ts spreads them into AUDIT_RULES). */
