@@ -5,7 +5,7 @@
  * clean day that repeats the baseline's habits and must give no anomaly at all. Records follow the
  * shapes of the CloudTrail and Lake Formation user guides' samples, as the fixture generator does.
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -13,7 +13,7 @@ import {gzipSync} from 'node:zlib'
 import {CreateBucketCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {AnomaliesRun} from '../../src/workflows/anomalies'
-import {parseJson, runCli, sandboxEnv} from '../support/cli'
+import {exampleLakeYaml, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
@@ -111,8 +111,8 @@ beforeAll(async () => {
     {ruleId: 'LA007', principal: role('LakeAdmin')},
   ]
   policies = mkdtempSync(path.join(tmpdir(), 'lakegov-anomaly-rules-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
+  env = sandboxEnvWithCache(sandboxEndpoint())
 })
 
 describe('lakegov activity anomalies: each rule on seeded anomalies', () => {

@@ -4,14 +4,14 @@
  * bucket (no AWSLF- session, by a role that is neither the registration nor the crawler role) must
  * come out as LA002, with the eventIDs counted here straight from the records (not through src/).
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {AnomaliesRun} from '../../src/workflows/anomalies'
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, exampleLakeYaml, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
@@ -63,8 +63,8 @@ beforeAll(async () => {
   set = generateCloudTrail({seed: 17, start: first, days: 3, regions: REGIONS, filesPerDay: 2, eventsPerFile: 20, dataEventRate: 0.4, errorRate: 0.05, dataBucket: BUCKET, table: {database: 'cloudtrail', name: 'cloudtrail_logs'}, includeAwsSamples: false})
   await uploadGeneratedCloudTrail(s3, set.files, {bucket: BUCKET})
   policies = mkdtempSync(path.join(tmpdir(), 'lakegov-anomalies-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
+  env = sandboxEnvWithCache(sandboxEndpoint())
   from = new Date(Date.parse(`${first}T00:00:00Z`) + 2 * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
   to = new Date(Date.parse(from) + DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
 })

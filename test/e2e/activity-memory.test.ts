@@ -6,14 +6,14 @@
  * anomalies run, at the default limit and checks the answers against the generator's ground truth:
  * every eventID once, however many times it was delivered.
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {EventsOutput} from '../../src/output/activity'
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
@@ -43,10 +43,10 @@ beforeAll(async () => {
   set = generateCloudTrail({seed: 1414, start: first, days: DAYS, regions: [REGION], filesPerDay: 4, eventsPerFile: 25, includeAwsSamples: false})
   await uploadGeneratedCloudTrail(s3, set.files, {bucket: BUCKET, concurrency: 8})
   policies = mkdtempSync(path.join(tmpdir(), 'lakegov-activity-memory-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
+  env = sandboxEnvWithCache(sandboxEndpoint())
   from = `${first}T00:00:00Z`
-  to = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  to = nowToTheSecond()
 })
 
 describe('lakegov activity on the local engine over 30 days of small files, at the default memory limit', () => {

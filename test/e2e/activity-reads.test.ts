@@ -3,7 +3,7 @@
  * target the log bucket itself, read on the local and the Athena engine; the rows must match the
  * generator's ground truth, counted here straight from the records (not through src/).
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -16,7 +16,7 @@ import Ajv from 'ajv'
 import {ACTIVITY_READS_SCHEMA} from '../../src/core/activity/output-schema'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import type {ReadsOutput} from '../../src/output/activity'
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
@@ -85,10 +85,10 @@ beforeAll(async () => {
   const table = buildCloudTrailTable({database: 'cloudtrail', name: 'cloudtrail_logs', bucket: BUCKET, prefix: 'AWSLogs/', accounts: [ACCOUNT], regions: REGIONS, startDate: first.replaceAll('-', '/')})
   await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: table as never}))
   policies = mkdtempSync(path.join(tmpdir(), 'lakegov-reads-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
+  env = sandboxEnvWithCache(sandboxEndpoint())
   from = `${first}T00:00:00Z`
-  to = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  to = nowToTheSecond()
 })
 
 describe('lakegov activity reads', () => {
@@ -138,7 +138,7 @@ describe('lakegov activity reads --events', () => {
     const key = `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/${at.toISOString().slice(0, 10).replaceAll('-', '/')}/${ACCOUNT}_CloudTrail_us-east-1_${stamp}Z_e2equery.json.gz`
     await s3.send(new PutObjectCommand({Bucket: BUCKET, Key: key, Body: gzipSync(JSON.stringify({Records: records}))}))
     try {
-      const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const now = nowToTheSecond()
       const result = await lakegov('activity', 'reads', '--events', '--engine', 'local', '--from', from, '--to', now, '--region', 'us-east-1', '--json')
       if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`)
       const out = parseJson<ReadsOutput>(result)

@@ -17,7 +17,7 @@ import Ajv from 'ajv'
 import {ACTIVITY_EVENTS_SCHEMA, ACTIVITY_SUMMARY_SCHEMA} from '../../src/core/activity/output-schema'
 import type {EventsOutput, SummaryOutput} from '../../src/output/activity'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnv, sandboxEnvWithCache} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, isManagementEvent, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, setSandboxFaults} from '../support/sandbox/client'
 
@@ -91,11 +91,11 @@ beforeAll(async () => {
   await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: table as never}))
 
   policies = mkdtempSync(path.join(tmpdir(), 'lakegov-activity-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
   cacheHome = mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))
   env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: cacheHome})
   from = `${first}T00:00:00Z`
-  to = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  to = nowToTheSecond()
 })
 
 describe('lakegov activity: one answer from three engines', () => {
@@ -187,7 +187,7 @@ describe('lakegov activity: one answer from three engines', () => {
 
   it('a denied GetObject or StartQueryExecution exits 4 and names the action', async () => {
     // An empty cache, so that local must download.
-    const denyEnv = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+    const denyEnv = sandboxEnvWithCache(sandboxEndpoint())
     await setSandboxFaults({failNext: [{service: 's3', operation: 'GetObject', kind: 'denied', count: 1000}]})
     try {
       const local = await runCli(['activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window(), '--policies', policies], denyEnv, ROOT)

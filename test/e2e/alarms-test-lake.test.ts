@@ -13,7 +13,7 @@ import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/cl
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {AWS_SAMPLE_RECORDS, type CloudTrailRecord, type GeneratedCloudTrail, type GeneratedLogFile, generateCloudTrail, isManagementEvent, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
@@ -102,7 +102,7 @@ alarms:
     - {name: no-request-parameters, pattern: '{ $.requestParameters IS NULL }'}
 `,
   )
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  env = sandboxEnvWithCache(sandboxEndpoint())
 })
 
 describe('lakegov alarms test --since (e2e)', () => {

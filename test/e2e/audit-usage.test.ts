@@ -4,7 +4,7 @@
  * revoking, the used ones carry their last read (counted here from the fixture's own records), and
  * the direct S3 reads, which no grant or policy allows, are listed as unexplained.
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -15,7 +15,7 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import type {UsageOutput} from '../../src/output/activity'
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
@@ -74,10 +74,10 @@ beforeAll(async () => {
   }
 
   policies = mkdtempSync(path.join(tmpdir(), 'lakegov-usage-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
+  env = sandboxEnvWithCache(sandboxEndpoint())
   from = `${first}T00:00:00Z`
-  to = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  to = nowToTheSecond()
 })
 
 describe('lakegov audit usage', () => {

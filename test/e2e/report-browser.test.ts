@@ -14,13 +14,12 @@ import {S3Client} from '@aws-sdk/client-s3'
 import {chromium, type Browser} from 'playwright-core'
 
 import type {CloudTrailRecord} from '../support/cloudtrail-fixtures'
-import {parseJson, runCli, sandboxEnv} from '../support/cli'
+import {exampleLakeYaml, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {expectedBarMarks, HOSTILE_EVENT, HOSTILE_PRINCIPAL, REPORT_FROM, REPORT_TO, seedReportFixture} from '../support/report-fixture'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(240_000)
 
-const ROOT = path.resolve(__dirname, '..', '..')
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const SECTIONS = ['summary', 'calls-over-time', 'top', 'geography', 'reads', 'anomalies', 'access', 'findings']
@@ -35,9 +34,9 @@ beforeAll(async () => {
   await resetSandbox()
   records = await seedReportFixture(new S3Client({...sandboxSdkConfig(sandboxEndpoint(), 1), forcePathStyle: true}))
   dir = mkdtempSync(path.join(tmpdir(), 'lakegov-report-'))
-  writeFileSync(path.join(dir, 'lake.yaml'), readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, ''))
+  writeFileSync(path.join(dir, 'lake.yaml'), exampleLakeYaml())
   file = path.join(dir, 'lake-report.html')
-  const env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  const env = sandboxEnvWithCache(sandboxEndpoint())
   const result = await runCli(['report', '--engine', 'local', '--from', REPORT_FROM, '--to', REPORT_TO, '--baseline', '2d', '--out', file, '--policies', dir, '--json'], env, dir)
   if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`)
   expect(parseJson<{out: string}>(result).out).toBe(file)
@@ -134,7 +133,7 @@ describe('lakegov report in chromium', () => {
 
 describe('lakegov report when a part cannot be read', () => {
   it('writes the sections it could read, says why the others are missing, exits 0, and with --strict exits with the failure\'s code', async () => {
-    const env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+    const env = sandboxEnvWithCache(sandboxEndpoint())
     // No Glue table: the athena engine cannot read the events (ACTIVITY_NO_TABLE, exit 3).
     const out = path.join(dir, 'partial.md')
     const args = ['report', '--engine', 'athena', '--table', 'no_such_table', '--from', REPORT_FROM, '--to', REPORT_TO, '--format', 'markdown', '--out', out, '--policies', dir]

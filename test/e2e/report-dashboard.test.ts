@@ -4,14 +4,14 @@
  * a hand-edited one is put back; a lake.yaml without a log group or alarms still gets a dashboard
  * that says what is missing, and --strict then exits 3.
  */
-import {mkdtempSync, readFileSync, writeFileSync, cpSync, mkdirSync} from 'node:fs'
+import {mkdtempSync, writeFileSync, cpSync, mkdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {CloudWatchClient, GetDashboardCommand, PutDashboardCommand} from '@aws-sdk/client-cloudwatch'
 import {S3Client} from '@aws-sdk/client-s3'
 
-import {parseJson, runCli, sandboxEnv, type CliResult} from '../support/cli'
+import {type CliResult, exampleLakeYaml, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
 import {REPORT_FROM, seedReportFixture} from '../support/report-fixture'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig, sandboxStats} from '../support/sandbox/client'
 
@@ -41,7 +41,7 @@ let cloudwatch: CloudWatchClient
 
 function policiesDir(transform: (lake: string) => string, grants: boolean): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'lakegov-dashboard-'))
-  writeFileSync(path.join(dir, 'lake.yaml'), transform(readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, '')))
+  writeFileSync(path.join(dir, 'lake.yaml'), transform(exampleLakeYaml()))
   if (grants) {
     mkdirSync(path.join(dir, 'grants'))
     cpSync(path.join(ROOT, 'policies', 'grants'), path.join(dir, 'grants'), {recursive: true})
@@ -64,7 +64,7 @@ async function putDashboardCalls(): Promise<number> {
 beforeAll(async () => {
   await resetSandbox()
   await seedReportFixture(new S3Client({...sandboxSdkConfig(sandboxEndpoint(), 1), forcePathStyle: true}))
-  env = sandboxEnv(sandboxEndpoint(), {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+  env = sandboxEnvWithCache(sandboxEndpoint())
   policies = policiesDir((lake) => lake, true)
   cloudwatch = new CloudWatchClient(sandboxSdkConfig(sandboxEndpoint(), 1))
 })

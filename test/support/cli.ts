@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -35,6 +35,21 @@ export function sandboxEnv(endpoint: string, extra: NodeJS.ProcessEnv = {}): Nod
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   }
+}
+
+/** The sandbox environment with a CloudTrail object cache of its own, so a run never reuses another test's downloads. */
+export function sandboxEnvWithCache(endpoint: string): NodeJS.ProcessEnv {
+  return sandboxEnv(endpoint, {XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'lakegov-cache-'))})
+}
+
+/** The example policies/lake.yaml, without its editor schema line (a relative path that resolves only in the repository). */
+export function exampleLakeYaml(): string {
+  return readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, '')
+}
+
+/** Now, truncated to the second, as the activity commands' --to takes it. */
+export function nowToTheSecond(): string {
+  return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
 /** Runs the built CLI (`bin/run.js`) as a child process, the way a user would. */
