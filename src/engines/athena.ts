@@ -5,7 +5,7 @@
  * query (a cancelled query is billed for what it scanned: Athena pricing).
  */
 import {athenaCostUsd} from '../core/activity/engine-choice'
-import {athenaParameter, eventsSql, groupCountOfRow, summarySql, type SqlTable} from '../core/activity/sql'
+import {athenaParameter, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, summarySql, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {LakegovError} from '../core/errors'
@@ -51,8 +51,14 @@ function defaultOnInterrupt(handler: () => void): () => void {
   return () => process.removeListener('SIGINT', handler)
 }
 
-/** Runs a statement and returns its rows keyed by the header row's names. */
-export async function runAthenaQuery(sql: string, params: readonly string[], ports: AthenaPorts, options: AthenaOptions): Promise<{rows: Record<string, string | undefined>[]; scannedBytes: number; id: string; polls: number; pages: number}> {
+/** A page of result rows, keyed by the header row's names. */
+type RowsSink = (rows: Record<string, string | undefined>[]) => void
+
+/**
+ * Runs a statement and returns its rows keyed by the header row's names; with `onRows`, hands each
+ * page's rows to it instead and returns none.
+ */
+export async function runAthenaQuery(sql: string, params: readonly string[], ports: AthenaPorts, options: AthenaOptions, onRows?: RowsSink): Promise<{rows: Record<string, string | undefined>[]; scannedBytes: number; id: string; polls: number; pages: number; rowCount: number}> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const id = await ports.start({sql, parameters: params.map(athenaParameter), database: options.database, workGroup: options.workGroup, ...(options.outputLocation ? {outputLocation: options.outputLocation} : {})})
   options.progress(`athena: query ${id} started in workgroup ${options.workGroup}`)
@@ -89,6 +95,7 @@ export async function runAthenaQuery(sql: string, params: readonly string[], por
       throw new LakegovError(`The Athena query ${id} failed: ${status.reason ?? 'no reason given'}.`, {exitCode: ExitCode.Internal, code: 'ATHENA_FAILED', suggestions: ['Check that the table is the one `lakegov table` creates (run lakegov table to repair it).']})
     }
     const rows: Record<string, string | undefined>[] = []
+    let rowCount = 0
     let header: string[] = []
     let nextToken: string | undefined
     let pages = 0
@@ -98,11 +105,14 @@ export async function runAthenaQuery(sql: string, params: readonly string[], por
       const data = pages === 0 ? page.rows.slice(1) : page.rows
       if (pages === 0) header = (page.rows[0] ?? []).map((name) => name ?? '')
       pages += 1
-      for (const cells of data) rows.push(Object.fromEntries(header.map((name, index) => [name, cells[index]])))
+      const keyed = data.map((cells) => Object.fromEntries(header.map((name, index) => [name, cells[index]])))
+      rowCount += keyed.length
+      if (onRows) onRows(keyed)
+      else rows.push(...keyed)
       nextToken = page.nextToken
-      if (pages % 10 === 0) options.progress(`athena: ${rows.length} rows read`)
+      if (pages % 10 === 0) options.progress(`athena: ${rowCount} rows read`)
     } while (nextToken)
-    return {rows, scannedBytes: status.scannedBytes, id, polls, pages}
+    return {rows, scannedBytes: status.scannedBytes, id, polls, pages, rowCount}
   } finally {
     removeHandler()
   }
@@ -111,11 +121,13 @@ export async function runAthenaQuery(sql: string, params: readonly string[], por
 /** Answers a query with Athena. */
 export async function runAthena(query: ActivityQuery, ask: ActivityAsk, ports: AthenaPorts, options: AthenaOptions): Promise<EngineAnswer> {
   const table: SqlTable = options.table
-  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, table) : eventsSql(query, ask.limit, table)
-  const result = await runAthenaQuery(statement.text, statement.params, ports, options)
+  const sink = ask.kind === 'events' ? ask.sink : undefined
+  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, table) : sink ? eventStreamSql(query, table, ask.fields) : eventsSql(query, ask.limit, table, eventColumns(ask.fields))
+  const result = await runAthenaQuery(statement.text, statement.params, ports, options, sink ? (rows) => sink(rows.map((row) => projectRecord(row))) : undefined)
   const cost = athenaCostUsd(result.scannedBytes)
   options.progress(`athena: ${result.scannedBytes} bytes scanned, about $${cost.toFixed(6)} at $5 per TB`)
   const stats = {scannedBytes: result.scannedBytes, costUsd: cost, pages: result.pages, polls: result.polls}
   if (ask.kind === 'summary') return {engine: 'athena', regions: options.regions, groups: result.rows.map(groupCountOfRow), skipped: [], stats}
+  if (sink) return {engine: 'athena', regions: options.regions, skipped: [], stats: {...stats, events: result.rowCount}}
   return {engine: 'athena', regions: options.regions, events: result.rows.map((row) => projectRecord(row)), skipped: [], stats}
 }

@@ -52,12 +52,17 @@ export class DuckDb {
    * held about 250 MiB inside DuckDB, under its memory limit, on top of what the query itself needs.
    */
   async query(sql: string, params: readonly string[]): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = []
+    await this.queryEach(sql, params, (chunk) => rows.push(...chunk))
+    return rows
+  }
+
+  /** Runs a statement like query, handing each chunk of rows (some 2,048) to `onRows` and keeping none. */
+  async queryEach(sql: string, params: readonly string[], onRows: (rows: Record<string, unknown>[]) => void): Promise<void> {
     const prepared = await this.connection.prepare(sql)
     params.forEach((value, index) => prepared.bindVarchar(index + 1, value))
     const result = await prepared.stream()
-    const rows: Record<string, unknown>[] = []
-    for await (const chunk of result.yieldRowObjectJson()) for (const row of chunk) rows.push(row as Record<string, unknown>)
-    return rows
+    for await (const chunk of result.yieldRowObjectJson()) onRows(chunk as Record<string, unknown>[])
   }
 
   close(): void {

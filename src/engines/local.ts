@@ -4,12 +4,12 @@
  * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
  */
 import {mapLimited} from '../core/map-limited'
-import {RECORD_JSON_COLUMN, duckdbViewSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlTable} from '../core/activity/sql'
+import {RECORD_JSON_COLUMN, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
 import {DuckDb, type DuckDbLimits} from './duckdb'
-import type {ActivityAsk, EngineAnswer, ProgressSink, SkippedObject} from './types'
+import type {ActivityAsk, EngineAnswer, EventSink, ProgressSink, SkippedObject} from './types'
 import type {WindowObject, WindowObjects} from './window-objects'
 
 /** The view the shared SQL reads, named like the table `lakegov table` creates. */
@@ -95,7 +95,7 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
  * Finds the files DuckDB cannot read (a gzip corrupt past its start, JSON that is not an object),
  * one by one: only after a query over all of them failed.
  */
-async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObjectSize: number): Promise<Map<string, string>> {
+async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObjectSize: number, wholeRecords: boolean): Promise<Map<string, string>> {
   const bad = new Map<string, string>()
   for (const file of files) {
     const gzip = await checkGzipComplete(file)
@@ -104,7 +104,7 @@ async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObje
       continue
     }
     try {
-      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize}))
+      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize, wholeRecords}))
       await db.query('SELECT count(*) AS n FROM lakegov_probe', [])
     } catch (error) {
       // Memory is the machine's problem, not the file's: never blame (and skip) a file for it.
@@ -115,6 +115,19 @@ async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObje
   return bad
 }
 
+/**
+ * Runs the statement, handing each chunk of rows to the sink as projected records; the number handed
+ * on. A run that fails part-way may have handed on some before the rerun without the bad files (EventSink).
+ */
+async function sinkRows(db: DuckDb, statement: {text: string; params: string[]}, sink: EventSink): Promise<number> {
+  let count = 0
+  await db.queryEach(statement.text, statement.params, (rows) => {
+    count += rows.length
+    sink(rows.map(recordOfRow))
+  })
+  return count
+}
+
 /** Runs a query over the window's objects. */
 export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: WindowObjects, ports: LocalPorts, options: LocalOptions): Promise<EngineAnswer> {
   const stats: Record<string, number> = {objects: window.objects.length, bytes: window.bytes, prefixes: window.prefixes, downloaded: 0, downloadedBytes: 0, cached: 0}
@@ -123,6 +136,8 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   options.progress(`local: ${window.objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache`)
   const skipped = [...fetched.skipped]
   let files = fetched.files
+  const sink = ask.kind === 'events' ? ask.sink : undefined
+  let sunk = 0
   const answer = (rows: Record<string, unknown>[]): EngineAnswer => {
     stats.files = files.length
     if (ask.kind === 'summary') {
@@ -130,26 +145,32 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
       stats.events = groups.reduce((sum, group) => sum + group.count, 0)
       return {engine: 'local', regions: window.regions, groups, skipped, stats}
     }
+    stats.events = sunk
+    if (sink) return {engine: 'local', regions: window.regions, skipped, stats}
     const events = rows.map(ask.full ? wholeRecordOfRow : recordOfRow)
     stats.events = events.length
     return {engine: 'local', regions: window.regions, events, skipped, stats, ...(ask.full ? {fullRecords: true} : {})}
   }
   if (files.length === 0) return answer([])
 
-  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : ask.full ? recordsSql(query, ask.limit, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE)
+  // Whole records are not handed to a sink: a sink's asks are the large ones, and take the projection.
+  const wholeRecords = ask.kind === 'events' && ask.full === true && !sink
+  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : sink ? eventStreamSql(query, LOCAL_TABLE, ask.fields) : wholeRecords ? recordsSql(query, ask.limit, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE, eventColumns(ask.fields))
   const maximumObjectSize = await maximumObjectSizeOf(files)
   const db = await DuckDb.open(options.limits)
   try {
     const run = async () => {
-      await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize}))
-      return db.query(statement.text, statement.params)
+      await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize, wholeRecords}))
+      if (!sink) return db.query(statement.text, statement.params)
+      sunk = await sinkRows(db, statement, sink)
+      return []
     }
     try {
       return answer(await run())
     } catch (error) {
       if (isResourceError(error)) throw error
       options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
-      const bad = await unreadableFiles(db, files, maximumObjectSize)
+      const bad = await unreadableFiles(db, files, maximumObjectSize, wholeRecords)
       if (bad.size === 0) throw error
       for (const [file, reason] of bad) {
         skipped.push({key: fetched.fileKeys.get(file) ?? file, reason})

@@ -8,7 +8,7 @@ import {assertLookupCanAnswer} from '../core/activity/engine-choice'
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../core/activity/filter'
 import {LOOKUP_PAGE_SIZE, LOOKUP_REQUESTS_PER_SECOND, lookupAttributesOf, type LookupAttributeKey} from '../core/activity/lookup'
 import type {ActivityQuery} from '../core/activity/query'
-import {projectRecord, type CloudTrailRecord} from '../core/activity/record'
+import {projectRecord, projectRecordFields, type CloudTrailRecord} from '../core/activity/record'
 import {groupRecords} from '../core/activity/summary'
 import type {ActivityAsk, EngineAnswer, ProgressSink} from './types'
 
@@ -75,9 +75,17 @@ export async function runLookup(query: ActivityQuery, ask: ActivityAsk, ports: L
   const records = dedupeByEventId(perRegion.flat())
   const stats = {pages, eventsRead: seen, events: records.length}
   if (ask.kind === 'summary') return {engine: 'lookup', regions, groups: groupRecords(ask.by, records), skipped: [], stats}
-  // CloudTrailEvent is the whole record: a full ask gets it as it is.
-  const events = records.sort(compareNewestFirst).slice(0, ask.limit ?? records.length).map((record) => (ask.full ? record : projectRecord(record)))
-  return {engine: 'lookup', regions, events, skipped: [], stats, ...(ask.full ? {fullRecords: true} : {})}
+  // CloudTrailEvent is the whole record: a full ask gets it as it is (but a sink takes the projection).
+  const full = ask.full === true && !ask.sink
+  const fields = ask.fields
+  const limit = ask.sink ? records.length : (ask.limit ?? records.length)
+  const events = records.sort(compareNewestFirst).slice(0, limit).map((record) => (full ? record : fields ? projectRecordFields(record, fields) : projectRecord(record)))
+  // The pages are held until the de-duplication across regions and attributes: a sink gets them at the end, in one batch.
+  if (ask.sink) {
+    ask.sink(events)
+    return {engine: 'lookup', regions, skipped: [], stats}
+  }
+  return {engine: 'lookup', regions, events, skipped: [], stats, ...(full ? {fullRecords: true} : {})}
 }
 
 /** Every page of one region and attribute, paced; the matching records. */

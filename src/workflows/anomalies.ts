@@ -12,7 +12,7 @@ import {deliveryEndOf, isoSecond, type ActivityQuery, type TimeWindow} from '../
 import {deriveReads} from '../core/activity/reads'
 import type {Severity} from '../core/audit/findings'
 import type {LakeConfig} from '../core/lake/config'
-import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
+import {directReadsBanner, getObjectsIn, readWindowRecords, readWindowReads, readsContextOf, type QueryRunner} from './reads'
 
 /** What the command passes in. */
 export interface AnomaliesOptions {
@@ -48,10 +48,10 @@ export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake:
   const context = readsContextOf(lake, options.database, options.table)
   const baseline = baselineWindow(query.window, options.baselineMs)
   options.progress(`baseline: ${baseline.from} to ${baseline.to}`)
-  const before = await readReadRecords(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, options.progress)
-  const profile = buildProfile(baseline, deriveReads(before.records, context))
+  const before = await readWindowReads(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, context, options.progress)
+  const profile = buildProfile(baseline, before.reads)
   options.progress(`window: ${query.window.from} to ${query.window.to}`)
-  const now = await readReadRecords(run, query, options.progress, {all: true})
+  const now = await readWindowRecords(run, query, options.progress)
   const scope: LakeScope = {
     bucket: lake.bucket.name,
     ...(lake.trail ? {trail: {name: lake.trail.name}} : {}),
@@ -60,5 +60,5 @@ export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake:
   }
   const report = anomaliesReport({baseline: profile, window: query.window, reads: deriveReads(now.records, context), events: now.records, scope}, options.failOn)
   const regions = [...new Set([...before.regions, ...now.regions])].sort()
-  return {...report, engine: now.engine, regions, banner: directReadsBanner(lake, now.engine, now.records)}
+  return {...report, engine: now.engine, regions, banner: directReadsBanner(lake, now.engine, getObjectsIn(now.records))}
 }

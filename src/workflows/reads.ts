@@ -3,7 +3,7 @@
  * chosen activity engine for the events a read is made of, and gives the lake's reads context
  * (its log bucket, table and expected roles) that deriveReads joins them with.
  */
-import type {ReadsContext} from '../core/activity/reads'
+import {READ_FIELDS, ReadsCollector, isGetObject, type ReadEvent, type ReadsContext} from '../core/activity/reads'
 import type {ActivityQuery} from '../core/activity/query'
 import type {CloudTrailRecord} from '../core/activity/record'
 import {logTableOf} from '../core/catalog/table-options'
@@ -23,7 +23,7 @@ export type QueryRunner = (query: ActivityQuery, ask: ActivityAsk) => Promise<Ac
 
 /** The records of a window and the engine that read them. */
 export interface ReadRecords {
-  /** The records: only the read events, or every event of the window with `all`. */
+  /** Every event of the window. */
   records: CloudTrailRecord[]
   /** The engine that answered. */
   engine: string
@@ -34,18 +34,46 @@ export interface ReadRecords {
 }
 
 /**
- * The window's read events, in one question for the three read events (LookupEvents, which takes
- * one event name per call and has no data events, makes one call series per management event).
- * With `all`, one question for every event of the window: `activity anomalies` needs the lake's
- * governance calls and errors as well as the reads, and asks for the window once.
+ * Every event of the window, in one question: `activity anomalies` needs the lake's governance calls
+ * and errors as well as the reads, and the report its charts; each asks for the window once.
  */
-export async function readReadRecords(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void, options: {all?: boolean} = {}): Promise<ReadRecords> {
-  const names = READ_EVENTS.map(([, eventName]) => eventName)
-  const part: ActivityQuery = options.all ? query : {...query, filters: {...query.filters, eventNames: names}}
-  progress(`reads: ${options.all ? 'every event' : names.join(', ')} from ${part.window.from} to ${part.window.to}`)
-  // Every read event: no LIMIT (a large LIMIT makes DuckDB's top-N preallocate far past the rows there are).
-  const answer = await run(part, {kind: 'events'})
+export async function readWindowRecords(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void): Promise<ReadRecords> {
+  progress(`events: every event from ${query.window.from} to ${query.window.to}`)
+  // No LIMIT (a large LIMIT makes DuckDB's top-N preallocate far past the rows there are).
+  const answer = await run(query, {kind: 'events'})
   return {records: answer.events ?? [], engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
+}
+
+/** The reads of a window, joined, and how they were read. */
+export interface WindowReads {
+  /** The reads (deriveReads), denied ones included. */
+  reads: ReadEvent[]
+  /** How many S3 GetObject events the window had (none: direct reads may be invisible). */
+  getObjects: number
+  /** The engine that answered. */
+  engine: string
+  /** Why that engine. */
+  reason: string
+  /** The regions read, sorted. */
+  regions: string[]
+}
+
+/**
+ * The window's reads, joined as the events arrive: one question for the three read events, narrowed
+ * to the fields the join reads (READ_FIELDS), handed to a ReadsCollector batch by batch. No record
+ * is kept, so a 30-day baseline of hundreds of thousands of read events fits in memory.
+ */
+export async function readWindowReads(run: QueryRunner, query: ActivityQuery, context: ReadsContext, progress: (line: string) => void): Promise<WindowReads> {
+  const names = READ_EVENTS.map(([, eventName]) => eventName)
+  progress(`reads: ${names.join(', ')} from ${query.window.from} to ${query.window.to}`)
+  const collector = new ReadsCollector(context)
+  const answer = await run({...query, filters: {...query.filters, eventNames: names}}, {kind: 'events', fields: READ_FIELDS, sink: (events) => collector.add(events)})
+  return {reads: collector.reads(), getObjects: collector.getObjects, engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
+}
+
+/** How many of the records are S3 GetObject events (for directReadsBanner). */
+export function getObjectsIn(records: readonly CloudTrailRecord[]): number {
+  return records.filter(isGetObject).length
 }
 
 /** The lake's reads context: its log bucket and prefix, the log table, and the expected readers. */
@@ -59,9 +87,9 @@ export function readsContextOf(lake: LakeConfig, database: string, table: string
   }
 }
 
-/** The warning when direct reads cannot be seen, else null. */
-export function directReadsBanner(lake: LakeConfig, engine: string, records: readonly CloudTrailRecord[]): string | null {
+/** The warning when direct reads cannot be seen (the engine gives no data events, or the window had no GetObject), else null. */
+export function directReadsBanner(lake: LakeConfig, engine: string, getObjects: number): string | null {
   if (engine === 'lookup') return 'the lookup engine (LookupEvents) never returns S3 data events: direct reads are invisible here. Use --engine local or athena.'
-  if (records.some((record) => record.eventName === 'GetObject')) return null
+  if (getObjects > 0) return null
   return `no S3 GetObject data events on s3://${lake.bucket.name}/${lake.bucket.prefix} in the window: if the trail does not log them, direct reads are invisible (set trail.dataEvents.logReads: true in lake.yaml and run lakegov bootstrap to log them).`
 }

@@ -22,7 +22,7 @@ import {renderReportHtml} from '../output/report-html'
 import {renderReportMarkdown} from '../output/report-markdown'
 import {runAnomalies} from './anomalies'
 import {computeFindings, loadAuditInputs, readAudit, type AuditView} from './audit'
-import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
+import {directReadsBanner, getObjectsIn, readWindowRecords, readsContextOf, type QueryRunner} from './reads'
 
 /** What the command passes in. */
 export interface ReportOptions {
@@ -122,14 +122,14 @@ async function readAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeC
 export async function readReport(run: QueryRunner, query: ActivityQuery, aws: AwsClients, lake: LakeConfig, options: ReportOptions): Promise<ReportModel> {
   const {progress} = options
   progress(`reading events: ${query.window.from} to ${query.window.to}`)
-  const events: Part<EventsRead> = await attempt(() => readReadRecords(run, query, progress, {all: true}))
+  const events: Part<EventsRead> = await attempt(() => readWindowRecords(run, query, progress))
   const {db, geo} = events.ok ? await readGeo(progress) : {db: undefined, geo: {missing: ''}}
   const activity: Part<ActivityPart> = events.ok
     ? {ok: true, value: {figures: foldActivity(events.value.records, query.window, (address) => (db ? countryOf(db, address) : undefined)), engine: events.value.engine, geo}}
     : failed(events)
   const database = options.database ?? lake.database
   const reads: Part<ReadEvent[]> = events.ok ? {ok: true, value: deriveReads(events.value.records, readsContextOf(lake, database, options.table))} : failed(events)
-  const readRows: ReportInputs['reads'] = events.ok && reads.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake, events.value.engine, events.value.records)}} : failed(events)
+  const readRows: ReportInputs['reads'] = events.ok && reads.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake, events.value.engine, getObjectsIn(events.value.records))}} : failed(events)
   const anomalies = events.ok ? await readAnomalies(reuseWindow(run, query, events.value.records, engineOf(events.value.engine)), query, lake, {...options, database}) : failed<AnomaliesPart>(events)
   const {view, access, findings} = await readAccess(aws, options, reads)
   progress('building the report')

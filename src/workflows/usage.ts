@@ -6,11 +6,10 @@
  */
 import type {AwsClients} from '../aws/clients'
 import type {ActivityQuery} from '../core/activity/query'
-import {deriveReads} from '../core/activity/reads'
 import {assembleUsage, type UsageRun} from '../core/activity/usage'
 import {computeAccess} from '../core/audit/access'
 import {readAudit, type AuditInputs} from './audit'
-import {directReadsBanner, readReadRecords, readsContextOf, type QueryRunner} from './reads'
+import {directReadsBanner, readWindowReads, readsContextOf, type QueryRunner} from './reads'
 
 export type {UsageRun}
 
@@ -20,16 +19,15 @@ export async function runUsage(aws: AwsClients, run: QueryRunner, query: Activit
   const view = await readAudit(aws, inputs, {...(options.database ? {database: options.database} : {})})
   const access = computeAccess(view.state)
   const context = readsContextOf(inputs.config, view.database, options.table)
-  const records = await readReadRecords(run, query, options.progress)
-  const reads = deriveReads(records.records, context)
-  const report = assembleUsage(access, reads, view.account)
+  const read = await readWindowReads(run, query, context, options.progress)
+  const report = assembleUsage(access, read.reads, view.account)
   return {
     account: view.account,
     database: view.database,
     window: query.window,
-    engine: records.engine,
-    regions: records.regions,
-    banner: directReadsBanner(inputs.config, records.engine, records.records),
+    engine: read.engine,
+    regions: read.regions,
+    banner: directReadsBanner(inputs.config, read.engine, read.getObjects),
     warnings: view.warnings,
     ...report,
   }

@@ -7,6 +7,7 @@
  * AWS's verbatim sample (Amazon Athena User Guide, "Log Amazon Athena API calls with AWS CloudTrail").
  */
 import {
+  ReadsCollector,
   aggregateReads,
   dataEventsCoverage,
   deriveReads,
@@ -84,6 +85,22 @@ describe('deriveReads: the Lake Formation join', () => {
 
   it('deduplicates redelivered records by eventID', () => {
     expect(deriveReads([gda, clone(gda)], CONTEXT)).toHaveLength(1)
+  })
+
+  it('joins the same reads from batches in any order, the query after its read and copies in later batches included (ReadsCollector)', () => {
+    const withQuery: CloudTrailRecord = {...clone(gda), eventID: 'with-query-1'}
+    ;(withQuery.requestParameters as {auditContext: object}).auditContext = {additionalAuditContext: '{queryId: b621c254-74e0-48e3-9630-78ed857782f9}'}
+    const reads = generated.records.filter((record) => ['GetDataAccess', 'GetObject', 'StartQueryExecution'].includes(String(record.eventName)))
+    const records = [AWS_SAMPLE_RECORDS.athenaStartQueryExecution.record, ...reads, withQuery]
+    const whole = deriveReads(records, CONTEXT)
+    expect(whole.find((read) => read.eventId === 'with-query-1')?.sourceIp).toBe('77.88.999.69')
+    expect(whole.filter((read) => read.path === 'direct-s3').length).toBeGreaterThan(0)
+    const reversed = [...records].reverse()
+    const collector = new ReadsCollector(CONTEXT)
+    for (let start = 0; start < reversed.length; start += 7) collector.add(reversed.slice(start, start + 7))
+    collector.add(records.slice(0, 20).map(clone))
+    expect(collector.reads()).toEqual(whole)
+    expect(collector.getObjects).toBe(records.filter((record) => record.eventName === 'GetObject').length)
   })
 })
 

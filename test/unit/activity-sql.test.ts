@@ -10,8 +10,8 @@ import {gzipSync} from 'node:zlib'
 
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../../src/core/activity/filter'
 import {GROUPINGS, type ActivityQuery} from '../../src/core/activity/query'
-import {projectRecord} from '../../src/core/activity/record'
-import {RECORD_JSON_COLUMN, athenaParameter, duckdbViewSql, eventsSql, groupCountOfRow, recordsSql, summarySql} from '../../src/core/activity/sql'
+import {projectRecord, projectRecordFields} from '../../src/core/activity/record'
+import {RECORD_JSON_COLUMN, athenaParameter, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql} from '../../src/core/activity/sql'
 import {groupRecords} from '../../src/core/activity/summary'
 import {DuckDb} from '../../src/engines/duckdb'
 import {generateCloudTrail} from '../support/cloudtrail-fixtures'
@@ -68,7 +68,12 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     delivered.push({...delivered[0], eventID: 'late-1', eventTime: '2026-11-25T12:00:00Z', vpcEndpointId: 'vpce-1', tlsDetails: {tlsVersion: 'TLSv1.3'}})
     db = await DuckDb.open({memoryLimit: '256MB', threads: 1})
     await db.run(duckdbViewSql({name: 'cloudtrail_logs', files: [...files, late], maximumObjectSize: 16 * 1024 ** 2}))
+    await db.run(duckdbViewSql({name: 'cloudtrail_logs_whole', files: [...files, late], maximumObjectSize: 16 * 1024 ** 2, wholeRecords: true}))
   })
+
+  // Both forms of the view (the declared read, and the whole-record form) answer alike.
+  const views = ['cloudtrail_logs', 'cloudtrail_logs_whole']
+  const byView = (question: [string, () => ActivityQuery]) => views.map((view) => [question[0], view, question[1]] as const)
 
   afterAll(() => {
     db?.close()
@@ -87,10 +92,10 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     ['mutating calls', () => base({readOnly: false})],
   ]
 
-  it.each(questions)('summaries of %s, by every grouping', async (_name, question) => {
+  it.each(questions.flatMap(byView))('summaries of %s, by every grouping, from %s', async (_name, view, question) => {
     const query = question()
     for (const by of GROUPINGS) {
-      const statement = summarySql(query, by, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+      const statement = summarySql(query, by, {name: view, partitionKeys: ['timestamp']})
       const rows = (await db.query(statement.text, statement.params)).map(groupCountOfRow)
       const expected = groupRecords(by, delivered.filter((record) => matchesQuery(query, record)))
       const sort = (groups: {key: string}[]) => [...groups].sort((a, b) => (a.key < b.key ? -1 : 1))
@@ -98,9 +103,9 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     }
   })
 
-  it.each(questions)('events of %s: the same records, newest first, each once', async (_name, question) => {
+  it.each(questions.flatMap(byView))('events of %s, from %s: the same records, newest first, each once', async (_name, view, question) => {
     const query = question()
-    const statement = eventsSql(query, 1000, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+    const statement = eventsSql(query, 1000, {name: view, partitionKeys: ['timestamp']})
     const rows = await db.query(statement.text, statement.params)
     const expected = dedupeByEventId(delivered.filter((record) => matchesQuery(query, record))).sort(compareNewestFirst).map(projectRecord)
     expect(rows.map((row) => projectRecord(row))).toEqual(expected)
@@ -108,11 +113,30 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
 
   it.each(questions)('records of %s: the whole records as delivered (fields the table lacks, nulls), newest first, each once', async (_name, question) => {
     const query = question()
-    const statement = recordsSql(query, 1000, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']})
+    const statement = recordsSql(query, 1000, {name: 'cloudtrail_logs_whole', partitionKeys: ['timestamp']})
     const rows = await db.query(statement.text, statement.params)
     const expected = dedupeByEventId(delivered.filter((record) => matchesQuery(query, record))).sort(compareNewestFirst)
     expect(expected.some((record) => 'managementEvent' in record)).toBe(true)
     expect(rows.map((row) => JSON.parse(String(row[RECORD_JSON_COLUMN])) as unknown)).toEqual(expected)
+  })
+
+  it.each(questions.flatMap(byView))('the stream of %s, from %s: the same events, narrowed to the fields asked, each copy as delivered', async (_name, view, question) => {
+    const query = question()
+    const fields = ['eventTime', 'userIdentity', 'requestParameters', 'sourceIPAddress']
+    const statement = eventStreamSql(query, {name: view, partitionKeys: ['timestamp']}, fields)
+    expect(statement.text).not.toMatch(/GROUP BY|ORDER BY/)
+    const rows = (await db.query(statement.text, statement.params)).map((row) => projectRecord(row))
+    const matching = delivered.filter((record) => matchesQuery(query, record))
+    const byId = (records: Record<string, unknown>[]) => [...records].sort((a, b) => (String(a.eventID) < String(b.eventID) ? -1 : String(a.eventID) > String(b.eventID) ? 1 : 0))
+    // Copies of an event are not removed (the sink de-duplicates): the rows are every delivered copy.
+    expect(byId(rows)).toEqual(byId(matching.map((record) => projectRecordFields(record, fields))))
+    expect(rows.every((row) => Object.keys(row).every((key) => [...fields, 'eventID'].includes(key)))).toBe(true)
+  })
+
+  it('narrows the columns to known fields only, and always keeps eventID', () => {
+    expect(eventColumns(['eventtime'])).toEqual(['arbitrary(eventtime) AS eventtime', 'eventid'])
+    expect(eventColumns(['userIdentity'], false)).toEqual(['CAST(useridentity AS JSON) AS useridentity', 'eventid'])
+    expect(() => eventColumns(['eventTime', 'noSuchField'])).toThrow(/nosuchfield/)
   })
 
   it('records are limited to a validated integer', () => {

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {ActivityCommand, activityFlags} from '../../activity-command'
-import {aggregateReads, deriveReads, listReadEvents, matchesReadsFilter, READ_ENGINES, type ReadEngine} from '../../core/activity/reads'
+import {aggregateReads, listReadEvents, matchesReadsFilter, READ_ENGINES, type ReadEngine} from '../../core/activity/reads'
 import {describeExitCodes} from '../../core/exit-codes'
 import {loadLakeConfig} from '../../io/lake-file'
 import {renderReads, type ReadsOutput} from '../../output/activity'
-import {directReadsBanner, readReadRecords, readsContextOf} from '../../workflows/reads'
+import {directReadsBanner, readWindowReads, readsContextOf} from '../../workflows/reads'
 
 const {principal: _principal, 'event-source': _source, 'event-name': _name, errors: _errors, 'read-only': _readOnly, ...sharedFlags} = activityFlags
 
@@ -32,14 +32,15 @@ ${describeExitCodes()}`
     const query = this.buildQuery()
     const lake = (await loadLakeConfig(this.flags.policies)).config
     const context = readsContextOf(lake, this.flags.database ?? lake.database, this.flags.table)
-    const {records, engine, reason, regions} = await readReadRecords((part, ask) => this.runQuery(part, ask), query, (line) => this.progress(line))
+    const read = await readWindowReads((part, ask) => this.runQuery(part, ask), query, context, (line) => this.progress(line))
+    const {engine, reason, regions} = read
     const filter = {
       ...(this.flags.reader ? {principal: this.flags.reader} : {}),
       ...(this.flags['log-table'] ? {table: this.flags['log-table']} : {}),
       ...(this.flags['read-engine'] ? {engine: this.flags['read-engine'] as ReadEngine} : {}),
     }
-    const reads = deriveReads(records, context).filter((read) => matchesReadsFilter(read, filter))
-    const banner = directReadsBanner(lake, engine, records)
+    const reads = read.reads.filter((candidate) => matchesReadsFilter(candidate, filter))
+    const banner = directReadsBanner(lake, engine, read.getObjects)
     if (banner) this.progress(`warning: ${banner}`)
     const output: ReadsOutput = {engine, window: query.window, regions, reason, banner, rows: aggregateReads(reads), ...(this.flags.events ? {events: listReadEvents(reads)} : {})}
     if (this.flags.format === 'json' && !this.jsonEnabled()) this.logJson(output)

@@ -263,9 +263,15 @@ function expectedOf(context: ReadsContext, principal: string): string | undefine
   return context.expected.find((role) => role.arn === principal || roleOfSessionArn(role.arn) === principal || (!role.arn.startsWith('arn:') && role.arn === roleName))?.reason
 }
 
+/** A GetDataAccess read before the join: the read as its own record gives it, and what it joins on. */
+interface PendingRead {
+  read: ReadEvent
+  queryId?: string
+}
+
 /** What one pass over the records collects before the reads are joined. */
 interface Collected {
-  grants: CloudTrailRecord[]
+  grants: PendingRead[]
   objectsBySession: Map<string, string[]>
   queries: Map<string, {query: ReadQuery; sourceIp?: string}>
   reads: ReadEvent[]
@@ -315,20 +321,19 @@ function collectGetObject(record: CloudTrailRecord, eventId: string, context: Re
   })
 }
 
-/** One GetDataAccess as a lake-formation read, with its session's objects and its Athena query when known. */
-function lakeFormationReadOf(record: CloudTrailRecord, context: ReadsContext, collected: Collected): ReadEvent {
+/** One GetDataAccess as a lake-formation read, before its session's objects and its Athena query are joined. */
+function pendingReadOf(record: CloudTrailRecord, context: ReadsContext): PendingRead {
   const parameters = objectAt(record, 'requestParameters')
   const additional = objectAt(record, 'additionalEventData')
   const lfPrincipal = text(additional.lakeFormationPrincipal)
   const principal = roleOfSessionArn(lfPrincipal ?? principalKeyOf(record))
   const session = text(additional.lakeFormationRoleSessionName)
-  const queryId = queryIdOf(record)
-  const joined = queryId ? collected.queries.get(queryId) : undefined
   const errorCode = text(record.errorCode)
   const expected = expectedOf(context, principal)
   const permissions = Array.isArray(parameters.permissions) ? parameters.permissions.filter((value): value is string => typeof value === 'string') : undefined
   const tableArn = text(parameters.tableArn)
-  return {
+  const queryId = queryIdOf(record)
+  const read: ReadEvent = {
     eventId: text(record.eventID) ?? '',
     time: text(record.eventTime) ?? '',
     principal,
@@ -336,37 +341,76 @@ function lakeFormationReadOf(record: CloudTrailRecord, context: ReadsContext, co
     table: tableArn ? (tableOfArn(tableArn) ?? null) : null,
     engine: engineFrom(text(additional.requesterService), text(record.sourceIPAddress), text(record.userAgent)) ?? 'other',
     path: 'lake-formation',
-    sourceIp: joined?.sourceIp ?? text(record.sourceIPAddress) ?? '',
+    sourceIp: text(record.sourceIPAddress) ?? '',
     denied: errorCode !== undefined,
     ...(errorCode ? {errorCode} : {}),
     ...(permissions ? {permissions} : {}),
-    objectEventIds: session ? (collected.objectsBySession.get(session) ?? []) : [],
-    ...(joined ? {query: joined.query} : {}),
+    objectEventIds: [],
     ...(expected ? {expected} : {}),
   }
+  return {read, ...(queryId ? {queryId} : {})}
+}
+
+/** The read joined: its session's objects and, for Athena, its query (whose caller's IP is the read's source IP). */
+function joinedRead(pending: PendingRead, collected: Collected): ReadEvent {
+  const {read} = pending
+  const joined = pending.queryId ? collected.queries.get(pending.queryId) : undefined
+  // Sorted, so that the reads do not depend on the order the records came in.
+  const objectEventIds = read.session ? [...(collected.objectsBySession.get(read.session) ?? [])].sort() : []
+  return {...read, sourceIp: joined?.sourceIp ?? read.sourceIp, objectEventIds, ...(joined ? {query: joined.query} : {})}
 }
 
 /**
- * The reads in the records, joined: each GetDataAccess is one lake-formation read with its GetObject
- * events and, for Athena, its query; each GetObject on the log bucket and prefix outside an `AWSLF-`
- * session is one direct-s3 read. Records are deduplicated by eventID. Sorted by time, then eventId.
+ * The record fields the join reads: an engine asked for the reads needs to give only these
+ * (ActivityAsk `fields`).
  */
-export function deriveReads(records: Iterable<CloudTrailRecord>, context: ReadsContext): ReadEvent[] {
-  const seen = new Set<string>()
-  const collected: Collected = {grants: [], objectsBySession: new Map(), queries: new Map(), reads: []}
-  const prefix = normalizePrefix(context.prefix)
-  for (const record of records) {
-    const eventId = text(record.eventID)
-    if (!eventId || seen.has(eventId)) continue
-    seen.add(eventId)
-    if (isGetDataAccess(record)) collected.grants.push(record)
-    else if (isStartQueryExecution(record)) {
-      const entry = queryEntryOf(record)
-      if (entry) collected.queries.set(...entry)
-    } else if (isGetObject(record)) collectGetObject(record, eventId, context, prefix, collected)
+export const READ_FIELDS: readonly string[] = ['eventID', 'eventTime', 'eventSource', 'eventName', 'userIdentity', 'sourceIPAddress', 'userAgent', 'errorCode', 'requestParameters', 'additionalEventData', 'responseElements', 'resources']
+
+/**
+ * Joins reads from records added in any order and in any number of batches, holding only what the
+ * join needs (not the records): each GetDataAccess is one lake-formation read with its GetObject
+ * events and, for Athena, its query; each GetObject on the log bucket and prefix outside an `AWSLF-`
+ * session is one direct-s3 read. Records are deduplicated by eventID.
+ */
+export class ReadsCollector {
+  private readonly seen = new Set<string>()
+  private readonly collected: Collected = {grants: [], objectsBySession: new Map(), queries: new Map(), reads: []}
+  private readonly prefix: string
+  /** How many GetObject events were added (the direct-reads banner asks whether there were any). */
+  getObjects = 0
+
+  constructor(private readonly context: ReadsContext) {
+    this.prefix = normalizePrefix(context.prefix)
   }
-  const reads = [...collected.reads, ...collected.grants.map((record) => lakeFormationReadOf(record, context, collected))]
-  return reads.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+
+  add(records: Iterable<CloudTrailRecord>): void {
+    for (const record of records) {
+      const eventId = text(record.eventID)
+      if (!eventId || this.seen.has(eventId)) continue
+      this.seen.add(eventId)
+      if (isGetDataAccess(record)) this.collected.grants.push(pendingReadOf(record, this.context))
+      else if (isStartQueryExecution(record)) {
+        const entry = queryEntryOf(record)
+        if (entry) this.collected.queries.set(...entry)
+      } else if (isGetObject(record)) {
+        this.getObjects++
+        collectGetObject(record, eventId, this.context, this.prefix, this.collected)
+      }
+    }
+  }
+
+  /** The reads, joined, sorted by time, then eventId. */
+  reads(): ReadEvent[] {
+    const reads = [...this.collected.reads, ...this.collected.grants.map((pending) => joinedRead(pending, this.collected))]
+    return reads.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+  }
+}
+
+/** The reads in the records, joined (ReadsCollector), sorted by time, then eventId. */
+export function deriveReads(records: Iterable<CloudTrailRecord>, context: ReadsContext): ReadEvent[] {
+  const collector = new ReadsCollector(context)
+  collector.add(records)
+  return collector.reads()
 }
 
 /** The session of an assumed-role ARN even when CloudTrail omitted sessionContext. */

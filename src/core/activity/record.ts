@@ -108,3 +108,9 @@ function projectStruct(fields: readonly RecordField[], source: Record<string, un
 export function projectRecord(source: Record<string, unknown>): CloudTrailRecord {
   return projectStruct(RECORD_FIELDS, source) ?? {}
 }
+
+/** projectRecord narrowed to some top-level fields (any case) and eventID, as an events ask's `fields` asks. */
+export function projectRecordFields(source: Record<string, unknown>, fields: readonly string[]): CloudTrailRecord {
+  const wanted = new Set([...fields, 'eventID'].map((name) => name.toLowerCase()))
+  return projectStruct(RECORD_FIELDS.filter((field) => wanted.has(field.name.toLowerCase())), source) ?? {}
+}

@@ -88,12 +88,44 @@ GROUP BY 1`,
   }
 }
 
-function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
+/** A field's column as the events query gives it: structs as JSON, and (aggregated) any copy's value. */
+function columnSql(field: (typeof RECORD_FIELDS)[number], aggregated = true): string {
   const column = field.name.toLowerCase()
   if (column === 'eventid') return column
   // A JSON value comes back from Athena as its JSON text, and from DuckDB as JSON: both parse alike.
   const value = field.kind === 'struct' || field.kind === 'structs' || field.kind === 'map' ? `CAST(${column} AS JSON)` : column
+  if (!aggregated) return value === column ? column : `${value} AS ${column}`
   return `arbitrary(${value}) AS ${column}`
+}
+
+/**
+ * The events query's columns for some of the record's top-level fields (CloudTrail names, any case;
+ * eventID always, since the query groups by it), or for all of them. Unknown names are a RangeError.
+ */
+export function eventColumns(fields?: readonly string[], aggregated = true): string[] {
+  if (fields === undefined) return RECORD_FIELDS.map((field) => columnSql(field, aggregated))
+  const wanted = new Set(fields.map((name) => name.toLowerCase()))
+  const known = new Set(RECORD_FIELDS.map((field) => field.name.toLowerCase()))
+  const unknown = [...wanted].filter((name) => !known.has(name))
+  if (unknown.length > 0) throw new RangeError(`not fields of the record: ${unknown.join(', ')}`)
+  return RECORD_FIELDS.filter((field) => field.name === 'eventID' || wanted.has(field.name.toLowerCase())).map((field) => columnSql(field, aggregated))
+}
+
+/**
+ * The matching events as they are read, for a consumer that takes them batch by batch (an events
+ * ask with a sink): the same WHERE as eventsSql, but no ORDER BY and no grouping by eventID, so the
+ * engine holds nothing between batches. The consumer de-duplicates by eventID (EventSink): grouping
+ * 500,000 read events by eventID held them all, about 1.9 GB in DuckDB, where this streams in
+ * constant memory.
+ */
+export function eventStreamSql(query: ActivityQuery, table: SqlTable, fields?: readonly string[]): SqlStatement {
+  const where = whereClause(query, table)
+  return {
+    text: `SELECT ${eventColumns(fields, false).join(', ')}
+FROM ${table.name}
+WHERE ${where.text}`,
+    params: where.params,
+  }
 }
 
 /**
@@ -103,7 +135,7 @@ function columnSql(field: (typeof RECORD_FIELDS)[number]): string {
  * and taking any copy's values de-duplicates. (A row_number() window under ORDER BY ... LIMIT would
  * do too, but DuckDB 1.5's top-N window rewrite fails an internal assertion on it.)
  */
-export function eventsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable, columns: readonly string[] = RECORD_FIELDS.map(columnSql)): SqlStatement {
+export function eventsSql(query: ActivityQuery, limit: number | undefined, table: SqlTable, columns: readonly string[] = eventColumns()): SqlStatement {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new RangeError(`limit must be a positive integer, got ${limit}`)
   const where = whereClause(query, table)
   return {
@@ -177,6 +209,21 @@ function duckdbField(field: (typeof RECORD_FIELDS)[number], path: string): strin
   return `struct_pack(${(field.fields ?? []).map((child) => `${child.name.toLowerCase()} := ${duckdbField(child, here)}`).join(', ')})`
 }
 
+/** The DuckDB type of a field: every leaf VARCHAR, JSON kept as JSON (the same shape as transformShape). */
+function duckdbType(field: (typeof RECORD_FIELDS)[number]): string {
+  switch (field.kind) {
+    case 'struct':
+      return `STRUCT(${(field.fields ?? []).map((child) => `${sqlIdentifier(child.name)} ${duckdbType(child)}`).join(', ')})`
+    case 'structs':
+      return `STRUCT(${(field.fields ?? []).map((child) => `${sqlIdentifier(child.name)} VARCHAR`).join(', ')})[]`
+    case 'map':
+    case 'json':
+      return 'JSON'
+    default:
+      return 'VARCHAR'
+  }
+}
+
 /** Options of the DuckDB view over downloaded CloudTrail files. */
 export interface DuckDbViewOptions {
   /** The view's name. */
@@ -185,38 +232,48 @@ export interface DuckDbViewOptions {
   files: readonly string[]
   /** DuckDB's maximum_object_size, in bytes: a CloudTrail file is one JSON object and can be large. */
   maximumObjectSize: number
+  /** Also give each record whole, as JSON text (RECORD_JSON_COLUMN): slower, so only when asked. */
+  wholeRecords?: boolean
 }
 
 /**
  * The DuckDB view the local engine queries: the same columns as the CloudTrail table, built from each
- * file's Records read as raw JSON (no schema inference, which drops fields first seen in later files),
- * plus the partition columns taken from each file's path, as Athena's projection would, and the
- * whole record as JSON text (RECORD_JSON_COLUMN: the raw record, every field, not the transformed
- * shape, for `alarms test`). The file paths are lakegov's own cache paths, quoted.
+ * file's Records, plus the partition columns taken from each file's path, as Athena's projection
+ * would, and with `wholeRecords` the whole record as JSON text (RECORD_JSON_COLUMN: the raw record,
+ * every field, not the table's shape, for `alarms test`). The file paths are lakegov's own cache
+ * paths, quoted. There is no schema inference, which drops fields first seen in later files: the
+ * Records are read into the table's own shape, declared, or as raw JSON.
  *
- * Each record is parsed once, by one json_transform into a struct of the whole shape, and the columns
- * are taken from that struct. (Issue 14: a `rec->>'$.path'` per column parsed every record some 50
- * times, each expression with its own JSON arena holding a chunk's parsed records; 30 days of 120
- * files of 250 events peaked at about 390 MiB of DuckDB memory on the events query and failed at the
- * default 400MB limit; with the filter pushed onto the UNNEST, 120 files of 25 events peaked at
- * 920 MiB. With one parse these peak at about 210 and 150 MiB, with or without filter pushdown: see
- * README, "Benchmark". Measured with duckdb_memory() polled during the query, DuckDB 1.5.6.)
+ * Each record is parsed once, and no filter can be pushed below that parse (issue 14):
+ * - Without wholeRecords, read_json reads Records straight into a list of structs of the table's
+ *   shape (fields missing from a record are NULL, fields outside it are dropped), and the rows are
+ *   that list unnested.
+ * - With wholeRecords, Records is read as a list of raw JSON values, and each file's list is
+ *   transformed at once (json_transform of the list) and unnested beside the raw list: the two
+ *   lists zip, record for record.
+ *
+ * Measured (DuckDB 1.5.6, 2 threads, memory_limit 400MB, 1,000,000 events in 1,200 files, `summary
+ * --by service` over 30 days): a json_transform per unnested record, as before, failed with out of
+ * memory, because the optimizer inlines the view, so each filtered column (eventtime, awsregion,
+ * eventid, the partition) ran its own json_transform of every record; and a `rec->>'$.path'` per
+ * column had parsed every record some 50 times. The declared read runs in about 5 s at about 350 MiB
+ * of process memory, the whole-record form in about 7 s.
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
   const files = `[${options.files.map(sqlString).join(', ')}]`
   const columns = RECORD_FIELDS.map((field) => `${duckdbField(field, 'rec')} AS ${field.name.toLowerCase()}`)
-  const shape = Object.fromEntries(RECORD_FIELDS.map((field) => [field.name, transformShape(field)]))
+  const recordType = `STRUCT(${RECORD_FIELDS.map((field) => `${sqlIdentifier(field.name)} ${duckdbType(field)}`).join(', ')})`
+  const shape = [Object.fromEntries(RECORD_FIELDS.map((field) => [field.name, transformShape(field)]))]
+  const whole = options.wholeRecords === true
+  const records = whole ? `unnest(Records) AS raw, unnest(json_transform(CAST(Records AS JSON), ${sqlString(JSON.stringify(shape))})) AS rec` : 'unnest(Records) AS rec'
   return `CREATE OR REPLACE TEMP VIEW ${options.name} AS
 SELECT ${columns.join(',\n  ')},
   regexp_extract(filename, '/CloudTrail/[^/]+/(\\d{4}/\\d{2}/\\d{2})/', 1) AS "timestamp",
   regexp_extract(filename, '/CloudTrail/([^/]+)/', 1) AS region,
-  regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account,
-  CAST(raw AS VARCHAR) AS ${RECORD_JSON_COLUMN}
+  regexp_extract(filename, '/(\\d{12})/CloudTrail/', 1) AS account${whole ? `,
+  CAST(raw AS VARCHAR) AS ${RECORD_JSON_COLUMN}` : ''}
 FROM (
-  SELECT filename, raw, json_transform(raw, ${sqlString(JSON.stringify(shape))}) AS rec
-  FROM (
-    SELECT filename, unnest(Records) AS raw
-    FROM read_json(${files}, columns = {'Records': 'JSON[]'}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
-  ) raws
+  SELECT filename, ${records}
+  FROM read_json(${files}, columns = {'Records': ${sqlString(`${whole ? 'JSON' : recordType}[]`)}}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
 ) records`
 }
