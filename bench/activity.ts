@@ -13,16 +13,17 @@
  * - `activity anomalies --engine local` over a 29-day baseline and a 1-day window: wall time, peak
  *   memory, and how many engine queries it made (the baseline must be read once, not per rule).
  *
- * Honest scale: the issue's workload is about 1,000,000 events in about 26,000 objects. moto serves
- * some 20 to 40 S3 objects a second here, so 26,000 objects would take the sandbox, not lakegov,
- * tens of minutes; the default keeps the events and packs them into fewer, larger objects
+ * Honest scale: the issue's workload is about 1,000,000 events in about 26,000 objects. Here moto
+ * takes generated objects at some 20 a second (gzip included) and serves some 150 a second, so
+ * 26,000 objects would spend about 25 minutes seeding the sandbox and several more in moto on each
+ * cold run; the default keeps the events and packs them into fewer, larger objects
  * (BENCH_ACTIVITY_OBJECTS, default 1,200). Every figure is measured on that set, and the per-object
  * costs (calls, and time per object) are printed so they can be scaled. BENCH_ACTIVITY_EVENTS sets
  * the events (default 1,000,000).
  */
 import {execFile, execFileSync} from 'node:child_process'
 import {promisify} from 'node:util'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -197,8 +198,7 @@ export async function benchActivity(): Promise<string[]> {
     // Anomalies: the last day against the 29 before it, with the cache warm.
     const anomalies = await timedCli(['activity', 'anomalies', '--engine', 'local', '--from', iso(startMs + 29 * 86_400_000), '--to', iso(startMs + DAYS * 86_400_000 - 3_600_000), '--baseline', '29d', '--region', REGION, '--json', '--policies', dir], env, {cwd: ROOT, okCodes: [0]})
     const questions = (anomalies.stderr.match(/^engine: /gm) ?? []).length
-    rmSync(local, {recursive: true, force: true})
-    mkdirSync(local, {recursive: true})
+    for (const folder of [local, cache, dir]) rmSync(folder, {recursive: true, force: true})
 
     const goal = (met: boolean) => (met ? 'met' : 'MISSED')
     return [
