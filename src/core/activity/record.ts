@@ -52,9 +52,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** The lowercase of each field name, computed once: SQL rows are keyed by it, and records are projected by the hundred thousand. */
+const LOWERCASE = new Map<string, string>()
+
 function lookupKey(source: Record<string, unknown>, name: string): unknown {
   if (name in source) return source[name]
-  const lower = name.toLowerCase()
+  let lower = LOWERCASE.get(name)
+  if (lower === undefined) {
+    lower = name.toLowerCase()
+    LOWERCASE.set(name, lower)
+  }
+  // The table's columns and the SQL engines' structs are lowercase: found without scanning the keys.
+  if (lower in source) return source[lower]
   const key = Object.keys(source).find((candidate) => candidate.toLowerCase() === lower)
   return key === undefined ? undefined : source[key]
 }
