@@ -4,7 +4,7 @@
  * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
  */
 import {mapLimited} from '../core/map-limited'
-import {RECORD_JSON_COLUMN, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlTable} from '../core/activity/sql'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlStatement, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
@@ -119,11 +119,12 @@ async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObje
  * Runs the statement, handing each chunk of rows to the sink as projected records; the number handed
  * on. A run that fails part-way may have handed on some before the rerun without the bad files (EventSink).
  */
-async function sinkRows(db: DuckDb, statement: {text: string; params: string[]}, sink: EventSink): Promise<number> {
+async function sinkRows(db: DuckDb, statement: SqlStatement, sink: EventSink): Promise<number> {
   let count = 0
-  await db.queryEach(statement.text, statement.params, (rows) => {
+  const json = duckdbJsonRowsSql(statement)
+  await db.queryEach(json.text, json.params, (rows) => {
     count += rows.length
-    sink(rows.map(recordOfRow))
+    sink(rows.map((row) => projectRecord(JSON.parse(String(row[ROW_JSON_COLUMN])) as Record<string, unknown>)))
   })
   return count
 }

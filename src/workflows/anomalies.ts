@@ -48,7 +48,8 @@ export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake:
   const context = readsContextOf(lake, options.database, options.table)
   const baseline = baselineWindow(query.window, options.baselineMs)
   options.progress(`baseline: ${baseline.from} to ${baseline.to}`)
-  const before = await readWindowReads(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, context, options.progress)
+  // The profile looks at who read when and from where, never at a read's S3 objects.
+  const before = await readWindowReads(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, context, options.progress, {keepObjects: false})
   const profile = buildProfile(baseline, before.reads)
   options.progress(`window: ${query.window.from} to ${query.window.to}`)
   const now = await readWindowRecords(run, query, options.progress)

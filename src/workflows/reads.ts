@@ -61,12 +61,13 @@ export interface WindowReads {
 /**
  * The window's reads, joined as the events arrive: one question for the three read events, narrowed
  * to the fields the join reads (READ_FIELDS), handed to a ReadsCollector batch by batch. No record
- * is kept, so a 30-day baseline of hundreds of thousands of read events fits in memory.
+ * is kept, so a 30-day baseline of hundreds of thousands of read events fits in memory. Without
+ * `keepObjects`, the Lake Formation reads' S3 objects are not kept either (ReadsCollector).
  */
-export async function readWindowReads(run: QueryRunner, query: ActivityQuery, context: ReadsContext, progress: (line: string) => void): Promise<WindowReads> {
+export async function readWindowReads(run: QueryRunner, query: ActivityQuery, context: ReadsContext, progress: (line: string) => void, options: {keepObjects?: boolean} = {}): Promise<WindowReads> {
   const names = READ_EVENTS.map(([, eventName]) => eventName)
   progress(`reads: ${names.join(', ')} from ${query.window.from} to ${query.window.to}`)
-  const collector = new ReadsCollector(context)
+  const collector = new ReadsCollector(context, options)
   const answer = await run({...query, filters: {...query.filters, eventNames: names}}, {kind: 'events', fields: READ_FIELDS, sink: (events) => collector.add(events)})
   return {reads: collector.reads(), getObjects: collector.getObjects, engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
 }

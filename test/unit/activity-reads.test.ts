@@ -100,7 +100,13 @@ describe('deriveReads: the Lake Formation join', () => {
     for (let start = 0; start < reversed.length; start += 7) collector.add(reversed.slice(start, start + 7))
     collector.add(records.slice(0, 20).map(clone))
     expect(collector.reads()).toEqual(whole)
-    expect(collector.getObjects).toBe(records.filter((record) => record.eventName === 'GetObject').length)
+    // Every GetObject added counts, copies included (the banner asks only whether there were any).
+    const getObjects = (list: CloudTrailRecord[]) => list.filter((record) => record.eventName === 'GetObject').length
+    expect(collector.getObjects).toBe(getObjects(records) + getObjects(records.slice(0, 20)))
+    // Without the objects, the same reads, each with no objectEventIds.
+    const lean = new ReadsCollector(CONTEXT, {keepObjects: false})
+    lean.add(records)
+    expect(lean.reads()).toEqual(whole.map((read) => ({...read, objectEventIds: []})))
   })
 })
 

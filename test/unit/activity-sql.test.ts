@@ -11,7 +11,7 @@ import {gzipSync} from 'node:zlib'
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../../src/core/activity/filter'
 import {GROUPINGS, type ActivityQuery} from '../../src/core/activity/query'
 import {projectRecord, projectRecordFields} from '../../src/core/activity/record'
-import {RECORD_JSON_COLUMN, athenaParameter, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql} from '../../src/core/activity/sql'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, athenaParameter, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql} from '../../src/core/activity/sql'
 import {groupRecords} from '../../src/core/activity/summary'
 import {DuckDb} from '../../src/engines/duckdb'
 import {generateCloudTrail} from '../support/cloudtrail-fixtures'
@@ -131,6 +131,10 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     // Copies of an event are not removed (the sink de-duplicates): the rows are every delivered copy.
     expect(byId(rows)).toEqual(byId(matching.map((record) => projectRecordFields(record, fields))))
     expect(rows.every((row) => Object.keys(row).every((key) => [...fields, 'eventID'].includes(key)))).toBe(true)
+    // The same rows as one JSON text each (how the local engine streams them to a sink).
+    const json = duckdbJsonRowsSql(statement)
+    const parsed = (await db.query(json.text, json.params)).map((row) => projectRecord(JSON.parse(String(row[ROW_JSON_COLUMN])) as Record<string, unknown>))
+    expect(byId(parsed)).toEqual(byId(rows))
   })
 
   it('narrows the columns to known fields only, and always keeps eventID', () => {

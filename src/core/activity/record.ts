@@ -55,17 +55,34 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The lowercase of each field name, computed once: SQL rows are keyed by it, and records are projected by the hundred thousand. */
 const LOWERCASE = new Map<string, string>()
 
-function lookupKey(source: Record<string, unknown>, name: string): unknown {
-  if (name in source) return source[name]
+function lowercaseOf(name: string): string {
   let lower = LOWERCASE.get(name)
   if (lower === undefined) {
     lower = name.toLowerCase()
     LOWERCASE.set(name, lower)
   }
-  // The table's columns and the SQL engines' structs are lowercase: found without scanning the keys.
-  if (lower in source) return source[lower]
-  const key = Object.keys(source).find((candidate) => candidate.toLowerCase() === lower)
-  return key === undefined ? undefined : source[key]
+  return lower
+}
+
+/**
+ * A field's value in one source object, whatever the case of its key: the CloudTrail name, else its
+ * lowercase (the table's columns and the SQL engines' structs), else any key equal to it in lowercase,
+ * from a map of the source's keys built at most once per object (most fields are absent from a
+ * narrowed record, and scanning the keys for each was most of the projection's time).
+ */
+function keyLookup(source: Record<string, unknown>): (name: string) => unknown {
+  let folded: Map<string, string> | undefined
+  return (name) => {
+    if (name in source) return source[name]
+    const lower = lowercaseOf(name)
+    if (lower in source) return source[lower]
+    if (folded === undefined) {
+      folded = new Map()
+      for (const key of Object.keys(source)) if (!folded.has(key.toLowerCase())) folded.set(key.toLowerCase(), key)
+    }
+    const key = folded.get(lower)
+    return key === undefined ? undefined : source[key]
+  }
 }
 
 function parsedJson(value: unknown): unknown {
@@ -102,8 +119,9 @@ function projectValue(field: RecordField, raw: unknown): unknown {
 
 function projectStruct(fields: readonly RecordField[], source: Record<string, unknown>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {}
+  const lookup = keyLookup(source)
   for (const field of fields) {
-    const value = projectValue(field, lookupKey(source, field.name))
+    const value = projectValue(field, lookup(field.name))
     if (value !== undefined) out[field.name] = value
   }
   return Object.keys(out).length > 0 ? out : undefined
