@@ -8,6 +8,8 @@ import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, e
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
+import {LakegovError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
 import {DuckDb, type DuckDbLimits} from './duckdb'
 import type {ActivityAsk, EngineAnswer, EventSink, ProgressSink, SkippedObject} from './types'
 import type {WindowObject, WindowObjects} from './window-objects'
@@ -45,11 +47,20 @@ export interface LocalOptions {
  */
 async function maximumObjectSizeOf(files: readonly string[]): Promise<number> {
   const sizes = await mapLimited(files, 32, (file) => gzipUncompressedSize(file))
-  return Math.max(16 * 1024 ** 2, Math.max(0, ...sizes) + 1024 ** 2)
+  return Math.max(2 * 1024 ** 2, Math.max(0, ...sizes) + 1024 ** 2)
 }
 
 function isResourceError(error: unknown): boolean {
   return /out of memory|memory limit|could not allocate|failed to allocate/i.test((error as Error).message)
+}
+
+/** DuckDB out of memory, said as what to change rather than as a bug. */
+function outOfMemory(error: unknown, limits: DuckDbLimits, files: number, bytes: number): LakegovError {
+  return new LakegovError(`The local engine ran out of memory querying ${files} files (${mib(bytes)} of gzip) within DuckDB's limit of ${limits.memoryLimit}: ${(error as Error).message.split('\n')[0]}`, {
+    exitCode: ExitCode.Internal,
+    code: 'LOCAL_OUT_OF_MEMORY',
+    suggestions: ['Raise --memory-limit (DuckDB\'s share; lakegov itself needs some 200 MB more), narrow the window (--since, --from/--to, --region), or use --engine athena.'],
+  })
 }
 
 function mib(bytes: number): string {
@@ -129,6 +140,15 @@ async function sinkRows(db: DuckDb, statement: SqlStatement, sink: EventSink): P
   return count
 }
 
+/** The statement of an ask: a summary, a sink's stream, whole records, or the events. */
+function statementOf(query: ActivityQuery, ask: ActivityAsk): {statement: SqlStatement; wholeRecords: boolean} {
+  if (ask.kind === 'summary') return {statement: summarySql(query, ask.by, LOCAL_TABLE), wholeRecords: false}
+  if (ask.sink) return {statement: eventStreamSql(query, LOCAL_TABLE, ask.fields), wholeRecords: false}
+  // Whole records are not handed to a sink (above): a sink's asks are the large ones, and take the projection.
+  if (ask.full) return {statement: recordsSql(query, ask.limit, LOCAL_TABLE), wholeRecords: true}
+  return {statement: eventsSql(query, ask.limit, LOCAL_TABLE, eventColumns(ask.fields)), wholeRecords: false}
+}
+
 /** Runs a query over the window's objects. */
 export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: WindowObjects, ports: LocalPorts, options: LocalOptions): Promise<EngineAnswer> {
   const stats: Record<string, number> = {objects: window.objects.length, bytes: window.bytes, prefixes: window.prefixes, downloaded: 0, downloadedBytes: 0, cached: 0}
@@ -154,22 +174,24 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   }
   if (files.length === 0) return answer([])
 
-  // Whole records are not handed to a sink: a sink's asks are the large ones, and take the projection.
-  const wholeRecords = ask.kind === 'events' && ask.full === true && !sink
-  const statement = ask.kind === 'summary' ? summarySql(query, ask.by, LOCAL_TABLE) : sink ? eventStreamSql(query, LOCAL_TABLE, ask.fields) : wholeRecords ? recordsSql(query, ask.limit, LOCAL_TABLE) : eventsSql(query, ask.limit, LOCAL_TABLE, eventColumns(ask.fields))
+  const {statement, wholeRecords} = statementOf(query, ask)
   const maximumObjectSize = await maximumObjectSizeOf(files)
   const db = await DuckDb.open(options.limits)
   try {
     const run = async () => {
-      await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize, wholeRecords}))
-      if (!sink) return db.query(statement.text, statement.params)
-      sunk = await sinkRows(db, statement, sink)
-      return []
+      try {
+        await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize, wholeRecords}))
+        if (!sink) return await db.query(statement.text, statement.params)
+        sunk = await sinkRows(db, statement, sink)
+        return []
+      } catch (error) {
+        throw isResourceError(error) ? outOfMemory(error, options.limits, files.length, window.bytes) : error
+      }
     }
     try {
       return answer(await run())
     } catch (error) {
-      if (isResourceError(error)) throw error
+      if (error instanceof LakegovError) throw error
       options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
       const bad = await unreadableFiles(db, files, maximumObjectSize, wholeRecords)
       if (bad.size === 0) throw error

@@ -1,6 +1,6 @@
 /**
  * Issue 14's out-of-memory: 30 days of small CloudTrail files (120 objects, about 3,000 events)
- * made `activity events` on the local engine fail at the default `--memory-limit 400MB`, because
+ * made `activity events` on the local engine fail at the then default `--memory-limit 400MB`, because
  * DuckDB held about 7 MiB per input file once its filter pushdown put the window filter onto the
  * Records UNNEST (see src/engines/duckdb.ts). This runs the unfiltered events query, and a 30-day
  * anomalies run, at the default limit and checks the answers against the generator's ground truth:
@@ -70,5 +70,15 @@ describe('lakegov activity on the local engine over 30 days of small files, at t
     expect(result.stderr).not.toMatch(/out of memory/i)
     expect(result.code).toBe(0)
     expect(Array.isArray(parseJson<{anomalies: unknown[]}>(result).anomalies)).toBe(true)
+  })
+
+  it('out of memory says which limit to raise, as an error of its own rather than a bug', async () => {
+    const result = await lakegov('activity', 'events', '--engine', 'local', '--from', from, '--to', to, '--region', REGION, '--json', '--memory-limit', '8MB')
+    expect(result.code).toBe(1)
+    const error = parseJson<{error: {code: string; message: string; suggestions: string[]}}>(result).error
+    expect(error.code).toBe('LOCAL_OUT_OF_MEMORY')
+    expect(error.message).toMatch(/within DuckDB's limit of 8MB/)
+    expect(error.suggestions.join(' ')).toMatch(/--memory-limit/)
+    expect(error.suggestions.join(' ')).not.toMatch(/bug/)
   })
 })

@@ -71,6 +71,8 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     await db.run(duckdbViewSql({name: 'cloudtrail_logs_whole', files: [...files, late], maximumObjectSize: 16 * 1024 ** 2, wholeRecords: true}))
   })
 
+  const whereParams = (query: ActivityQuery) => eventsSql(query, undefined, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']}).params.length
+
   // Both forms of the view (the declared read, and the whole-record form) answer alike.
   const views = ['cloudtrail_logs', 'cloudtrail_logs_whole']
   const byView = (question: [string, () => ActivityQuery]) => views.map((view) => [question[0], view, question[1]] as const)
@@ -135,6 +137,16 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     const json = duckdbJsonRowsSql(statement)
     const parsed = (await db.query(json.text, json.params)).map((row) => projectRecord(JSON.parse(String(row[ROW_JSON_COLUMN])) as Record<string, unknown>))
     expect(byId(parsed)).toEqual(byId(rows))
+  })
+
+  it.each(views)('events with a limit are the newest that many, from %s (the newest eventIDs found first)', async (view) => {
+    const query = base()
+    const statement = eventsSql(query, 5, {name: view, partitionKeys: ['timestamp']})
+    expect(statement.params).toHaveLength(2 * whereParams(query))
+    const rows = await db.query(statement.text, statement.params)
+    const expected = dedupeByEventId(delivered.filter((record) => matchesQuery(query, record))).sort(compareNewestFirst).map(projectRecord)
+    expect(expected.length).toBeGreaterThan(5)
+    expect(rows.map((row) => projectRecord(row))).toEqual(expected.slice(0, 5))
   })
 
   it('narrows the columns to known fields only, and always keeps eventID', () => {
