@@ -7,12 +7,14 @@
  * The baseline asks only for the read events; the window asks for every event, because LA006
  * (refusals on the lake) and LA007 (governance changes) look at calls other than reads.
  */
-import {anomaliesReport, buildProfile, type AnomaliesReport, type LakeScope} from '../core/activity/anomalies'
+import {anomaliesReport, buildProfile, isAnomalyWindowEvent, type AnomaliesReport, type LakeScope} from '../core/activity/anomalies'
 import {deliveryEndOf, isoSecond, type ActivityQuery, type TimeWindow} from '../core/activity/query'
-import {deriveReads} from '../core/activity/reads'
+import {READ_FIELDS, ReadsCollector, type ReadEvent, type ReadsContext} from '../core/activity/reads'
+import type {CloudTrailRecord} from '../core/activity/record'
 import type {Severity} from '../core/audit/findings'
 import type {LakeConfig} from '../core/lake/config'
-import {directReadsBanner, getObjectsIn, readWindowRecords, readWindowReads, readsContextOf, type QueryRunner} from './reads'
+import type {EventSink} from '../engines/types'
+import {directReadsBanner, readWindowReads, readsContextOf, type QueryRunner} from './reads'
 
 /** What the command passes in. */
 export interface AnomaliesOptions {
@@ -43,23 +45,69 @@ export function baselineWindow(window: TimeWindow, baselineMs: number): TimeWind
   return {from: isoSecond(Date.parse(window.from) - baselineMs), to: window.from}
 }
 
-/** Reads the baseline and the window once each and judges the window. */
-export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeConfig, options: AnomaliesOptions): Promise<AnomaliesRun> {
+/** The window as the anomaly rules need it: its reads, and its refusals and governance calls on the lake. */
+export interface AnomalyWindow {
+  /** The window's reads (deriveReads), denied ones included. */
+  reads: ReadEvent[]
+  /** The window's events the event rules look at (isAnomalyWindowEvent): refusals and governance changes. */
+  events: CloudTrailRecord[]
+  /** How many S3 GetObject events the window had. */
+  getObjects: number
+  /** The engine that answered. */
+  engine: string
+  /** The regions read, sorted. */
+  regions: string[]
+}
+
+/** The record fields the window's rules and the report's figures read. */
+const WINDOW_FIELDS: readonly string[] = [...READ_FIELDS, 'awsRegion']
+
+/** What the anomaly rules know of the lake. */
+export function lakeScopeOf(lake: LakeConfig, database: string, context: ReadsContext): LakeScope {
+  return {
+    bucket: lake.bucket.name,
+    ...(lake.trail ? {trail: {name: lake.trail.name}} : {}),
+    databases: [database.toLowerCase()],
+    expected: context.expected.map((entry) => entry.arn),
+  }
+}
+
+/**
+ * Every event of the window in one question, streamed (an events ask with a sink): the reads are
+ * joined as they come, only the events the rules look at are kept, and `also` (the report's figures)
+ * sees every event. No other record is kept, so a 30-day window of a busy account fits in memory.
+ */
+export async function readAnomalyWindow(run: QueryRunner, query: ActivityQuery, context: ReadsContext, scope: LakeScope, progress: (line: string) => void, also?: EventSink): Promise<AnomalyWindow> {
+  progress(`events: every event from ${query.window.from} to ${query.window.to}`)
+  const collector = new ReadsCollector(context, {keepObjects: false})
+  const events: CloudTrailRecord[] = []
+  const answer = await run(query, {
+    kind: 'events',
+    fields: WINDOW_FIELDS,
+    sink: (batch) => {
+      collector.add(batch)
+      for (const record of batch) if (isAnomalyWindowEvent(record, scope)) events.push(record)
+      also?.(batch)
+    },
+  })
+  return {reads: collector.reads(), events, getObjects: collector.getObjects, engine: answer.engine, regions: [...answer.regions].sort()}
+}
+
+/**
+ * Reads the baseline and the window once each and judges the window. `window`, when given, is the
+ * window already read (the report reads it once for all its sections).
+ */
+export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeConfig, options: AnomaliesOptions, window?: AnomalyWindow): Promise<AnomaliesRun> {
   const context = readsContextOf(lake, options.database, options.table)
+  const scope = lakeScopeOf(lake, options.database, context)
   const baseline = baselineWindow(query.window, options.baselineMs)
   options.progress(`baseline: ${baseline.from} to ${baseline.to}`)
   // The profile looks at who read when and from where, never at a read's S3 objects.
   const before = await readWindowReads(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, context, options.progress, {keepObjects: false})
   const profile = buildProfile(baseline, before.reads)
   options.progress(`window: ${query.window.from} to ${query.window.to}`)
-  const now = await readWindowRecords(run, query, options.progress)
-  const scope: LakeScope = {
-    bucket: lake.bucket.name,
-    ...(lake.trail ? {trail: {name: lake.trail.name}} : {}),
-    databases: [options.database.toLowerCase()],
-    expected: context.expected.map((entry) => entry.arn),
-  }
-  const report = anomaliesReport({baseline: profile, window: query.window, reads: deriveReads(now.records, context), events: now.records, scope}, options.failOn)
+  const now = window ?? (await readAnomalyWindow(run, query, context, scope, options.progress))
+  const report = anomaliesReport({baseline: profile, window: query.window, reads: now.reads, events: now.events, scope}, options.failOn)
   const regions = [...new Set([...before.regions, ...now.regions])].sort()
-  return {...report, engine: now.engine, regions, banner: directReadsBanner(lake, now.engine, getObjectsIn(now.records))}
+  return {...report, engine: now.engine, regions, banner: directReadsBanner(lake, now.engine, now.getObjects)}
 }

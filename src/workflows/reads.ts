@@ -3,9 +3,8 @@
  * chosen activity engine for the events a read is made of, and gives the lake's reads context
  * (its log bucket, table and expected roles) that deriveReads joins them with.
  */
-import {READ_FIELDS, ReadsCollector, isGetObject, type ReadEvent, type ReadsContext} from '../core/activity/reads'
+import {READ_FIELDS, ReadsCollector, type ReadEvent, type ReadsContext} from '../core/activity/reads'
 import type {ActivityQuery} from '../core/activity/query'
-import type {CloudTrailRecord} from '../core/activity/record'
 import {logTableOf} from '../core/catalog/table-options'
 import {locationUrlOf, type LakeConfig} from '../core/lake/config'
 import type {ActivityAsk} from '../engines/types'
@@ -20,29 +19,6 @@ export const READ_EVENTS: ReadonlyArray<[string, string]> = [
 
 /** Runs one query on the chosen engine (ActivityCommand.runQuery). */
 export type QueryRunner = (query: ActivityQuery, ask: ActivityAsk) => Promise<ActivityRun>
-
-/** The records of a window and the engine that read them. */
-export interface ReadRecords {
-  /** Every event of the window. */
-  records: CloudTrailRecord[]
-  /** The engine that answered. */
-  engine: string
-  /** Why that engine. */
-  reason: string
-  /** The regions read, sorted. */
-  regions: string[]
-}
-
-/**
- * Every event of the window, in one question: `activity anomalies` needs the lake's governance calls
- * and errors as well as the reads, and the report its charts; each asks for the window once.
- */
-export async function readWindowRecords(run: QueryRunner, query: ActivityQuery, progress: (line: string) => void): Promise<ReadRecords> {
-  progress(`events: every event from ${query.window.from} to ${query.window.to}`)
-  // No LIMIT (a large LIMIT makes DuckDB's top-N preallocate far past the rows there are).
-  const answer = await run(query, {kind: 'events'})
-  return {records: answer.events ?? [], engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
-}
 
 /** The reads of a window, joined, and how they were read. */
 export interface WindowReads {
@@ -70,11 +46,6 @@ export async function readWindowReads(run: QueryRunner, query: ActivityQuery, co
   const collector = new ReadsCollector(context, options)
   const answer = await run({...query, filters: {...query.filters, eventNames: names}}, {kind: 'events', fields: READ_FIELDS, sink: (events) => collector.add(events)})
   return {reads: collector.reads(), getObjects: collector.getObjects, engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
-}
-
-/** How many of the records are S3 GetObject events (for directReadsBanner). */
-export function getObjectsIn(records: readonly CloudTrailRecord[]): number {
-  return records.filter(isGetObject).length
 }
 
 /** The lake's reads context: its log bucket and prefix, the log table, and the expected readers. */

@@ -1,28 +1,28 @@
 /**
  * The composition root of `lakegov report` (issue 17): reads the window's events once (every event,
- * through the reads workflow), the anomalies' baseline, and the account's access and findings
+ * streamed: the activity figures, the reads and the anomalies' window are folded as they come, and
+ * no record is kept), the anomalies' baseline, and the account's access and findings
  * (the audit workflow), then hands them to the pure core (src/core/report). A part that cannot be
  * read (no lake.yaml, no trail, denied Athena, no permission) becomes an unavailable part: its
  * sections say why and how to fix it, and the rest of the report is still built.
  */
 import type {AwsClients} from '../aws/clients'
 import {toLakegovError} from '../aws/errors'
-import {ENGINES, type ActivityQuery, type Engine} from '../core/activity/query'
-import type {CloudTrailRecord} from '../core/activity/record'
-import {aggregateReads, deriveReads, type ReadEvent} from '../core/activity/reads'
+import type {ActivityQuery} from '../core/activity/query'
+import {aggregateReads, type ReadEvent} from '../core/activity/reads'
 import {assembleUsage} from '../core/activity/usage'
 import {computeAccess} from '../core/audit/access'
 import type {LakeConfig} from '../core/lake/config'
-import {foldActivity} from '../core/report/activity'
+import {ActivityFold} from '../core/report/activity'
 import {buildReport, type ActivityPart, type Part, type ReportInputs} from '../core/report/build'
 import {countryOf, type CountryDatabase} from '../core/report/geo'
 import type {ReportModel, Unavailable} from '../core/report/model'
 import {loadCountryDatabase} from '../io/ip-country'
 import {renderReportHtml} from '../output/report-html'
 import {renderReportMarkdown} from '../output/report-markdown'
-import {runAnomalies} from './anomalies'
+import {lakeScopeOf, readAnomalyWindow, runAnomalies, type AnomalyWindow} from './anomalies'
 import {computeFindings, loadAuditInputs, readAudit, type AuditView} from './audit'
-import {directReadsBanner, getObjectsIn, readWindowRecords, readsContextOf, type QueryRunner} from './reads'
+import {directReadsBanner, readsContextOf, type QueryRunner} from './reads'
 
 /** What the command passes in. */
 export interface ReportOptions {
@@ -64,21 +64,6 @@ function failed<T>(part: Part<unknown>): Part<T> {
   return part
 }
 
-/** Answers the window's every-event question from the records already read; anything else runs. */
-function reuseWindow(run: QueryRunner, query: ActivityQuery, records: CloudTrailRecord[], engine: Engine): QueryRunner {
-  const key = JSON.stringify(query)
-  return async (part, ask) => {
-    if (ask.kind !== 'events' || JSON.stringify(part) !== key) return run(part, ask)
-    const reason = 'the report read the window once'
-    // An ask with a sink takes the events through it (ActivityAsk).
-    if (ask.sink) {
-      ask.sink(records)
-      return {engine, regions: [], skipped: [], stats: {}, reason}
-    }
-    return {engine, regions: [], events: records, skipped: [], stats: {}, reason}
-  }
-}
-
 async function readGeo(progress: (line: string) => void): Promise<{db?: CountryDatabase; geo: ActivityPart['geo']}> {
   try {
     const db = await loadCountryDatabase()
@@ -87,15 +72,6 @@ async function readGeo(progress: (line: string) => void): Promise<{db?: CountryD
   } catch (error) {
     return {geo: {missing: `the IP-to-country database could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); reinstall lakegov.`}}
   }
-}
-
-interface EventsRead {
-  records: CloudTrailRecord[]
-  engine: string
-}
-
-function engineOf(name: string): Engine {
-  return ENGINES.find((engine) => engine === name) ?? 'local'
 }
 
 async function readAccess(aws: AwsClients, options: ReportOptions, reads: Part<ReadEvent[]>): Promise<{view?: AuditView; access: ReportInputs['access']; findings: ReportInputs['findings']}> {
@@ -115,9 +91,9 @@ async function readAccess(aws: AwsClients, options: ReportOptions, reads: Part<R
 
 type AnomaliesPart = ReportInputs['anomalies'] extends Part<infer T> ? T : never
 
-async function readAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeConfig, options: ReportOptions & {database: string}): Promise<Part<AnomaliesPart>> {
+async function readAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeConfig, options: ReportOptions & {database: string}, window: AnomalyWindow): Promise<Part<AnomaliesPart>> {
   options.progress('reading the anomalies\' baseline')
-  const result = await attempt(() => runAnomalies(run, query, lake, {database: options.database, table: options.table, baselineMs: options.baselineMs, progress: options.progress}))
+  const result = await attempt(() => runAnomalies(run, query, lake, {database: options.database, table: options.table, baselineMs: options.baselineMs, progress: options.progress}, window))
   return result.ok ? {ok: true, value: {anomalies: result.value.anomalies, baseline: result.value.baseline}} : failed(result)
 }
 
@@ -128,15 +104,16 @@ async function readAnomalies(run: QueryRunner, query: ActivityQuery, lake: LakeC
 export async function readReport(run: QueryRunner, query: ActivityQuery, aws: AwsClients, lake: LakeConfig, options: ReportOptions): Promise<ReportModel> {
   const {progress} = options
   progress(`reading events: ${query.window.from} to ${query.window.to}`)
-  const events: Part<EventsRead> = await attempt(() => readWindowRecords(run, query, progress))
-  const {db, geo} = events.ok ? await readGeo(progress) : {db: undefined, geo: {missing: ''}}
-  const activity: Part<ActivityPart> = events.ok
-    ? {ok: true, value: {figures: foldActivity(events.value.records, query.window, (address) => (db ? countryOf(db, address) : undefined)), engine: events.value.engine, geo}}
-    : failed(events)
   const database = options.database ?? lake.database
-  const reads: Part<ReadEvent[]> = events.ok ? {ok: true, value: deriveReads(events.value.records, readsContextOf(lake, database, options.table))} : failed(events)
-  const readRows: ReportInputs['reads'] = events.ok && reads.ok ? {ok: true, value: {rows: aggregateReads(reads.value), banner: directReadsBanner(lake, events.value.engine, getObjectsIn(events.value.records))}} : failed(events)
-  const anomalies = events.ok ? await readAnomalies(reuseWindow(run, query, events.value.records, engineOf(events.value.engine)), query, lake, {...options, database}) : failed<AnomaliesPart>(events)
+  const context = readsContextOf(lake, database, options.table)
+  // The country database first: the figures fold the events as they stream by, once, with the reads and the anomalies' window.
+  const {db, geo} = await readGeo(progress)
+  const fold = new ActivityFold(query.window, (address) => (db ? countryOf(db, address) : undefined))
+  const window = await attempt(() => readAnomalyWindow(run, query, context, lakeScopeOf(lake, database, context), progress, (batch) => fold.add(batch)))
+  const activity: Part<ActivityPart> = window.ok ? {ok: true, value: {figures: fold.figures(), engine: window.value.engine, geo}} : failed(window)
+  const reads: Part<ReadEvent[]> = window.ok ? {ok: true, value: window.value.reads} : failed(window)
+  const readRows: ReportInputs['reads'] = window.ok ? {ok: true, value: {rows: aggregateReads(window.value.reads), banner: directReadsBanner(lake, window.value.engine, window.value.getObjects)}} : failed(window)
+  const anomalies = window.ok ? await readAnomalies(run, query, lake, {...options, database}, window.value) : failed<AnomaliesPart>(window)
   const {view, access, findings} = await readAccess(aws, options, reads)
   progress('building the report')
   return buildReport({

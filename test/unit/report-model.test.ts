@@ -1,8 +1,9 @@
 import {foldActivity, OTHER, TIMELINE_SERVICES} from '../../src/core/report/activity'
-import {principalLabels} from '../../src/core/report/build'
+import type {Anomaly} from '../../src/core/activity/anomalies'
+import {ANOMALY_ROWS, buildReport, principalLabels} from '../../src/core/report/build'
 import {buildChart, PALETTE} from '../../src/core/report/charts'
 import {SECTION_IDS, unavailableSections, type ChartModel, type TableBlock} from '../../src/core/report/model'
-import {HOSTILE_NAME, smallReportModel} from '../support/report-model'
+import {HOSTILE_NAME, smallReportInputs, smallReportModel} from '../support/report-model'
 
 function chartsOf(model = smallReportModel()): ChartModel[] {
   return model.sections.flatMap((section) => section.blocks.flatMap((block) => (block.kind === 'chart' ? [block.chart] : [])))
@@ -89,6 +90,18 @@ describe('the report model', () => {
     const [list, rules] = (findings?.blocks ?? []).filter((block): block is TableBlock => block.kind === 'table')
     expect(list.rows[0][1]).toEqual({text: 'LG003', href: 'rule-LG003'})
     expect(rules.rows[0][0]).toEqual({text: 'LG003', anchor: 'rule-LG003'})
+  })
+
+  it('lists at most ANOMALY_ROWS anomalies, and says how many there are by rule and how to list them all', () => {
+    const anomaly = (index: number, ruleId: string): Anomaly => ({ruleId, severity: 'medium', title: `change ${index}`, resource: `r${index}`, evidence: 'e', events: [`id-${index}`], fingerprint: `f${index}`} as Anomaly)
+    const many = [...Array.from({length: ANOMALY_ROWS + 20}, (_, index) => anomaly(index, 'LA007')), anomaly(999, 'LA006')]
+    const model = buildReport({...smallReportInputs(), anomalies: {ok: true, value: {anomalies: many, baseline: {from: '2026-10-03T00:00:00Z', to: '2026-11-02T00:00:00Z'}}}})
+    const section = model.sections.find((entry) => entry.id === 'anomalies')
+    const table = section?.blocks.find((block): block is TableBlock => block.kind === 'table')
+    expect(table?.rows).toHaveLength(ANOMALY_ROWS)
+    expect(JSON.stringify(section?.blocks)).toContain(`Showing the ${ANOMALY_ROWS} most severe of ${ANOMALY_ROWS + 21} anomalies (LA006 1, LA007 ${ANOMALY_ROWS + 20})`)
+    const few = buildReport({...smallReportInputs(), anomalies: {ok: true, value: {anomalies: many.slice(0, 3), baseline: {from: '2026-10-03T00:00:00Z', to: '2026-11-02T00:00:00Z'}}}})
+    expect(JSON.stringify(few.sections.find((entry) => entry.id === 'anomalies')?.blocks)).not.toContain('Showing the')
   })
 
   it('keeps untrusted names as data (the renderers escape them)', () => {

@@ -437,6 +437,16 @@ function governanceSeverity(record: CloudTrailRecord, scope: LakeScope): Severit
   }
 }
 
+/**
+ * Whether the rules over the window's events (LA006, LA007) can use this record: a refusal on the
+ * lake, or a governance change. A caller streaming the window keeps only these (and the reads).
+ */
+export function isAnomalyWindowEvent(record: CloudTrailRecord, scope: LakeScope): boolean {
+  const code = typeof record.errorCode === 'string' ? record.errorCode : ''
+  if (code) return /^AccessDenied/.test(code) && isLakeEvent(record, scope)
+  return governanceSeverity(record, scope) !== undefined
+}
+
 function governanceChanges(input: AnomalyInput): Anomaly[] {
   const out: Anomaly[] = []
   const seen = new Set<string>()

@@ -3,7 +3,7 @@
  * once): calls over time by service with errors, the top services, events and principals with
  * their error share, and calls by region and by source country.
  */
-import {dedupeByEventId, groupKeyOf} from '../activity/filter'
+import {groupKeyOf} from '../activity/filter'
 import type {TimeWindow} from '../activity/query'
 import type {CloudTrailRecord} from '../activity/record'
 import {compareText} from '../order'
@@ -98,60 +98,99 @@ function counted(map: Map<string, number>): Array<{key: string; count: number}> 
   return largestFirst([...map].map(([key, count]) => ({key, count})))
 }
 
-/** Folds the records (the countryOf lookup places a source address; undefined when it cannot). */
-export function foldActivity(records: Iterable<CloudTrailRecord>, window: TimeWindow, countryOf: (address: string) => string | undefined): ActivityFigures {
-  const unit = Date.parse(window.to) - Date.parse(window.from) <= HOURLY_UP_TO_MS ? 'hour' : 'day'
-  const buckets = bucketsOf(window, unit)
-  const index = new Map(buckets.map((bucket, i) => [bucket, i]))
-  const services = new Map<string, {count: number; errors: number}>()
-  const events = new Map<string, {count: number; errors: number}>()
-  const principals = new Map<string, {count: number; errors: number}>()
-  const regions = new Map<string, number>()
-  const countries = new Map<string, number>()
-  const perService = new Map<string, number[]>()
-  const errors = buckets.map(() => 0)
-  let total = 0
-  let failures = 0
-  let fromServices = 0
-  let unplaced = 0
-  for (const record of dedupeByEventId(records)) {
-    total++
+type Counts = Map<string, {count: number; errors: number}>
+
+/**
+ * The activity figures, folded from records added in any number of batches (the report streams 30
+ * days of a busy account through it, and keeps no record): copies of an event count once.
+ */
+export class ActivityFold {
+  private readonly unit: 'hour' | 'day'
+  private readonly buckets: string[]
+  private readonly index: Map<string, number>
+  private readonly seen = new Set<string>()
+  private readonly services: Counts = new Map()
+  private readonly events: Counts = new Map()
+  private readonly principals: Counts = new Map()
+  private readonly regions = new Map<string, number>()
+  private readonly countries = new Map<string, number>()
+  private readonly perService = new Map<string, number[]>()
+  private readonly errors: number[]
+  private total = 0
+  private failures = 0
+  private fromServices = 0
+  private unplaced = 0
+
+  /** The countryOf lookup places a source address; undefined when it cannot. */
+  constructor(
+    window: TimeWindow,
+    private readonly countryOf: (address: string) => string | undefined,
+  ) {
+    this.unit = Date.parse(window.to) - Date.parse(window.from) <= HOURLY_UP_TO_MS ? 'hour' : 'day'
+    this.buckets = bucketsOf(window, this.unit)
+    this.index = new Map(this.buckets.map((bucket, i) => [bucket, i]))
+    this.errors = this.buckets.map(() => 0)
+  }
+
+  add(records: Iterable<CloudTrailRecord>): void {
+    for (const record of records) {
+      const eventId = typeof record.eventID === 'string' ? record.eventID : undefined
+      if (eventId !== undefined) {
+        if (this.seen.has(eventId)) continue
+        this.seen.add(eventId)
+      }
+      this.addOne(record)
+    }
+  }
+
+  private addOne(record: CloudTrailRecord): void {
+    this.total++
     const failed = Boolean(record.errorCode)
-    if (failed) failures++
+    if (failed) this.failures++
     const service = groupKeyOf('service', record)
-    bump(services, service, failed)
-    bump(events, groupKeyOf('event', record), failed)
-    bump(principals, groupKeyOf('principal', record), failed)
+    bump(this.services, service, failed)
+    bump(this.events, groupKeyOf('event', record), failed)
+    bump(this.principals, groupKeyOf('principal', record), failed)
     const region = groupKeyOf('region', record) || '(none)'
-    regions.set(region, (regions.get(region) ?? 0) + 1)
-    const at = index.get(groupKeyOf(unit, record))
+    this.regions.set(region, (this.regions.get(region) ?? 0) + 1)
+    const at = this.index.get(groupKeyOf(this.unit, record))
     if (at !== undefined) {
-      const series = perService.get(service) ?? buckets.map(() => 0)
+      const series = this.perService.get(service) ?? this.buckets.map(() => 0)
       series[at]++
-      perService.set(service, series)
-      if (failed) errors[at]++
+      this.perService.set(service, series)
+      if (failed) this.errors[at]++
     }
     const source = groupKeyOf('ip', record)
-    if (!isIpAddress(source)) fromServices++
+    if (!isIpAddress(source)) this.fromServices++
     else {
-      const country = countryOf(source)
-      if (country === undefined) unplaced++
-      else countries.set(country, (countries.get(country) ?? 0) + 1)
+      const country = this.countryOf(source)
+      if (country === undefined) this.unplaced++
+      else this.countries.set(country, (this.countries.get(country) ?? 0) + 1)
     }
   }
-  return {
-    events: total,
-    principals: principals.size,
-    errors: failures,
-    timeline: stackServices(buckets, unit, perService, errors),
-    services: topWithErrors(services),
-    eventNames: topWithErrors(events),
-    principalRows: topWithErrors(principals),
-    regions: counted(regions),
-    countries: counted(countries),
-    fromServices,
-    unplaced,
+
+  figures(): ActivityFigures {
+    return {
+      events: this.total,
+      principals: this.principals.size,
+      errors: this.failures,
+      timeline: stackServices(this.buckets, this.unit, this.perService, this.errors),
+      services: topWithErrors(this.services),
+      eventNames: topWithErrors(this.events),
+      principalRows: topWithErrors(this.principals),
+      regions: counted(this.regions),
+      countries: counted(this.countries),
+      fromServices: this.fromServices,
+      unplaced: this.unplaced,
+    }
   }
+}
+
+/** Folds the records (the countryOf lookup places a source address; undefined when it cannot). */
+export function foldActivity(records: Iterable<CloudTrailRecord>, window: TimeWindow, countryOf: (address: string) => string | undefined): ActivityFigures {
+  const fold = new ActivityFold(window, countryOf)
+  fold.add(records)
+  return fold.figures()
 }
 
 function stackServices(buckets: string[], unit: 'hour' | 'day', perService: Map<string, number[]>, errors: number[]): Timeline {

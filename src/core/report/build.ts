@@ -11,6 +11,7 @@ import type {AccessRow} from '../audit/access'
 import {SEVERITIES, type Finding, type Severity} from '../audit/findings'
 import {RULES} from '../audit/rules'
 import type {ActivityFigures, CountWithErrors} from './activity'
+import {compareText} from '../order'
 import {buildChart} from './charts'
 import type {DatabaseSource} from './geo'
 import type {Block, ChartBlock, ReportModel, Section, SectionId, Unavailable} from './model'
@@ -174,16 +175,37 @@ function readsBlocks(part: {rows: ReadRow[]; banner: string | null}): Block[] {
   ]
 }
 
+/**
+ * The most anomalies the report lists: 30 days of a busy account can hold tens of thousands (each
+ * governance change is one), which made an 18 MB page; the summary counts them all, and the note
+ * names the command that lists every one.
+ */
+export const ANOMALY_ROWS = 100
+
 function anomaliesBlocks(part: {anomalies: Anomaly[]; baseline: TimeWindow}): Block[] {
+  const shown = part.anomalies.slice(0, ANOMALY_ROWS)
+  const byRule = [...groupCounts(part.anomalies.map((entry) => entry.ruleId))].map(([rule, count]) => `${rule} ${count}`).join(', ')
+  const more: Block[] =
+    part.anomalies.length > shown.length
+      ? [{kind: 'note', text: `Showing the ${shown.length} most severe of ${part.anomalies.length} anomalies (${byRule}). lakegov activity anomalies over the same window, with --format json or sarif, lists them all.`}]
+      : []
   return [
     {kind: 'note', text: `Judged against the baseline ${part.baseline.from} to ${part.baseline.to}.`},
+    ...more,
     {
       kind: 'table',
       caption: 'Anomalies, most severe first, with their evidence',
       columns: ['Rule', 'Severity', 'Principal', 'What', 'Evidence', 'Events'],
-      rows: part.anomalies.map((entry) => [entry.ruleId, entry.severity, entry.principal ?? '', entry.title, entry.evidence, entry.events.length]),
+      rows: shown.map((entry) => [entry.ruleId, entry.severity, entry.principal ?? '', entry.title, entry.evidence, entry.events.length]),
     },
   ]
+}
+
+/** How many times each value occurs, in value order. */
+function groupCounts(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const value of [...values].sort(compareText)) counts.set(value, (counts.get(value) ?? 0) + 1)
+  return counts
 }
 
 function accessBlocks(part: {rows: AccessRow[]; usage: UsageRow[] | null}): Block[] {
