@@ -43,7 +43,8 @@ export interface LocalOptions {
 /**
  * DuckDB reads each file as one JSON object, and its default maximum_object_size (16 MiB) fails on
  * large CloudTrail files (up to 50 MB of gzip). Its read buffer is twice the maximum, so rather than
- * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers.
+ * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers,
+ * with a floor of 2 MiB (16 MiB, DuckDB's default, was a 32 MiB buffer for files of some kilobytes).
  */
 async function maximumObjectSizeOf(files: readonly string[]): Promise<number> {
   const sizes = await mapLimited(files, 32, (file) => gzipUncompressedSize(file))
@@ -106,7 +107,7 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
  * Finds the files DuckDB cannot read (a gzip corrupt past its start, JSON that is not an object),
  * one by one: only after a query over all of them failed.
  */
-async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObjectSize: number, wholeRecords: boolean): Promise<Map<string, string>> {
+async function unreadableFiles(db: DuckDb, files: readonly string[], wholeRecords: boolean): Promise<Map<string, string>> {
   const bad = new Map<string, string>()
   for (const file of files) {
     const gzip = await checkGzipComplete(file)
@@ -115,7 +116,8 @@ async function unreadableFiles(db: DuckDb, files: readonly string[], maximumObje
       continue
     }
     try {
-      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize, wholeRecords}))
+      // Each file's own size: a truncated gzip's trailer is any four bytes (3.4 GiB once), which would be every probe's buffer.
+      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize: await maximumObjectSizeOf([file]), wholeRecords}))
       await db.query('SELECT count(*) AS n FROM lakegov_probe', [])
     } catch (error) {
       // Memory is the machine's problem, not the file's: never blame (and skip) a file for it.
@@ -138,6 +140,18 @@ async function sinkRows(db: DuckDb, statement: SqlStatement, sink: EventSink): P
     sink(rows.map((row) => projectRecord(JSON.parse(String(row[ROW_JSON_COLUMN])) as Record<string, unknown>)))
   })
   return count
+}
+
+/** Marks the unreadable files skipped in the cache (so that no later run reads them); the skipped objects. */
+async function skipUnreadable(bad: ReadonlyMap<string, string>, fileKeys: ReadonlyMap<string, string>, window: WindowObjects, options: LocalOptions): Promise<SkippedObject[]> {
+  const skipped: SkippedObject[] = []
+  for (const [file, reason] of bad) {
+    const key = fileKeys.get(file)
+    skipped.push({key: key ?? file, reason})
+    const object = window.objects.find((candidate) => candidate.key === key)
+    if (object) await options.cache.markSkipped(options.cache.entryOf(options.bucket, object.key, object.etag), reason)
+  }
+  return skipped
 }
 
 /** The statement of an ask: a summary, a sink's stream, whole records, or the events. */
@@ -175,12 +189,13 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   if (files.length === 0) return answer([])
 
   const {statement, wholeRecords} = statementOf(query, ask)
-  const maximumObjectSize = await maximumObjectSizeOf(files)
+  let maximumObjectSize = await maximumObjectSizeOf(files)
   const db = await DuckDb.open(options.limits)
+  const folder = await options.cache.runFolder(files)
   try {
     const run = async () => {
       try {
-        await db.run(duckdbViewSql({name: LOCAL_VIEW, files, maximumObjectSize, wholeRecords}))
+        await db.run(duckdbViewSql({name: LOCAL_VIEW, files: {glob: folder.glob}, maximumObjectSize, wholeRecords}))
         if (!sink) return await db.query(statement.text, statement.params)
         sunk = await sinkRows(db, statement, sink)
         return []
@@ -193,20 +208,18 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
     } catch (error) {
       if (error instanceof LakegovError) throw error
       options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
-      const bad = await unreadableFiles(db, files, maximumObjectSize, wholeRecords)
+      const bad = await unreadableFiles(db, files, wholeRecords)
       if (bad.size === 0) throw error
-      for (const [file, reason] of bad) {
-        skipped.push({key: fetched.fileKeys.get(file) ?? file, reason})
-        const key = fetched.fileKeys.get(file)
-        const object = window.objects.find((candidate) => candidate.key === key)
-        if (object) await options.cache.markSkipped(options.cache.entryOf(options.bucket, object.key, object.etag), reason)
-      }
+      skipped.push(...(await skipUnreadable(bad, fetched.fileKeys, window, options)))
       files = files.filter((file) => !bad.has(file))
+      await folder.drop([...bad.keys()])
       if (files.length === 0) return answer([])
+      maximumObjectSize = await maximumObjectSizeOf(files)
       return answer(await run())
     }
   } finally {
     db.close()
+    await folder.release()
   }
 }
 

@@ -171,6 +171,27 @@ describe('lakegov activity: one answer from three engines', () => {
     }
   })
 
+  it('local: a file corrupt past its start is found, named and skipped, and the rest is answered', async () => {
+    // Its head inflates to {"Records": [, so it is downloaded and queried; DuckDB then fails on it, and
+    // the engine checks the files one by one, skips it and runs the query again without it.
+    const {gzipSync} = await import('node:zlib')
+    const whole = gzipSync(JSON.stringify({Records: Array.from({length: 400}, (_, index) => ({eventID: `broken-${index}`, eventTime: from, eventSource: 'iam.amazonaws.com', eventName: 'GetUser', awsRegion: 'us-east-1', filler: 'x'.repeat(200 + (index % 97))}))}))
+    const brokenKey = strayKey.replace('_notes.json.gz', '_broken.json.gz')
+    const s3 = new S3Client({...sandboxSdkConfig(sandboxEndpoint(), 1), forcePathStyle: true})
+    await s3.send(new PutObjectCommand({Bucket: BUCKET, Key: brokenKey, Body: whole.subarray(0, Math.floor(whole.length / 2))}))
+    try {
+      const expected = countsBy(truth(() => true), (record) => String(record.awsRegion))
+      const result = await runCli(['activity', 'summary', '--by', 'region', '--engine', 'local', '--json', ...window()], sandboxEnvWithCache(sandboxEndpoint()), ROOT)
+      expect(result.code).toBe(0)
+      const out = parseJson<SummaryOutput>(result)
+      expect(out.rows.map(({key, count}) => ({key, count}))).toEqual(expected)
+      expect(out.skipped).toEqual([{key: brokenKey, reason: expect.stringMatching(/^corrupt gzip/)}])
+      expect(result.stderr).toContain('checking the files one by one')
+    } finally {
+      await s3.send(new DeleteObjectCommand({Bucket: BUCKET, Key: brokenKey}))
+    }
+  })
+
   it('athena takes its workgroup and result location from lake.yaml when no flag gives them', async () => {
     const withAthena = mkdtempSync(path.join(tmpdir(), 'lakegov-activity-'))
     writeFileSync(path.join(withAthena, 'lake.yaml'), `${readFileSync(path.join(policies, 'lake.yaml'), 'utf8')}\nathena:\n  outputLocation: s3://athena-results/from-lake-yaml/\n`)

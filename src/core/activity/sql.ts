@@ -257,8 +257,8 @@ function duckdbType(field: (typeof RECORD_FIELDS)[number]): string {
 export interface DuckDbViewOptions {
   /** The view's name. */
   name: string
-  /** The local files (.json.gz), each under a path that keeps its S3 key's layout. */
-  files: readonly string[]
+  /** The local files (.json.gz), each under a path that keeps its S3 key's layout; or a glob that matches them. */
+  files: readonly string[] | {glob: string}
   /** DuckDB's maximum_object_size, in bytes: a CloudTrail file is one JSON object and can be large. */
   maximumObjectSize: number
   /** Also give each record whole, as JSON text (RECORD_JSON_COLUMN): slower, so only when asked. */
@@ -289,7 +289,7 @@ export interface DuckDbViewOptions {
  * of process memory, the whole-record form in about 7 s.
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
-  const files = `[${options.files.map(sqlString).join(', ')}]`
+  const files = 'glob' in options.files ? sqlString(options.files.glob) : `[${options.files.map(sqlString).join(', ')}]`
   const columns = RECORD_FIELDS.map((field) => `${duckdbField(field, 'rec')} AS ${field.name.toLowerCase()}`)
   const recordType = `STRUCT(${RECORD_FIELDS.map((field) => `${sqlIdentifier(field.name)} ${duckdbType(field)}`).join(', ')})`
   const shape = [Object.fromEntries(RECORD_FIELDS.map((field) => [field.name, transformShape(field)]))]

@@ -1,0 +1,54 @@
+/** The local engine's object cache: gzip sizes from the trailer, and the per-run folder of links DuckDB globs. */
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {gzipSync} from 'node:zlib'
+
+import {ObjectCache, gzipUncompressedSize} from '../../src/io/activity-cache'
+
+let root: string
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'lakegov-cache-test-'))
+})
+
+afterEach(() => rmSync(root, {recursive: true, force: true}))
+
+describe('gzipUncompressedSize', () => {
+  it('reads the size from a complete gzip trailer', async () => {
+    const text = JSON.stringify({Records: Array.from({length: 50}, (_, index) => ({eventID: `e${index}`}))})
+    const file = path.join(root, 'whole.json.gz')
+    writeFileSync(file, gzipSync(text))
+    expect(await gzipUncompressedSize(file)).toBe(Buffer.byteLength(text))
+  })
+
+  it('gives 0 for a "trailer" deflate could not have written (a truncated file ends mid-stream)', async () => {
+    const whole = gzipSync('x'.repeat(10_000))
+    const cut = Buffer.concat([whole.subarray(0, 20), Buffer.from([0xff, 0xff, 0xff, 0x7f])])
+    const file = path.join(root, 'cut.json.gz')
+    writeFileSync(file, cut)
+    expect(await gzipUncompressedSize(file)).toBe(0)
+  })
+})
+
+describe('ObjectCache.runFolder', () => {
+  it('links exactly the given files in the cache layout, drops files on request, and is removed on release', async () => {
+    const cache = new ObjectCache(root)
+    const keys = ['AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/a.json.gz', 'AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/02/b.json.gz', 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/c.json.gz']
+    const files = await Promise.all(keys.map((key, index) => cache.put(cache.entryOf('logs', key, `"etag${index}"`), gzipSync(`{"Records":[{"eventID":"${index}"}]}`))))
+    const folder = await cache.runFolder(files.slice(0, 2))
+    const base = folder.glob.slice(0, -path.join('**', '*.json.gz').length - 1)
+    const linked = (file: string) => path.join(base, path.relative(path.join(root, 'objects'), file))
+    expect(folder.glob.startsWith(path.join(root, 'runs'))).toBe(true)
+    expect(linked(files[0])).toContain(path.join('CloudTrail', 'us-east-1', '2026', '11', '01'))
+    expect(readFileSync(linked(files[0]))).toEqual(readFileSync(files[0]))
+    expect(existsSync(linked(files[1]))).toBe(true)
+    expect(existsSync(linked(files[2]))).toBe(false)
+    await folder.drop([files[0]])
+    expect(existsSync(linked(files[0]))).toBe(false)
+    expect(existsSync(files[0])).toBe(true)
+    await folder.release()
+    expect(existsSync(linked(files[1]))).toBe(false)
+    expect(existsSync(files[1])).toBe(true)
+  })
+})
