@@ -55,6 +55,22 @@ function isResourceError(error: unknown): boolean {
   return /out of memory|memory limit|could not allocate|failed to allocate/i.test((error as Error).message)
 }
 
+/**
+ * Runs the query; when it runs out of memory on several threads, once more on one, which needs
+ * about half the buffers (30 days in 26,000 small files ran out at 300MB on two threads now and
+ * then). A sink may get some events twice (EventSink).
+ */
+async function retryOnOneThread<T>(db: DuckDb, attempt: () => Promise<T>, options: LocalOptions): Promise<T> {
+  try {
+    return await attempt()
+  } catch (error) {
+    if (!(error instanceof LakegovError) || error.code !== 'LOCAL_OUT_OF_MEMORY' || options.limits.threads <= 1) throw error
+    options.progress(`local: out of memory on ${options.limits.threads} threads; once more on one`)
+    await db.run('SET threads = 1')
+    return attempt()
+  }
+}
+
 /** DuckDB out of memory, said as what to change rather than as a bug. */
 function outOfMemory(error: unknown, limits: DuckDbLimits, files: number, bytes: number): LakegovError {
   return new LakegovError(`The local engine ran out of memory querying ${files} files (${mib(bytes)} of gzip) within DuckDB's limit of ${limits.memoryLimit}: ${(error as Error).message.split('\n')[0]}`, {
@@ -193,7 +209,7 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   const db = await DuckDb.open(options.limits)
   const folder = await options.cache.runFolder(files)
   try {
-    const run = async () => {
+    const attempt = async () => {
       try {
         await db.run(duckdbViewSql({name: LOCAL_VIEW, files: {glob: folder.glob}, maximumObjectSize, wholeRecords}))
         if (!sink) return await db.query(statement.text, statement.params)
@@ -203,6 +219,7 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
         throw isResourceError(error) ? outOfMemory(error, options.limits, files.length, window.bytes) : error
       }
     }
+    const run = () => retryOnOneThread(db, attempt, options)
     try {
       return answer(await run())
     } catch (error) {

@@ -75,6 +75,16 @@ export interface CacheEntry {
   skipMarker: string
 }
 
+/** Whether a process is running (signal 0 tests without signalling; EPERM means it runs as another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 /** A folder of links to some cached files (ObjectCache.runFolder). */
 export interface RunFolder {
   /** The glob that matches every file in it. */
@@ -169,6 +179,7 @@ export class ObjectCache {
   async runFolder(files: readonly string[]): Promise<RunFolder> {
     const objects = path.join(this.root, 'objects')
     await mkdir(path.join(this.root, 'runs'), {recursive: true})
+    await this.removeOrphanRuns()
     const folder = await mkdtemp(path.join(this.root, 'runs', `${process.pid}-`))
     const linkOf = (file: string) => path.join(folder, path.relative(objects, file))
     const made = new Set<string>()
@@ -186,6 +197,15 @@ export class ObjectCache {
         for (const file of dropped) await unlink(linkOf(file)).catch(() => undefined)
       },
       release: () => rm(folder, {recursive: true, force: true}),
+    }
+  }
+
+  /** Removes the run folders of processes that are gone (a run killed before its release). */
+  private async removeOrphanRuns(): Promise<void> {
+    for (const name of await readdir(path.join(this.root, 'runs')).catch(() => [] as string[])) {
+      const pid = Number(/^(\d+)-/.exec(name)?.[1])
+      if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue
+      await rm(path.join(this.root, 'runs', name), {recursive: true, force: true})
     }
   }
 

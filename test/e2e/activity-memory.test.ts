@@ -73,8 +73,9 @@ describe('lakegov activity on the local engine over 30 days of small files, at t
   })
 
   it('out of memory says which limit to raise, as an error of its own rather than a bug', async () => {
-    const result = await lakegov('activity', 'events', '--engine', 'local', '--from', from, '--to', to, '--region', REGION, '--json', '--memory-limit', '8MB')
+    const result = await lakegov('activity', 'events', '--engine', 'local', '--from', from, '--to', to, '--region', REGION, '--json', '--memory-limit', '8MB', '--threads', '2')
     expect(result.code).toBe(1)
+    expect(result.stderr).toContain('local: out of memory on 2 threads; once more on one')
     const error = parseJson<{error: {code: string; message: string; suggestions: string[]}}>(result).error
     expect(error.code).toBe('LOCAL_OUT_OF_MEMORY')
     expect(error.message).toMatch(/within DuckDB's limit of 8MB/)

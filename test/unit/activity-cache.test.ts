@@ -1,5 +1,5 @@
 /** The local engine's object cache: gzip sizes from the trailer, and the per-run folder of links DuckDB globs. */
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -50,5 +50,18 @@ describe('ObjectCache.runFolder', () => {
     await folder.release()
     expect(existsSync(linked(files[1]))).toBe(false)
     expect(existsSync(files[1])).toBe(true)
+  })
+
+  it("removes the folders of runs whose process is gone, and keeps a live one's", async () => {
+    const cache = new ObjectCache(root)
+    const file = await cache.put(cache.entryOf('logs', 'AWSLogs/1/CloudTrail/us-east-1/2026/11/01/a.json.gz', '"e"'), gzipSync('{"Records":[]}'))
+    // A pid above the kernel's maximum (4194304) belongs to no process.
+    const orphan = path.join(root, 'runs', '4999999-abc')
+    const live = path.join(root, 'runs', `${process.ppid}-def`)
+    for (const folder of [orphan, live]) mkdirSync(folder, {recursive: true})
+    const folder = await cache.runFolder([file])
+    expect(existsSync(orphan)).toBe(false)
+    expect(existsSync(live)).toBe(true)
+    await folder.release()
   })
 })
