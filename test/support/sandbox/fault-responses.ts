@@ -73,8 +73,12 @@ export function serverErrorResponse(protocol: Protocol, requestId: string): Cann
  * the sandbox's default moto user). S3: 403 AccessDenied "Access Denied" (S3 API reference, "Error
  * responses", List of error codes). JSON protocols (Athena, Glue, ...): 400 AccessDeniedException
  * with IAM's "is not authorized to perform" message (Athena API reference, "Common Errors":
- * AccessDeniedException, HTTP 400). Query protocol (IAM, STS): 403 AccessDenied. restJson1 (Lake
- * Formation): 403 AccessDeniedException.
+ * AccessDeniedException, HTTP 400). restJson1 (Lake Formation): 403 AccessDeniedException (Lake
+ * Formation API reference, the Errors of each action, e.g. GrantPermissions: "AccessDeniedException
+ * ... HTTP Status Code: 403"). Query protocol (IAM, STS): 403 AccessDenied with the same "is not
+ * authorized to perform" message (IAM user guide, "Troubleshoot access denied error messages"); the
+ * IAM API reference's Common Errors list only a generic AccessDeniedException with 400 and say
+ * nothing of the query-protocol code, so this takes the form IAM's user guide shows, a refusal either way.
  */
 export function deniedResponse(protocol: Protocol, service: string, operation: string, requestId: string): CannedResponse {
   const message = `User: arn:aws:iam::123456789012:user/moto is not authorized to perform: ${service}:${operation} because no identity-based policy allows the ${service}:${operation} action`
