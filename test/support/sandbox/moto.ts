@@ -1,9 +1,13 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
+import path from 'node:path'
 
 /** The message for a machine without moto; the sandbox cannot work around it, so it says how to fix it. */
 export const MOTO_MISSING = "moto_server not found on PATH. The sandbox needs it: pip install 'moto[server]'"
+
+/** The folder whose sitecustomize.py moto's Python loads. */
+const MOTO_SITE = path.join(__dirname, 'moto-site')
 
 /** A moto_server child process on a private loopback port. */
 export interface MotoServer {
@@ -58,7 +62,9 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startMoto(options: {log?: (line: string) => void; readyTimeoutMs?: number} = {}): Promise<MotoServer> {
   const log = options.log ?? (() => undefined)
   const port = await freePort()
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {detached: false, stdio: ['ignore', 'pipe', 'pipe']})
+  // moto-site/sitecustomize.py makes moto answer faster, never differently (see that file).
+  const pythonPath = [MOTO_SITE, process.env.PYTHONPATH].filter((entry) => entry !== undefined && entry !== '').join(path.delimiter)
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {detached: false, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, PYTHONPATH: pythonPath}})
 
   // moto logs every request; the pipes must be drained or it blocks once they fill.
   let recent = ''
