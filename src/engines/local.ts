@@ -4,7 +4,7 @@
  * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
  */
 import {mapLimited} from '../core/map-limited'
-import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlStatement, type SqlTable} from '../core/activity/sql'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, eventColumns, viewFieldsOf, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlStatement, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
@@ -46,9 +46,10 @@ export interface LocalOptions {
  * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers,
  * with a floor of 2 MiB (16 MiB, DuckDB's default, was a 32 MiB buffer for files of some kilobytes).
  */
-async function maximumObjectSizeOf(files: readonly string[]): Promise<number> {
-  const sizes = await mapLimited(files, 32, (file) => gzipUncompressedSize(file))
-  return Math.max(2 * 1024 ** 2, Math.max(0, ...sizes) + 1024 ** 2)
+function maximumObjectSizeOf(files: readonly string[]): number {
+  let largest = 0
+  for (const file of files) largest = Math.max(largest, gzipUncompressedSize(file))
+  return Math.max(2 * 1024 ** 2, largest + 1024 ** 2)
 }
 
 function isResourceError(error: unknown): boolean {
@@ -92,10 +93,10 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
   let lastReport = Date.now()
   const files = await mapLimited(objects, options.concurrency, async (object) => {
     const entry = options.cache.entryOf(options.bucket, object.key, object.etag)
-    let file = await options.cache.get(entry)
+    let file = options.cache.get(entry)
     if (file) stats.cached += 1
     else {
-      const reason = await options.cache.skippedReason(entry)
+      const reason = options.cache.skippedReason(entry)
       if (reason !== undefined) skipped.push({key: object.key, reason})
       else {
         const bytes = await ports.getObject(options.bucket, object.key)
@@ -105,7 +106,7 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
         if (problem) {
           skipped.push({key: object.key, reason: problem})
           await options.cache.markSkipped(entry, problem)
-        } else file = await options.cache.put(entry, bytes)
+        } else file = options.cache.put(entry, bytes)
       }
     }
     done += 1
@@ -123,7 +124,7 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
  * Finds the files DuckDB cannot read (a gzip corrupt past its start, JSON that is not an object),
  * one by one: only after a query over all of them failed.
  */
-async function unreadableFiles(db: DuckDb, files: readonly string[], wholeRecords: boolean): Promise<Map<string, string>> {
+async function unreadableFiles(db: DuckDb, files: readonly string[], view: ViewShape): Promise<Map<string, string>> {
   const bad = new Map<string, string>()
   for (const file of files) {
     const gzip = await checkGzipComplete(file)
@@ -133,7 +134,7 @@ async function unreadableFiles(db: DuckDb, files: readonly string[], wholeRecord
     }
     try {
       // Each file's own size: a truncated gzip's trailer is any four bytes (3.4 GiB once), which would be every probe's buffer.
-      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize: await maximumObjectSizeOf([file]), wholeRecords}))
+      await db.run(duckdbViewSql({name: 'lakegov_probe', files: [file], maximumObjectSize: maximumObjectSizeOf([file]), ...view}))
       await db.query('SELECT count(*) AS n FROM lakegov_probe', [])
     } catch (error) {
       // Memory is the machine's problem, not the file's: never blame (and skip) a file for it.
@@ -170,13 +171,24 @@ async function skipUnreadable(bad: ReadonlyMap<string, string>, fileKeys: Readon
   return skipped
 }
 
-/** The statement of an ask: a summary, a sink's stream, whole records, or the events. */
-function statementOf(query: ActivityQuery, ask: ActivityAsk): {statement: SqlStatement; wholeRecords: boolean} {
-  if (ask.kind === 'summary') return {statement: summarySql(query, ask.by, LOCAL_TABLE), wholeRecords: false}
-  if (ask.sink) return {statement: eventStreamSql(query, LOCAL_TABLE, ask.fields), wholeRecords: false}
+/** What a statement's DuckDB view gives: whole records or not, and the fields the statement names. */
+interface ViewShape {
+  wholeRecords: boolean
+  fields: readonly string[]
+}
+
+/**
+ * The statement of an ask (a summary, a sink's stream, whole records, or the events) and its view's
+ * shape: only the fields the statement reads, since parsing the rest into the struct was most of
+ * DuckDB's time (duckdbViewSql).
+ */
+function statementOf(query: ActivityQuery, ask: ActivityAsk): {statement: SqlStatement; view: ViewShape} {
+  const shaped = (statement: SqlStatement, wholeRecords = false) => ({statement, view: {wholeRecords, fields: viewFieldsOf(statement.text)}})
+  if (ask.kind === 'summary') return shaped(summarySql(query, ask.by, LOCAL_TABLE))
+  if (ask.sink) return shaped(eventStreamSql(query, LOCAL_TABLE, ask.fields))
   // Whole records are not handed to a sink (above): a sink's asks are the large ones, and take the projection.
-  if (ask.full) return {statement: recordsSql(query, ask.limit, LOCAL_TABLE), wholeRecords: true}
-  return {statement: eventsSql(query, ask.limit, LOCAL_TABLE, eventColumns(ask.fields)), wholeRecords: false}
+  if (ask.full) return shaped(recordsSql(query, ask.limit, LOCAL_TABLE), true)
+  return shaped(eventsSql(query, ask.limit, LOCAL_TABLE, eventColumns(ask.fields)))
 }
 
 /** Runs a query over the window's objects. */
@@ -204,14 +216,14 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   }
   if (files.length === 0) return answer([])
 
-  const {statement, wholeRecords} = statementOf(query, ask)
-  let maximumObjectSize = await maximumObjectSizeOf(files)
+  const {statement, view} = statementOf(query, ask)
+  let maximumObjectSize = maximumObjectSizeOf(files)
   const db = await DuckDb.open(options.limits)
   const folder = await options.cache.runFolder(files)
   try {
     const attempt = async () => {
       try {
-        await db.run(duckdbViewSql({name: LOCAL_VIEW, files: {glob: folder.glob}, maximumObjectSize, wholeRecords}))
+        await db.run(duckdbViewSql({name: LOCAL_VIEW, files: {glob: folder.glob}, maximumObjectSize, ...view}))
         if (!sink) return await db.query(statement.text, statement.params)
         sunk = await sinkRows(db, statement, sink)
         return []
@@ -225,13 +237,13 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
     } catch (error) {
       if (error instanceof LakegovError) throw error
       options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
-      const bad = await unreadableFiles(db, files, wholeRecords)
+      const bad = await unreadableFiles(db, files, view)
       if (bad.size === 0) throw error
       skipped.push(...(await skipUnreadable(bad, fetched.fileKeys, window, options)))
       files = files.filter((file) => !bad.has(file))
       await folder.drop([...bad.keys()])
       if (files.length === 0) return answer([])
-      maximumObjectSize = await maximumObjectSizeOf(files)
+      maximumObjectSize = maximumObjectSizeOf(files)
       return answer(await run())
     }
   } finally {

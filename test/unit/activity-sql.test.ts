@@ -10,14 +10,15 @@ import {gzipSync} from 'node:zlib'
 
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../../src/core/activity/filter'
 import {GROUPINGS, type ActivityQuery} from '../../src/core/activity/query'
-import {projectRecord, projectRecordFields} from '../../src/core/activity/record'
-import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, athenaParameter, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql} from '../../src/core/activity/sql'
+import {RECORD_FIELDS, projectRecord, projectRecordFields} from '../../src/core/activity/record'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, athenaParameter, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, viewFieldsOf, type SqlStatement} from '../../src/core/activity/sql'
 import {groupRecords} from '../../src/core/activity/summary'
 import {DuckDb} from '../../src/engines/duckdb'
 import {generateCloudTrail} from '../support/cloudtrail-fixtures'
 
 jest.setTimeout(120_000)
 
+const byRecordOrder = (a: string, b: string) => RECORD_FIELDS.findIndex((field) => field.name === a) - RECORD_FIELDS.findIndex((field) => field.name === b)
 const TABLE = {name: '"cloudtrail"."cloudtrail_logs"', partitionKeys: ['region', 'timestamp']}
 const base = (filters: Partial<ActivityQuery['filters']> = {}): ActivityQuery => ({window: {from: '2026-11-24T06:00:00Z', to: '2026-11-26T00:00:00Z'}, filters: {regions: 'all', errorsOnly: false, ...filters}})
 
@@ -153,6 +154,38 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     expect(eventColumns(['eventtime'])).toEqual(['arbitrary(eventtime) AS eventtime', 'eventid'])
     expect(eventColumns(['userIdentity'], false)).toEqual(['CAST(useridentity AS JSON) AS useridentity', 'eventid'])
     expect(() => eventColumns(['eventTime', 'noSuchField'])).toThrow(/nosuchfield/)
+  })
+
+  // The local engine's view gives only the fields the statement names (viewFieldsOf): the same answers.
+  const narrowed = async (statementOn: (view: string) => SqlStatement) => {
+    const statement = statementOn('cloudtrail_logs_narrow')
+    await db.run(duckdbViewSql({name: 'cloudtrail_logs_narrow', files: {glob: path.join(dir, '**', '*.json.gz')}, maximumObjectSize: 16 * 1024 ** 2, fields: viewFieldsOf(statement.text)}))
+    return db.query(statement.text, statement.params)
+  }
+
+  it.each(questions)('summaries, events and the stream of %s, from a view narrowed to the fields each statement names', async (_name, question) => {
+    const query = question()
+    const matching = delivered.filter((record) => matchesQuery(query, record))
+    const sort = (groups: {key: string}[]) => [...groups].sort((a, b) => (a.key < b.key ? -1 : 1))
+    for (const by of GROUPINGS) {
+      const rows = (await narrowed((view) => summarySql(query, by, {name: view, partitionKeys: ['timestamp']}))).map(groupCountOfRow)
+      expect(sort(rows)).toEqual(sort(groupRecords(by, matching)))
+    }
+    const events = await narrowed((view) => eventsSql(query, 1000, {name: view, partitionKeys: ['timestamp']}))
+    expect(events.map((row) => projectRecord(row))).toEqual(dedupeByEventId(matching).sort(compareNewestFirst).map(projectRecord))
+    const fields = ['eventTime', 'sourceIPAddress']
+    const stream = (await narrowed((view) => eventStreamSql(query, {name: view, partitionKeys: ['timestamp']}, fields))).map((row) => projectRecord(row))
+    const byId = (records: Record<string, unknown>[]) => [...records].sort((a, b) => (String(a.eventID) < String(b.eventID) ? -1 : String(a.eventID) > String(b.eventID) ? 1 : 0))
+    expect(byId(stream)).toEqual(byId(matching.map((record) => projectRecordFields(record, fields))))
+  })
+
+  it('names the fields a statement reads, and only those', () => {
+    const query = base({regions: ['eu-west-1']})
+    expect(viewFieldsOf(summarySql(query, 'service', TABLE).text)).toEqual(['eventTime', 'eventSource', 'awsRegion', 'eventID'].sort(byRecordOrder))
+    expect(viewFieldsOf(summarySql(base(), 'principal', TABLE).text)).toEqual(['eventTime', 'userIdentity', 'eventID'].sort(byRecordOrder))
+    // A dotted path names its top-level field, not a field of the same name; any case.
+    expect(viewFieldsOf('SELECT useridentity.eventname, EventTime FROM t')).toEqual(['eventTime', 'userIdentity'].sort(byRecordOrder))
+    expect(() => duckdbViewSql({name: 'v', files: [], maximumObjectSize: 1, fields: []})).toThrow(RangeError)
   })
 
   it('records are limited to a validated integer', () => {
