@@ -15,19 +15,19 @@ beforeEach(() => {
 afterEach(() => rmSync(root, {recursive: true, force: true}))
 
 describe('gzipUncompressedSize', () => {
-  it('reads the size from a complete gzip trailer', async () => {
+  it('reads the size from a complete gzip trailer', () => {
     const text = JSON.stringify({Records: Array.from({length: 50}, (_, index) => ({eventID: `e${index}`}))})
     const file = path.join(root, 'whole.json.gz')
     writeFileSync(file, gzipSync(text))
-    expect(await gzipUncompressedSize(file)).toBe(Buffer.byteLength(text))
+    expect(gzipUncompressedSize(file)).toBe(Buffer.byteLength(text))
   })
 
-  it('gives 0 for a "trailer" deflate could not have written (a truncated file ends mid-stream)', async () => {
+  it('gives 0 for a "trailer" deflate could not have written (a truncated file ends mid-stream)', () => {
     const whole = gzipSync('x'.repeat(10_000))
     const cut = Buffer.concat([whole.subarray(0, 20), Buffer.from([0xff, 0xff, 0xff, 0x7f])])
     const file = path.join(root, 'cut.json.gz')
     writeFileSync(file, cut)
-    expect(await gzipUncompressedSize(file)).toBe(0)
+    expect(gzipUncompressedSize(file)).toBe(0)
   })
 })
 
@@ -35,7 +35,7 @@ describe('ObjectCache.runFolder', () => {
   it('links exactly the given files in the cache layout, drops files on request, and is removed on release', async () => {
     const cache = new ObjectCache(root)
     const keys = ['AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/a.json.gz', 'AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/02/b.json.gz', 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/c.json.gz']
-    const files = await Promise.all(keys.map((key, index) => cache.put(cache.entryOf('logs', key, `"etag${index}"`), gzipSync(`{"Records":[{"eventID":"${index}"}]}`))))
+    const files = keys.map((key, index) => cache.put(cache.entryOf('logs', key, `"etag${index}"`), gzipSync(`{"Records":[{"eventID":"${index}"}]}`)))
     const folder = await cache.runFolder(files.slice(0, 2))
     const base = folder.glob.slice(0, -path.join('**', '*.json.gz').length - 1)
     const linked = (file: string) => path.join(base, path.relative(path.join(root, 'objects'), file))
@@ -54,7 +54,7 @@ describe('ObjectCache.runFolder', () => {
 
   it("removes the folders of runs whose process is gone, and keeps a live one's", async () => {
     const cache = new ObjectCache(root)
-    const file = await cache.put(cache.entryOf('logs', 'AWSLogs/1/CloudTrail/us-east-1/2026/11/01/a.json.gz', '"e"'), gzipSync('{"Records":[]}'))
+    const file = cache.put(cache.entryOf('logs', 'AWSLogs/1/CloudTrail/us-east-1/2026/11/01/a.json.gz', '"e"'), gzipSync('{"Records":[]}'))
     // A pid above the kernel's maximum (4194304) belongs to no process.
     const orphan = path.join(root, 'runs', '4999999-abc')
     const live = path.join(root, 'runs', `${process.ppid}-def`)
