@@ -4,32 +4,27 @@
  * bucket (no AWSLF- session, by a role that is neither the registration nor the crawler role) must
  * come out as LA002, with the eventIDs counted here straight from the records (not through src/).
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {AnomaliesRun} from '../../src/workflows/anomalies'
-import {type CliResult, exampleLakeYaml, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
+import {type CliResult, type ExampleLakeCli, exampleLakeCli, parseJson} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
-const ROOT = path.resolve(__dirname, '..', '..')
 const DAY = 86_400_000
 const BUCKET = 'acme-cloudtrail-logs'
 const REGIONS = ['us-east-1']
 
 let set: GeneratedCloudTrail
-let policies: string
-let env: NodeJS.ProcessEnv
+let cli: ExampleLakeCli
 let from: string
 let to: string
 
 function lakegov(...args: string[]): Promise<CliResult> {
-  return runCli(['activity', 'anomalies', '--engine', 'local', '--from', from, '--to', to, '--baseline', '2d', '--region', REGIONS.join(','), ...args, '--policies', policies], env, ROOT)
+  return cli.run('activity', 'anomalies', '--engine', 'local', '--from', from, '--to', to, '--baseline', '2d', '--region', REGIONS.join(','), ...args)
 }
 
 function session(record: CloudTrailRecord): string {
@@ -62,9 +57,7 @@ beforeAll(async () => {
   const first = '2026-11-02'
   set = generateCloudTrail({seed: 17, start: first, days: 3, regions: REGIONS, filesPerDay: 2, eventsPerFile: 20, dataEventRate: 0.4, errorRate: 0.05, dataBucket: BUCKET, table: {database: 'cloudtrail', name: 'cloudtrail_logs'}, includeAwsSamples: false})
   await uploadGeneratedCloudTrail(s3, set.files, {bucket: BUCKET})
-  policies = mkdtempSync(path.join(tmpdir(), 'lakegov-anomalies-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
-  env = sandboxEnvWithCache(sandboxEndpoint())
+  cli = exampleLakeCli(sandboxEndpoint())
   from = new Date(Date.parse(`${first}T00:00:00Z`) + 2 * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
   to = new Date(Date.parse(from) + DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
 })

@@ -6,33 +6,28 @@
  * anomalies run, at the default limit and checks the answers against the generator's ground truth:
  * every eventID once, however many times it was delivered.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {EventsOutput} from '../../src/output/activity'
-import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
+import {type CliResult, type ExampleLakeCli, exampleLakeCli, nowToTheSecond, parseJson} from '../support/cli'
 import {type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(300_000)
 
-const ROOT = path.resolve(__dirname, '..', '..')
 const DAY = 86_400_000
 const BUCKET = 'acme-cloudtrail-logs'
 const REGION = 'us-east-1'
 const DAYS = 30
 
 let set: GeneratedCloudTrail
-let policies: string
-let env: NodeJS.ProcessEnv
+let cli: ExampleLakeCli
 let from: string
 let to: string
 
 function lakegov(...args: string[]): Promise<CliResult> {
-  return runCli([...args, '--policies', policies], env, ROOT)
+  return cli.run(...args)
 }
 
 beforeAll(async () => {
@@ -42,9 +37,7 @@ beforeAll(async () => {
   const first = new Date(Date.now() - DAYS * DAY).toISOString().slice(0, 10)
   set = generateCloudTrail({seed: 1414, start: first, days: DAYS, regions: [REGION], filesPerDay: 4, eventsPerFile: 25, includeAwsSamples: false})
   await uploadGeneratedCloudTrail(s3, set.files, {bucket: BUCKET, concurrency: 8})
-  policies = mkdtempSync(path.join(tmpdir(), 'lakegov-activity-memory-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
-  env = sandboxEnvWithCache(sandboxEndpoint())
+  cli = exampleLakeCli(sandboxEndpoint())
   from = `${first}T00:00:00Z`
   to = nowToTheSecond()
 })

@@ -3,9 +3,6 @@
  * target the log bucket itself, read on the local and the Athena engine; the rows must match the
  * generator's ground truth, counted here straight from the records (not through src/).
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 import {gzipSync} from 'node:zlib'
 
 import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
@@ -16,26 +13,24 @@ import Ajv from 'ajv'
 import {ACTIVITY_READS_SCHEMA} from '../../src/core/activity/output-schema'
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import type {ReadsOutput} from '../../src/output/activity'
-import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
+import {type CliResult, type ExampleLakeCli, exampleLakeCli, nowToTheSecond, parseJson} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
-const ROOT = path.resolve(__dirname, '..', '..')
 const DAY = 86_400_000
 const ACCOUNT = '123456789012'
 const BUCKET = 'acme-cloudtrail-logs'
 const REGIONS = ['us-east-1']
 
 let set: GeneratedCloudTrail
-let policies: string
-let env: NodeJS.ProcessEnv
+let cli: ExampleLakeCli
 let from: string
 let to: string
 
 function lakegov(...args: string[]): Promise<CliResult> {
-  return runCli([...args, '--policies', policies], env, ROOT)
+  return cli.run(...args)
 }
 
 function inWindow(record: CloudTrailRecord): boolean {
@@ -84,9 +79,7 @@ beforeAll(async () => {
   await glue.send(new CreateDatabaseCommand({DatabaseInput: {Name: 'cloudtrail'}}))
   const table = buildCloudTrailTable({database: 'cloudtrail', name: 'cloudtrail_logs', bucket: BUCKET, prefix: 'AWSLogs/', accounts: [ACCOUNT], regions: REGIONS, startDate: first.replaceAll('-', '/')})
   await glue.send(new CreateTableCommand({DatabaseName: 'cloudtrail', TableInput: table as never}))
-  policies = mkdtempSync(path.join(tmpdir(), 'lakegov-reads-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
-  env = sandboxEnvWithCache(sandboxEndpoint())
+  cli = exampleLakeCli(sandboxEndpoint())
   from = `${first}T00:00:00Z`
   to = nowToTheSecond()
 })

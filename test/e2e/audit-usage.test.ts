@@ -4,9 +4,6 @@
  * revoking, the used ones carry their last read (counted here from the fixture's own records), and
  * the direct S3 reads, which no grant or policy allows, are listed as unexplained.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 
 import {CreateDatabaseCommand, CreateTableCommand, GlueClient} from '@aws-sdk/client-glue'
 import {CreateRoleCommand, CreateUserCommand, IAMClient} from '@aws-sdk/client-iam'
@@ -15,13 +12,12 @@ import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import {buildCloudTrailTable} from '../../src/core/catalog/cloudtrail-table'
 import type {UsageOutput} from '../../src/output/activity'
-import {type CliResult, exampleLakeYaml, nowToTheSecond, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
+import {type CliResult, type ExampleLakeCli, exampleLakeCli, nowToTheSecond, parseJson} from '../support/cli'
 import {type CloudTrailRecord, type GeneratedCloudTrail, generateCloudTrail, uploadGeneratedCloudTrail} from '../support/cloudtrail-fixtures'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
-const ROOT = path.resolve(__dirname, '..', '..')
 const DAY = 86_400_000
 const ACCOUNT = '123456789012'
 const BUCKET = 'acme-cloudtrail-logs'
@@ -31,13 +27,12 @@ const READERS = [arn('role', 'Analyst'), arn('role', 'DataEngineer'), arn('user'
 const UNUSED = arn('role', 'NeverReads')
 
 let set: GeneratedCloudTrail
-let policies: string
-let env: NodeJS.ProcessEnv
+let cli: ExampleLakeCli
 let from: string
 let to: string
 
 function lakegov(...args: string[]): Promise<CliResult> {
-  return runCli([...args, '--policies', policies], env, ROOT)
+  return cli.run(...args)
 }
 
 /** The last granted (not refused) GetDataAccess of a principal in the window, from the records. */
@@ -73,9 +68,7 @@ beforeAll(async () => {
     await lf.send(new GrantPermissionsCommand({Principal: {DataLakePrincipalIdentifier: principal}, Resource: {Table: {DatabaseName: 'cloudtrail', Name: 'cloudtrail_logs'}}, Permissions: ['SELECT']}))
   }
 
-  policies = mkdtempSync(path.join(tmpdir(), 'lakegov-usage-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
-  env = sandboxEnvWithCache(sandboxEndpoint())
+  cli = exampleLakeCli(sandboxEndpoint())
   from = `${first}T00:00:00Z`
   to = nowToTheSecond()
 })

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -45,6 +45,24 @@ export function sandboxEnvWithCache(endpoint: string): NodeJS.ProcessEnv {
 /** The example policies/lake.yaml, without its editor schema line (a relative path that resolves only in the repository). */
 export function exampleLakeYaml(): string {
   return readFileSync(path.join(ROOT, 'policies', 'lake.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, '')
+}
+
+/** lakegov against the sandbox with the example lake (ExampleLakeCli). */
+export interface ExampleLakeCli {
+  /** The policies folder: the example lake.yaml alone. */
+  policies: string
+  /** The sandbox environment, with a cache of its own. */
+  env: NodeJS.ProcessEnv
+  /** Runs lakegov with these arguments and `--policies` of the folder above. */
+  run(...args: string[]): Promise<CliResult>
+}
+
+/** What the activity e2e tests run: the example lake.yaml in a policies folder of its own, and a cache of its own. */
+export function exampleLakeCli(endpoint: string): ExampleLakeCli {
+  const policies = mkdtempSync(path.join(tmpdir(), 'lakegov-policies-'))
+  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
+  const env = sandboxEnvWithCache(endpoint)
+  return {policies, env, run: (...args) => runCli([...args, '--policies', policies], env)}
 }
 
 /** Now, truncated to the second, as the activity commands' --to takes it. */
