@@ -9,6 +9,11 @@ export const MOTO_MISSING = "moto_server not found on PATH. The sandbox needs it
 /** The folder whose sitecustomize.py moto's Python loads. */
 const MOTO_SITE = path.join(__dirname, 'moto-site')
 
+/** moto_server's environment: this one, with moto-site first on PYTHONPATH (faster, never different: see its sitecustomize.py). */
+export function motoEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {...env, PYTHONPATH: [MOTO_SITE, env.PYTHONPATH].filter((entry) => entry !== undefined && entry !== '').join(path.delimiter)}
+}
+
 /** A moto_server child process on a private loopback port. */
 export interface MotoServer {
   /** http://127.0.0.1:PORT of moto itself; only the gateway and the verifier talk to it. */
@@ -62,9 +67,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startMoto(options: {log?: (line: string) => void; readyTimeoutMs?: number} = {}): Promise<MotoServer> {
   const log = options.log ?? (() => undefined)
   const port = await freePort()
-  // moto-site/sitecustomize.py makes moto answer faster, never differently (see that file).
-  const pythonPath = [MOTO_SITE, process.env.PYTHONPATH].filter((entry) => entry !== undefined && entry !== '').join(path.delimiter)
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {detached: false, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, PYTHONPATH: pythonPath}})
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {detached: false, stdio: ['ignore', 'pipe', 'pipe'], env: motoEnvironment()})
 
   // moto logs every request; the pipes must be drained or it blocks once they fill.
   let recent = ''
