@@ -4,7 +4,7 @@
  * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
  */
 import {mapLimited} from '../core/map-limited'
-import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, eventColumns, viewFieldsOf, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, type SqlStatement, type SqlTable} from '../core/activity/sql'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, viewFieldsOf, type SqlStatement, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'

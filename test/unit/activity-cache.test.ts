@@ -2,7 +2,7 @@
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {gzipSync} from 'node:zlib'
+import {gunzipSync, gzipSync} from 'node:zlib'
 
 import {ObjectCache, gzipUncompressedSize} from '../../src/io/activity-cache'
 
@@ -28,6 +28,22 @@ describe('gzipUncompressedSize', () => {
     const file = path.join(root, 'cut.json.gz')
     writeFileSync(file, cut)
     expect(gzipUncompressedSize(file)).toBe(0)
+  })
+})
+
+describe('ObjectCache.put', () => {
+  it('stores the bytes under the entry, and again after the folder went (a clear-cache meanwhile)', async () => {
+    const cache = new ObjectCache(root)
+    const entry = cache.entryOf('logs', 'AWSLogs/1/CloudTrail/us-east-1/2026/11/01/a.json.gz', '"e1"')
+    expect(cache.put(entry, gzipSync('one'))).toBe(entry.file)
+    expect(gunzipSync(readFileSync(entry.file)).toString()).toBe('one')
+    expect(cache.get(entry)).toBe(entry.file)
+    // Another process's clear-cache: this cache still believes the folder is there.
+    await new ObjectCache(root).clear()
+    expect(cache.get(entry)).toBeUndefined()
+    const again = cache.put(entry, gzipSync('two'))
+    expect(gunzipSync(readFileSync(again)).toString()).toBe('two')
+    expect(existsSync(`${entry.file}.${process.pid}.partial`)).toBe(false)
   })
 })
 
