@@ -5,20 +5,16 @@
  * clean day that repeats the baseline's habits and must give no anomaly at all. Records follow the
  * shapes of the CloudTrail and Lake Formation user guides' samples, as the fixture generator does.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 import {gzipSync} from 'node:zlib'
 
 import {CreateBucketCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 
 import type {AnomaliesRun} from '../../src/workflows/anomalies'
-import {exampleLakeYaml, parseJson, runCli, sandboxEnvWithCache} from '../support/cli'
+import {type ExampleLakeCli, exampleLakeCli, parseJson} from '../support/cli'
 import {resetSandbox, sandboxEndpoint, sandboxSdkConfig} from '../support/sandbox/client'
 
 jest.setTimeout(180_000)
 
-const ROOT = path.resolve(__dirname, '..', '..')
 const ACCOUNT = '123456789012'
 const BUCKET = 'acme-cloudtrail-logs'
 const TABLE_ARN = `arn:aws:glue:us-east-1:${ACCOUNT}:table/cloudtrail/cloudtrail_logs`
@@ -62,13 +58,12 @@ async function upload(s3: S3Client, day: string, records: Record_[]): Promise<vo
   await s3.send(new PutObjectCommand({Bucket: BUCKET, Key: key, Body: gzipSync(JSON.stringify({Records: records}))}))
 }
 
-let policies: string
-let env: NodeJS.ProcessEnv
+let cli: ExampleLakeCli
 let seeded: {principal: string; ruleId: string}[]
 
 function anomalies(day: string): Promise<AnomaliesRun> {
   const to = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  return runCli(['activity', 'anomalies', '--engine', 'local', '--from', `${day}T00:00:00Z`, '--to', to, '--baseline', '2d', '--region', 'us-east-1', '--json', '--policies', policies], env, ROOT).then((result) => {
+  return cli.run('activity', 'anomalies', '--engine', 'local', '--from', `${day}T00:00:00Z`, '--to', to, '--baseline', '2d', '--region', 'us-east-1', '--json').then((result) => {
     if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`)
     return parseJson<AnomaliesRun>(result)
   })
@@ -110,9 +105,7 @@ beforeAll(async () => {
     {ruleId: 'LA007', principal: role('LakeAdmin')},
     {ruleId: 'LA007', principal: role('LakeAdmin')},
   ]
-  policies = mkdtempSync(path.join(tmpdir(), 'lakegov-anomaly-rules-'))
-  writeFileSync(path.join(policies, 'lake.yaml'), exampleLakeYaml())
-  env = sandboxEnvWithCache(sandboxEndpoint())
+  cli = exampleLakeCli(sandboxEndpoint())
 })
 
 describe('lakegov activity anomalies: each rule on seeded anomalies', () => {
