@@ -15,7 +15,7 @@
  *
  * Scale: the issue's workload is about 1,000,000 events in about 26,000 objects
  * (BENCH_ACTIVITY_OBJECTS=26000; moto takes the generated objects at some 230 a second, so seeding
- * takes about 2 minutes and the whole run about 12). The default keeps the events and packs them into
+ * takes about 2 minutes and the whole run about 15). The default keeps the events and packs them into
  * fewer, larger objects (BENCH_ACTIVITY_OBJECTS, default 1,200), which runs in a few minutes. Every
  * figure is measured on the set generated, and the per-object costs (calls, and time per object) are
  * printed so they can be scaled. BENCH_ACTIVITY_EVENTS sets the events (default 1,000,000). Each
