@@ -98,9 +98,6 @@ export interface RunFolder {
 
 /** The cache of CloudTrail objects. */
 export class ObjectCache {
-  /** The folders put has made (or found), so that each is made once. */
-  private readonly folders = new Set<string>()
-
   constructor(
     readonly root: string,
     readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES,
@@ -137,22 +134,20 @@ export class ObjectCache {
 
   /**
    * Stores an object's bytes; written to a temporary name first so that a crash leaves no half file.
-   * Synchronous, each folder made once (again if it went meanwhile, say by a `clear-cache`): about 20
-   * s of a cold run's main-thread profile, 26,000 objects, was these calls through the thread pool,
-   * and the run took 89 s rather than 96 s this way (issue 14's bench).
+   * Synchronous, and the folder made only when the write finds it missing (the first object of a
+   * day, or after a `clear-cache` meanwhile): about 20 s of a cold run's main-thread profile, 26,000
+   * objects, was these calls through the thread pool with a mkdir each, and the run took 89 s rather
+   * than 96 s this way (issue 14's bench).
    */
   put(entry: CacheEntry, bytes: Uint8Array): string {
-    const folder = path.dirname(entry.file)
     const temporary = `${entry.file}.${process.pid}.partial`
-    if (!this.folders.has(folder)) mkdirSync(folder, {recursive: true})
     try {
       writeFileSync(temporary, bytes)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      mkdirSync(folder, {recursive: true})
+      mkdirSync(path.dirname(entry.file), {recursive: true})
       writeFileSync(temporary, bytes)
     }
-    this.folders.add(folder)
     renameSync(temporary, entry.file)
     return entry.file
   }
@@ -237,7 +232,6 @@ export class ObjectCache {
 
   /** Empties the cache. */
   async clear(): Promise<void> {
-    this.folders.clear()
     await rm(path.join(this.root, 'objects'), {recursive: true, force: true})
   }
 }

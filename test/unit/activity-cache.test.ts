@@ -38,7 +38,7 @@ describe('ObjectCache.put', () => {
     expect(cache.put(entry, gzipSync('one'))).toBe(entry.file)
     expect(gunzipSync(readFileSync(entry.file)).toString()).toBe('one')
     expect(cache.get(entry)).toBe(entry.file)
-    // Another process's clear-cache: this cache still believes the folder is there.
+    // Another process's clear-cache removes the folder under this cache's feet.
     await new ObjectCache(root).clear()
     expect(cache.get(entry)).toBeUndefined()
     const again = cache.put(entry, gzipSync('two'))
