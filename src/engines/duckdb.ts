@@ -8,6 +8,7 @@ import path from 'node:path'
 import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 
 import {DUCKDB_MACROS} from '../core/activity/sql'
+import {gzipUncompressedSize} from '../io/activity-cache'
 
 /** DuckDB's limits for a run. */
 export interface DuckDbLimits {
@@ -25,6 +26,23 @@ export interface DuckDbLimits {
  */
 function spillDirectory(): string {
   return path.join(tmpdir(), `lakegov-duckdb-spill-${process.pid}`)
+}
+
+/**
+ * DuckDB reads each file as one JSON object, and its default maximum_object_size (16 MiB) fails on
+ * large CloudTrail files (up to 50 MB of gzip). Its read buffer is twice the maximum, so rather than
+ * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers,
+ * with a floor of 2 MiB (16 MiB, DuckDB's default, was a 32 MiB buffer for files of some kilobytes).
+ */
+export function maximumObjectSizeOf(files: readonly string[]): number {
+  let largest = 0
+  for (const file of files) largest = Math.max(largest, gzipUncompressedSize(file))
+  return Math.max(2 * 1024 ** 2, largest + 1024 ** 2)
+}
+
+/** Whether DuckDB failed for want of memory (the machine's problem, not a file's). */
+export function isResourceError(error: unknown): boolean {
+  return /out of memory|memory limit|could not allocate|failed to allocate/i.test((error as Error).message)
 }
 
 /** A connection with the Trino shims defined. */

@@ -4,13 +4,14 @@
  * that are not CloudTrail log files, or are corrupt, are skipped and reported with their key.
  */
 import {mapLimited} from '../core/map-limited'
-import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, viewFieldsOf, type SqlStatement, type SqlTable} from '../core/activity/sql'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbColumnsViewSql, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, viewFieldsOf, type SqlStatement, type SqlTable} from '../core/activity/sql'
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
-import {checkCloudTrailHead, checkGzipComplete, gzipUncompressedSize, type ObjectCache} from '../io/activity-cache'
+import {checkCloudTrailHead, checkGzipComplete, type ObjectCache, type RunFolder} from '../io/activity-cache'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
-import {DuckDb, type DuckDbLimits} from './duckdb'
+import {DuckDb, isResourceError, maximumObjectSizeOf, type DuckDbLimits} from './duckdb'
+import {copyCovers, dayFoldersOf, writeColumns, type DayFolder} from './local-columns'
 import type {ActivityAsk, EngineAnswer, EventSink, ProgressSink, SkippedObject} from './types'
 import type {WindowObject, WindowObjects} from './window-objects'
 
@@ -38,22 +39,6 @@ export interface LocalOptions {
   limits: DuckDbLimits
   /** Progress lines. */
   progress: ProgressSink
-}
-
-/**
- * DuckDB reads each file as one JSON object, and its default maximum_object_size (16 MiB) fails on
- * large CloudTrail files (up to 50 MB of gzip). Its read buffer is twice the maximum, so rather than
- * one large fixed value the maximum follows the largest file of the run, read from the gzip trailers,
- * with a floor of 2 MiB (16 MiB, DuckDB's default, was a 32 MiB buffer for files of some kilobytes).
- */
-function maximumObjectSizeOf(files: readonly string[]): number {
-  let largest = 0
-  for (const file of files) largest = Math.max(largest, gzipUncompressedSize(file))
-  return Math.max(2 * 1024 ** 2, largest + 1024 ** 2)
-}
-
-function isResourceError(error: unknown): boolean {
-  return /out of memory|memory limit|could not allocate|failed to allocate/i.test((error as Error).message)
 }
 
 /**
@@ -85,10 +70,19 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`
 }
 
+/** The objects fetched: the files to read, each file's key and each key's file, and the objects skipped. */
+interface FetchedObjects {
+  files: string[]
+  skipped: SkippedObject[]
+  fileKeys: Map<string, string>
+  objectFiles: Map<string, string>
+}
+
 /** Fetches (or finds in the cache) every object; returns the files to read and the objects skipped. */
-async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts, options: LocalOptions, stats: Record<string, number>): Promise<{files: string[]; skipped: SkippedObject[]; fileKeys: Map<string, string>}> {
+async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts, options: LocalOptions, stats: Record<string, number>): Promise<FetchedObjects> {
   const skipped: SkippedObject[] = []
   const fileKeys = new Map<string, string>()
+  const objectFiles = new Map<string, string>()
   let done = 0
   let lastReport = Date.now()
   const files = await mapLimited(objects, options.concurrency, async (object) => {
@@ -114,10 +108,13 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
       lastReport = Date.now()
       options.progress(`local: ${done}/${objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache`)
     }
-    if (file) fileKeys.set(file, object.key)
+    if (file) {
+      fileKeys.set(file, object.key)
+      objectFiles.set(object.key, file)
+    }
     return file
   })
-  return {files: files.filter((file): file is string => file !== undefined), skipped, fileKeys}
+  return {files: files.filter((file): file is string => file !== undefined), skipped, fileKeys, objectFiles}
 }
 
 /**
@@ -191,64 +188,132 @@ function statementOf(query: ActivityQuery, ask: ActivityAsk): {statement: SqlSta
   return shaped(eventsSql(query, ask.limit, LOCAL_TABLE, eventColumns(ask.fields)))
 }
 
+/**
+ * What a run reads: the days whose columnar copies answer its fields, and the objects it reads as
+ * JSON (every object for whole records, which the copies do not hold: local-columns.ts).
+ */
+interface LocalSources {
+  copied: DayFolder[]
+  pending: DayFolder[]
+  objects: WindowObject[]
+}
+
+function sourcesOf(window: WindowObjects, view: ViewShape, options: LocalOptions): LocalSources {
+  if (view.wholeRecords) return {copied: [], pending: [], objects: window.objects}
+  const days = dayFoldersOf(window.objects, options.bucket, options.cache)
+  const copied = days.filter((day) => copyCovers(day, view.fields))
+  const pending = days.filter((day) => !copyCovers(day, view.fields))
+  return {copied, pending, objects: pending.flatMap((day) => day.objects)}
+}
+
+/** The view's statements: the JSON files through the run folder, and (unless whole records) the columnar copies. */
+function viewStatements(view: ViewShape, parquet: readonly string[], json: {glob: string} | readonly string[] | undefined, maximumObjectSize: number): string[] {
+  if (view.wholeRecords) return json === undefined ? [] : [duckdbViewSql({name: LOCAL_VIEW, files: json, maximumObjectSize, ...view})]
+  const jsonView = json !== undefined && ('glob' in json || json.length > 0)
+  return [
+    ...(jsonView ? [duckdbViewSql({name: 'lakegov_json', files: json, maximumObjectSize, ...view})] : []),
+    duckdbColumnsViewSql({name: LOCAL_VIEW, parquet, views: jsonView ? ['lakegov_json'] : [], fields: view.fields}),
+  ]
+}
+
 /** Runs a query over the window's objects. */
 export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: WindowObjects, ports: LocalPorts, options: LocalOptions): Promise<EngineAnswer> {
   const stats: Record<string, number> = {objects: window.objects.length, bytes: window.bytes, prefixes: window.prefixes, downloaded: 0, downloadedBytes: 0, cached: 0}
   options.progress(`local: ${window.objects.length} files (${mib(window.bytes)}) in ${window.regions.length} region(s): ${window.regions.join(', ') || 'none'}`)
-  const fetched = await fetchObjects(window.objects, ports, options, stats)
-  options.progress(`local: ${window.objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache`)
-  const skipped = [...fetched.skipped]
-  let files = fetched.files
+  const {statement, view} = statementOf(query, ask)
+  const sources = sourcesOf(window, view, options)
+  const fetched = await fetchObjects(sources.objects, ports, options, stats)
+  stats.cached += window.objects.length - sources.objects.length
+  stats.columnarDays = sources.copied.length
+  stats.files = fetched.files.length
+  options.progress(`local: ${window.objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache${sources.copied.length > 0 ? ` (${sources.copied.length} day folder(s) as columns)` : ''}`)
+  const skipped = [...sources.copied.flatMap((day) => day.meta?.skipped ?? []), ...fetched.skipped]
+  const answer = answerOf(ask, window, skipped, stats)
+  if (fetched.files.length === 0 && sources.copied.length === 0) return answer([], 0)
+  const db = await DuckDb.open(options.limits)
+  const folder = fetched.files.length > 0 ? await options.cache.runFolder(fetched.files) : undefined
+  try {
+    return await queryLocal({db, statement, view, ask, window, options, answer}, sources, fetched, folder)
+  } finally {
+    db.close()
+    await folder?.release()
+  }
+}
+
+/** What queryLocal works with. */
+interface LocalRun {
+  db: DuckDb
+  statement: SqlStatement
+  view: ViewShape
+  ask: ActivityAsk
+  window: WindowObjects
+  options: LocalOptions
+  answer: (rows: Record<string, unknown>[], sunk: number, more?: SkippedObject[]) => EngineAnswer
+}
+
+/**
+ * Writes the columnar copies of the days read from files, then runs the statement over the copies
+ * and the rest; when DuckDB fails on the files, finds the unreadable ones, skips them and runs again.
+ */
+async function queryLocal(run: LocalRun, sources: LocalSources, fetched: FetchedObjects, folder: RunFolder | undefined): Promise<EngineAnswer> {
+  const {db, statement, view, ask, window, options} = run
   const sink = ask.kind === 'events' ? ask.sink : undefined
+  const written = new Map<DayFolder, string>()
+  const filesOf = (day: DayFolder) => day.objects.flatMap((object) => fetched.objectFiles.get(object.key) ?? [])
+  if (folder && sources.pending.length > 0) {
+    const days = sources.pending.map((day) => ({day, files: filesOf(day)}))
+    await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
+    run.options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)
+  }
+  const parquet = [...sources.copied.map((day) => day.entry.file), ...written.values()]
+  let files = view.wholeRecords ? fetched.files : sources.pending.filter((day) => !written.has(day)).flatMap(filesOf)
+  const json = () => (view.wholeRecords ? (folder ? {glob: folder.glob} : undefined) : [...new Set(files.map((file) => folder?.globBeside(file) ?? file))])
   let sunk = 0
-  const answer = (rows: Record<string, unknown>[]): EngineAnswer => {
-    stats.files = files.length
+  const attempt = async () => {
+    for (const sql of viewStatements(view, parquet, files.length > 0 ? json() : undefined, files.length > 0 ? maximumObjectSizeOf(files) : 0)) await db.run(sql)
+    if (!sink) return db.query(statement.text, statement.params)
+    sunk = await sinkRows(db, statement, sink)
+    return []
+  }
+  const again = () => retryOnOneThread(db, () => mapOutOfMemory(attempt, options, fetched.files.length, window.bytes), options)
+  try {
+    return run.answer(await again(), sunk)
+  } catch (error) {
+    if (error instanceof LakegovError || files.length === 0) throw error
+    options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
+    const bad = await unreadableFiles(db, files, view)
+    if (bad.size === 0) throw error
+    const skipped = await skipUnreadable(bad, fetched.fileKeys, window, options)
+    files = files.filter((file) => !bad.has(file))
+    await folder?.drop([...bad.keys()])
+    if (files.length === 0 && parquet.length === 0) return run.answer([], 0, skipped)
+    return run.answer(await again(), sunk, skipped)
+  }
+}
+
+/** Runs DuckDB work, its out-of-memory failures said as what to change (outOfMemory). */
+async function mapOutOfMemory<T>(work: () => Promise<T>, options: LocalOptions, files: number, bytes: number): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    throw isResourceError(error) ? outOfMemory(error, options.limits, files, bytes) : error
+  }
+}
+
+/** The engine's answer from the statement's rows (or the events handed to a sink), with the skipped objects. */
+function answerOf(ask: ActivityAsk, window: WindowObjects, skipped: SkippedObject[], stats: Record<string, number>) {
+  return (rows: Record<string, unknown>[], sunk: number, more: SkippedObject[] = []): EngineAnswer => {
+    const all = [...skipped, ...more]
     if (ask.kind === 'summary') {
       const groups = rows.map(groupCountOfRow)
       stats.events = groups.reduce((sum, group) => sum + group.count, 0)
-      return {engine: 'local', regions: window.regions, groups, skipped, stats}
+      return {engine: 'local', regions: window.regions, groups, skipped: all, stats}
     }
     stats.events = sunk
-    if (sink) return {engine: 'local', regions: window.regions, skipped, stats}
+    if (ask.sink) return {engine: 'local', regions: window.regions, skipped: all, stats}
     const events = rows.map(ask.full ? wholeRecordOfRow : recordOfRow)
     stats.events = events.length
-    return {engine: 'local', regions: window.regions, events, skipped, stats, ...(ask.full ? {fullRecords: true} : {})}
-  }
-  if (files.length === 0) return answer([])
-
-  const {statement, view} = statementOf(query, ask)
-  let maximumObjectSize = maximumObjectSizeOf(files)
-  const db = await DuckDb.open(options.limits)
-  const folder = await options.cache.runFolder(files)
-  try {
-    const attempt = async () => {
-      try {
-        await db.run(duckdbViewSql({name: LOCAL_VIEW, files: {glob: folder.glob}, maximumObjectSize, ...view}))
-        if (!sink) return await db.query(statement.text, statement.params)
-        sunk = await sinkRows(db, statement, sink)
-        return []
-      } catch (error) {
-        throw isResourceError(error) ? outOfMemory(error, options.limits, files.length, window.bytes) : error
-      }
-    }
-    const run = () => retryOnOneThread(db, attempt, options)
-    try {
-      return answer(await run())
-    } catch (error) {
-      if (error instanceof LakegovError) throw error
-      options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
-      const bad = await unreadableFiles(db, files, view)
-      if (bad.size === 0) throw error
-      skipped.push(...(await skipUnreadable(bad, fetched.fileKeys, window, options)))
-      files = files.filter((file) => !bad.has(file))
-      await folder.drop([...bad.keys()])
-      if (files.length === 0) return answer([])
-      maximumObjectSize = maximumObjectSizeOf(files)
-      return answer(await run())
-    }
-  } finally {
-    db.close()
-    await folder.release()
+    return {engine: 'local', regions: window.regions, events, skipped: all, stats, ...(ask.full ? {fullRecords: true} : {})}
   }
 }
 

@@ -4,7 +4,12 @@
  * key's layout (…/CloudTrail/REGION/YYYY/MM/DD/), which the DuckDB view reads its partition columns
  * from. The cache lives in $XDG_CACHE_HOME/lakegov, else ~/.cache/lakegov; it is bounded (least
  * recently used entries go first) and `lakegov activity clear-cache` empties it.
+ *
+ * Beside the objects it keeps columnar copies of whole day folders (ColumnsEntry): the records of a
+ * folder's objects, parsed once into the table's columns, as Parquet, keyed by the folder's exact
+ * objects (key and ETag). A warm run reads those instead of parsing the JSON again.
  */
+import {createHash} from 'node:crypto'
 import {closeSync, createReadStream, fstatSync, linkSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
@@ -76,6 +81,33 @@ export interface CacheEntry {
   skipMarker: string
 }
 
+/**
+ * A day folder's columnar copy (ObjectCache.columnsEntryOf): a Parquet file of the records of exactly
+ * these objects, in the table's columns, and a metadata file beside it, written after it, that says
+ * which of the record's fields it holds and which of the objects were skipped, and why.
+ */
+export interface ColumnsEntry {
+  /** The Parquet file. */
+  file: string
+  /** The metadata (ColumnsMeta, JSON). */
+  meta: string
+  /** The folder of the day's copies: one set of objects each, the latest kept. */
+  folder: string
+}
+
+/** What a columnar copy holds. */
+export interface ColumnsMeta {
+  /** The record's top-level fields it has columns for (CloudTrail names), besides the partitions. */
+  fields: string[]
+  /** The day's objects that were not read into it (not CloudTrail files, corrupt), with why. */
+  skipped: Array<{key: string; reason: string}>
+}
+
+function isColumnsMeta(value: unknown): value is ColumnsMeta {
+  const meta = value as ColumnsMeta
+  return typeof meta === 'object' && meta !== null && Array.isArray(meta.fields) && meta.fields.every((field) => typeof field === 'string') && Array.isArray(meta.skipped) && meta.skipped.every((entry) => typeof entry?.key === 'string' && typeof entry?.reason === 'string')
+}
+
 /** Whether a process is running (signal 0 tests without signalling; EPERM means it runs as another user). */
 function isAlive(pid: number): boolean {
   try {
@@ -90,6 +122,8 @@ function isAlive(pid: number): boolean {
 export interface RunFolder {
   /** The glob that matches every file in it. */
   glob: string
+  /** The glob that matches the files in it beside one of them (one day folder's, in the cache's layout). */
+  globBeside(file: string): string
   /** Takes files out of it. */
   drop(files: readonly string[]): Promise<void>
   /** Removes it. */
@@ -152,6 +186,56 @@ export class ObjectCache {
     return entry.file
   }
 
+  /**
+   * The columnar copy of a day folder's objects (its listing: every key and ETag under the folder).
+   * The name is a hash of the sorted keys and ETags, so one object more (a late delivery), one
+   * fewer, or one rewritten is another copy, and the old one is never read for the new listing.
+   */
+  columnsEntryOf(bucket: string, folder: string, objects: ReadonlyArray<{key: string; etag: string}>): ColumnsEntry {
+    const hash = createHash('sha256')
+    for (const line of objects.map((object) => `${object.key}\t${object.etag}\n`).sort()) hash.update(line)
+    const day = path.join(this.root, 'columns', safe(bucket), ...folder.split('/').filter((part) => part !== '').map(safe))
+    const name = hash.digest('hex').slice(0, 32)
+    return {file: path.join(day, `${name}.parquet`), meta: path.join(day, `${name}.json`), folder: day}
+  }
+
+  /**
+   * What a columnar copy holds, when both its files are there (the Parquet's time refreshed, for
+   * eviction); undefined when it is missing, half evicted or unreadable. Synchronous, as get.
+   */
+  readColumns(entry: ColumnsEntry): ColumnsMeta | undefined {
+    try {
+      const meta: unknown = JSON.parse(readFileSync(entry.meta, 'utf8'))
+      if (!isColumnsMeta(meta)) return undefined
+      const now = new Date()
+      utimesSync(entry.file, now, now)
+      return meta
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Where a run writes a columnar copy before commitColumns (its folder made). */
+  columnsTemporary(entry: ColumnsEntry): string {
+    mkdirSync(entry.folder, {recursive: true})
+    return `${entry.file}.${process.pid}.partial`
+  }
+
+  /**
+   * Puts a copy written at columnsTemporary in place, then its metadata (so metadata never names
+   * columns its Parquet lacks), and removes the day's copies of other listings, which no run reads
+   * again (a run reading one meanwhile fails and can be run again).
+   */
+  commitColumns(entry: ColumnsEntry, meta: ColumnsMeta): void {
+    renameSync(`${entry.file}.${process.pid}.partial`, entry.file)
+    writeFileSync(`${entry.meta}.${process.pid}.partial`, JSON.stringify(meta))
+    renameSync(`${entry.meta}.${process.pid}.partial`, entry.meta)
+    const keep = new Set([path.basename(entry.file), path.basename(entry.meta)])
+    for (const name of readdirSync(entry.folder)) {
+      if (!keep.has(name) && !name.endsWith('.partial')) rmSync(path.join(entry.folder, name), {force: true})
+    }
+  }
+
   /** Remembers that an object is not a CloudTrail file, so the next run skips it without downloading it. */
   async markSkipped(entry: CacheEntry, reason: string): Promise<void> {
     await mkdir(path.dirname(entry.file), {recursive: true})
@@ -161,7 +245,7 @@ export class ObjectCache {
 
   /** Evicts the least recently used files until the cache fits its bound, never one of `keep`. Returns the bytes freed. */
   async prune(keep: ReadonlySet<string>): Promise<number> {
-    const stats = fileStats(path.join(this.root, 'objects'))
+    const stats = this.stored()
     let total = stats.reduce((sum, entry) => sum + entry.size, 0)
     let freed = 0
     for (const entry of stats.sort((a, b) => a.used - b.used)) {
@@ -176,7 +260,7 @@ export class ObjectCache {
 
   /** The cache's size: files and bytes. */
   async size(): Promise<{files: number; bytes: number}> {
-    const stats = fileStats(path.join(this.root, 'objects'))
+    const stats = this.stored()
     return {files: stats.length, bytes: stats.reduce((sum, entry) => sum + entry.size, 0)}
   }
 
@@ -208,6 +292,7 @@ export class ObjectCache {
     }
     return {
       glob: path.join(folder, '**', '*.json.gz'),
+      globBeside: (file) => path.join(path.dirname(linkOf(file)), '*.json.gz'),
       drop: async (dropped) => {
         for (const file of dropped) {
           try {
@@ -230,9 +315,15 @@ export class ObjectCache {
     }
   }
 
-  /** Empties the cache. */
+  /** Empties the cache: the objects and the columnar copies. */
   async clear(): Promise<void> {
     await rm(path.join(this.root, 'objects'), {recursive: true, force: true})
+    await rm(path.join(this.root, 'columns'), {recursive: true, force: true})
+  }
+
+  /** Every stored file: the objects and the columnar copies (both count toward the bound). */
+  private stored(): Array<{file: string; size: number; used: number}> {
+    return fileStats(path.join(this.root, 'columns'), fileStats(path.join(this.root, 'objects')))
   }
 }
 

@@ -81,3 +81,73 @@ describe('ObjectCache.runFolder', () => {
     await folder.release()
   })
 })
+
+describe('ObjectCache columnar copies', () => {
+  const day = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/'
+  const objects = [
+    {key: `${day}a.json.gz`, etag: '"e1"'},
+    {key: `${day}b.json.gz`, etag: '"e2"'},
+  ]
+  const write = (cache: ObjectCache, entry: ReturnType<ObjectCache['columnsEntryOf']>, fields: string[], body = 'parquet') => {
+    writeFileSync(cache.columnsTemporary(entry), body)
+    cache.commitColumns(entry, {fields, skipped: [{key: `${day}notes.json.gz`, reason: 'not a gzip file'}]})
+  }
+
+  it('keys a copy by the whole listing of its day: the order does not matter, a new, changed or missing object does', () => {
+    const cache = new ObjectCache(root)
+    const entry = cache.columnsEntryOf('logs', day, objects)
+    expect(cache.columnsEntryOf('logs', day, [...objects].reverse()).file).toBe(entry.file)
+    expect(entry.file.startsWith(path.join(root, 'columns', 'logs', 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2026', '11', '01'))).toBe(true)
+    const others = [
+      cache.columnsEntryOf('logs', day, [...objects, {key: `${day}c.json.gz`, etag: '"e3"'}]),
+      cache.columnsEntryOf('logs', day, [objects[0], {...objects[1], etag: '"changed"'}]),
+      cache.columnsEntryOf('logs', day, [objects[0]]),
+      cache.columnsEntryOf('other-bucket', day, objects),
+    ]
+    expect(new Set([entry.file, ...others.map((other) => other.file)]).size).toBe(5)
+  })
+
+  it('reads a copy back only when both its files are there and its metadata is whole', () => {
+    const cache = new ObjectCache(root)
+    const entry = cache.columnsEntryOf('logs', day, objects)
+    expect(cache.readColumns(entry)).toBeUndefined()
+    write(cache, entry, ['eventID', 'eventTime'])
+    expect(cache.readColumns(entry)).toEqual({fields: ['eventID', 'eventTime'], skipped: [{key: `${day}notes.json.gz`, reason: 'not a gzip file'}]})
+    expect(existsSync(`${entry.file}.${process.pid}.partial`)).toBe(false)
+    // Evicted Parquet, metadata left: no copy.
+    rmSync(entry.file)
+    expect(cache.readColumns(entry)).toBeUndefined()
+    write(cache, entry, ['eventID'])
+    writeFileSync(entry.meta, '{"fields": "eventID"}')
+    expect(cache.readColumns(entry)).toBeUndefined()
+    writeFileSync(entry.meta, '{"fields": [')
+    expect(cache.readColumns(entry)).toBeUndefined()
+  })
+
+  it("keeps one copy per day: committing a listing's copy removes the other listings' copies", () => {
+    const cache = new ObjectCache(root)
+    const old = cache.columnsEntryOf('logs', day, objects.slice(0, 1))
+    write(cache, old, ['eventID'])
+    const otherDay = cache.columnsEntryOf('logs', day.replace('/01/', '/02/'), objects.slice(0, 1))
+    write(cache, otherDay, ['eventID'])
+    const current = cache.columnsEntryOf('logs', day, objects)
+    write(cache, current, ['eventID'])
+    expect(existsSync(old.file) || existsSync(old.meta)).toBe(false)
+    expect(cache.readColumns(current)).toBeDefined()
+    expect(cache.readColumns(otherDay)).toBeDefined()
+  })
+
+  it('counts the copies in the size, evicts them by last use, and clear removes them', async () => {
+    const cache = new ObjectCache(root, 30)
+    const entry = cache.columnsEntryOf('logs', day, objects)
+    write(cache, entry, ['eventID'], 'x'.repeat(100))
+    const size = await cache.size()
+    expect(size.files).toBe(2)
+    expect(size.bytes).toBe(100 + readFileSync(entry.meta).length)
+    expect(await cache.prune(new Set())).toBeGreaterThanOrEqual(100)
+    expect(cache.readColumns(entry)).toBeUndefined()
+    write(cache, entry, ['eventID'])
+    await cache.clear()
+    expect(existsSync(path.join(root, 'columns'))).toBe(false)
+  })
+})

@@ -11,7 +11,7 @@ import {gzipSync} from 'node:zlib'
 import {compareNewestFirst, dedupeByEventId, matchesQuery} from '../../src/core/activity/filter'
 import {GROUPINGS, type ActivityQuery} from '../../src/core/activity/query'
 import {RECORD_FIELDS, projectRecord, projectRecordFields} from '../../src/core/activity/record'
-import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, athenaParameter, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, viewFieldsOf, type SqlStatement} from '../../src/core/activity/sql'
+import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, athenaParameter, duckdbColumnsCopySql, duckdbColumnsViewSql, duckdbJsonRowsSql, duckdbViewSql, eventColumns, eventStreamSql, eventsSql, groupCountOfRow, recordsSql, summarySql, viewFieldsOf, type SqlStatement} from '../../src/core/activity/sql'
 import {groupRecords} from '../../src/core/activity/summary'
 import {DuckDb} from '../../src/engines/duckdb'
 import {generateCloudTrail} from '../support/cloudtrail-fixtures'
@@ -70,12 +70,23 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     db = await DuckDb.open({memoryLimit: '256MB', threads: 1})
     await db.run(duckdbViewSql({name: 'cloudtrail_logs', files: [...files, late], maximumObjectSize: 16 * 1024 ** 2}))
     await db.run(duckdbViewSql({name: 'cloudtrail_logs_whole', files: [...files, late], maximumObjectSize: 16 * 1024 ** 2, wholeRecords: true}))
+    // The local engine's columnar copies: us-east-1's day folders written to Parquet (every field),
+    // eu-west-1's read as JSON, as one view (a run whose some days have copies and some not).
+    const parquet: string[] = []
+    const allFields = RECORD_FIELDS.map((field) => field.name)
+    for (const folder of [...new Set([...files, late].map((file) => path.dirname(file)))].filter((folder) => folder.includes('us-east-1')).sort()) {
+      await db.run(duckdbViewSql({name: 'lakegov_day', files: {glob: path.join(folder, '*.json.gz')}, maximumObjectSize: 16 * 1024 ** 2, fields: allFields}))
+      parquet.push(path.join(dir, `${parquet.length}.parquet`))
+      await db.run(duckdbColumnsCopySql({from: 'lakegov_day', file: parquet.at(-1)!, fields: allFields}))
+    }
+    await db.run(duckdbViewSql({name: 'lakegov_json', files: {glob: path.join(dir, 'AWSLogs', '*', 'CloudTrail', 'eu-west-1', '**', '*.json.gz')}, maximumObjectSize: 16 * 1024 ** 2}))
+    await db.run(duckdbColumnsViewSql({name: 'cloudtrail_logs_columns', parquet, views: ['lakegov_json'], fields: allFields}))
   })
 
   const whereParams = (query: ActivityQuery) => eventsSql(query, undefined, {name: 'cloudtrail_logs', partitionKeys: ['timestamp']}).params.length
 
-  // Both forms of the view (the declared read, and the whole-record form) answer alike.
-  const views = ['cloudtrail_logs', 'cloudtrail_logs_whole']
+  // Every form of the view (the declared read, the whole-record form, and columnar copies with JSON) answers alike.
+  const views = ['cloudtrail_logs', 'cloudtrail_logs_whole', 'cloudtrail_logs_columns']
   const byView = (question: [string, () => ActivityQuery]) => views.map((view) => [question[0], view, question[1]] as const)
 
   afterAll(() => {
@@ -186,6 +197,26 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     // A dotted path names its top-level field, not a field of the same name; any case.
     expect(viewFieldsOf('SELECT useridentity.eventname, EventTime FROM t')).toEqual(['eventTime', 'userIdentity'].sort(byRecordOrder))
     expect(() => duckdbViewSql({name: 'v', files: [], maximumObjectSize: 1, fields: []})).toThrow(RangeError)
+  })
+
+  it('reads only the fields asked from columnar copies that hold more, and from copies that differ', async () => {
+    const query = base()
+    const days = [...new Set(set.files.map((file) => path.join(dir, ...file.key.split('/').slice(0, -1))))].sort()
+    const copies: string[] = []
+    for (const [index, folder] of days.entries()) {
+      // Copies with different fields, as runs asking different questions leave them; each has the service's.
+      const fields = index % 2 === 0 ? ['eventID', 'eventTime', 'eventSource', 'awsRegion'] : RECORD_FIELDS.map((field) => field.name)
+      await db.run(duckdbViewSql({name: 'lakegov_day', files: {glob: path.join(folder, '*.json.gz')}, maximumObjectSize: 16 * 1024 ** 2, fields}))
+      copies.push(path.join(dir, `mixed-${index}.parquet`))
+      await db.run(duckdbColumnsCopySql({from: 'lakegov_day', file: copies.at(-1)!, fields}))
+    }
+    const statement = summarySql(query, 'service', {name: 'cloudtrail_logs_mixed', partitionKeys: ['timestamp']})
+    await db.run(duckdbColumnsViewSql({name: 'cloudtrail_logs_mixed', parquet: copies, views: [], fields: viewFieldsOf(statement.text)}))
+    const rows = (await db.query(statement.text, statement.params)).map(groupCountOfRow)
+    const expected = groupRecords('service', delivered.filter((record) => matchesQuery(query, record)))
+    const sort = (groups: {key: string}[]) => [...groups].sort((a, b) => (a.key < b.key ? -1 : 1))
+    expect(sort(rows)).toEqual(sort(expected))
+    expect(() => duckdbColumnsViewSql({name: 'v', parquet: [], views: [], fields: ['eventID']})).toThrow(RangeError)
   })
 
   it('records are limited to a validated integer', () => {

@@ -257,7 +257,10 @@ function duckdbType(field: (typeof RECORD_FIELDS)[number]): string {
 export interface DuckDbViewOptions {
   /** The view's name. */
   name: string
-  /** The local files (.json.gz), each under a path that keeps its S3 key's layout; or a glob that matches them. */
+  /**
+   * The local files (.json.gz), each under a path that keeps its S3 key's layout, or globs that match
+   * them (read_json takes a list of either); or one glob that matches them all.
+   */
   files: readonly string[] | {glob: string}
   /** DuckDB's maximum_object_size, in bytes: a CloudTrail file is one JSON object and can be large. */
   maximumObjectSize: number
@@ -326,4 +329,38 @@ FROM (
   SELECT filename, ${records}
   FROM read_json(${files}, columns = {'Records': ${sqlString(`${whole ? 'JSON' : recordType}[]`)}}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
 ) records`
+}
+
+/** The partition columns of the local view (duckdbViewSql), as the table's projection gives them. */
+const PARTITION_COLUMNS = ['"timestamp"', 'region', 'account']
+
+/** The local view's columns for some of the record's fields (CloudTrail names), in RECORD_FIELDS order, then the partitions. */
+function localColumnsOf(fields: readonly string[]): string[] {
+  const wanted = new Set(fields)
+  return [...RECORD_FIELDS.filter((field) => wanted.has(field.name)).map((field) => field.name.toLowerCase()), ...PARTITION_COLUMNS]
+}
+
+/**
+ * Writes a local view's rows (duckdbViewSql over one day folder's files) to a Parquet file: the
+ * columns of `fields` and the partitions, in the view's own types (structs stay structs, JSON stays
+ * JSON: DuckDB reads them back the same). The local engine's columnar cache (ObjectCache.columnsEntryOf).
+ */
+export function duckdbColumnsCopySql(options: {from: string; file: string; fields: readonly string[]}): string {
+  return `COPY (SELECT ${localColumnsOf(options.fields).join(', ')} FROM ${options.from}) TO ${sqlString(options.file)} (FORMAT parquet, COMPRESSION zstd)`
+}
+
+/**
+ * The local engine's view when some (or all) day folders are read from columnar copies: the Parquet
+ * files' columns of `fields` and the partitions, then the same columns of the JSON views named in
+ * `views` (duckdbViewSql over the folders that have no copy), as one table. Copies may hold more
+ * fields than asked, and different ones (union_by_name): only `fields` are read.
+ */
+export function duckdbColumnsViewSql(options: {name: string; parquet: readonly string[]; views: readonly string[]; fields: readonly string[]}): string {
+  const columns = localColumnsOf(options.fields).join(', ')
+  const parts = [
+    ...(options.parquet.length > 0 ? [`SELECT ${columns} FROM read_parquet([${options.parquet.map(sqlString).join(', ')}], union_by_name = true)`] : []),
+    ...options.views.map((view) => `SELECT ${columns} FROM ${view}`),
+  ]
+  if (parts.length === 0) throw new RangeError('the view needs at least one Parquet file or view')
+  return `CREATE OR REPLACE TEMP VIEW ${options.name} AS\n${parts.join('\nUNION ALL\n')}`
 }
