@@ -77,8 +77,6 @@ export interface ColumnsContext {
  * out (progress says why); running out of memory is thrown, for the caller to run again.
  */
 export async function writeColumns(days: ReadonlyArray<{day: DayFolder; files: string[]}>, context: ColumnsContext, written: Map<DayFolder, string>): Promise<void> {
-  // Rows in any order: keeping the read order made DuckDB write 30 days' copies in 19.8 s against 8.7 s.
-  await context.db.run('SET preserve_insertion_order = false')
   let lastReport = Date.now()
   for (const [index, {day, files}] of days.entries()) {
     if (files.length === 0 || written.has(day)) continue
