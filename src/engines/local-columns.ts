@@ -16,8 +16,10 @@
  * - A day whose files DuckDB cannot read gets no copy and is read as JSON, where the engine's
  *   one-by-one check finds and skips the bad file; the next run copies the day.
  */
+import {createHash} from 'node:crypto'
 import {rmSync} from 'node:fs'
 
+import {RECORD_FIELDS} from '../core/activity/record'
 import {duckdbColumnsCopySql, duckdbViewSql} from '../core/activity/sql'
 import type {ColumnsEntry, ColumnsMeta, ObjectCache, RunFolder} from '../io/activity-cache'
 import {isResourceError, maximumObjectSizeOf, type DuckDb} from './duckdb'
@@ -36,6 +38,12 @@ export interface DayFolder {
   meta?: ColumnsMeta
 }
 
+/**
+ * The copies' format: the record's fields and their types, which the copies' columns follow. A
+ * lakegov whose table shape differs (a field or a struct member more) never reads another's copies.
+ */
+const COPY_FORMAT = `parquet-1:${createHash('sha256').update(JSON.stringify(RECORD_FIELDS)).digest('hex').slice(0, 16)}`
+
 /** The listing's objects by day folder, each with its copy's metadata when the cache has one. */
 export function dayFoldersOf(objects: readonly WindowObject[], bucket: string, cache: ObjectCache): DayFolder[] {
   const byPrefix = new Map<string, WindowObject[]>()
@@ -46,7 +54,7 @@ export function dayFoldersOf(objects: readonly WindowObject[], bucket: string, c
     else byPrefix.set(prefix, [object])
   }
   return [...byPrefix].map(([prefix, dayObjects]) => {
-    const entry = cache.columnsEntryOf(bucket, prefix, dayObjects)
+    const entry = cache.columnsEntryOf(bucket, prefix, dayObjects, COPY_FORMAT)
     const meta = cache.readColumns(entry)
     return {prefix, objects: dayObjects, entry, ...(meta ? {meta} : {})}
   })
@@ -92,7 +100,14 @@ export async function writeColumns(days: ReadonlyArray<{day: DayFolder; files: s
       continue
     }
     const skipped = context.skipped.filter((object) => object.key.startsWith(day.prefix) && !object.key.slice(day.prefix.length).includes('/'))
-    context.cache.commitColumns(day.entry, {fields, skipped: skipped.map(({key, reason}) => ({key, reason}))})
+    try {
+      context.cache.commitColumns(day.entry, {fields, skipped: skipped.map(({key, reason}) => ({key, reason}))})
+    } catch (error) {
+      // A clear-cache meanwhile, or a full disk: this run reads the day's files instead.
+      rmSync(temporary, {force: true})
+      context.progress(`local: no columnar copy of ${day.prefix} (${(error as Error).message}); its files are read as JSON`)
+      continue
+    }
     written.set(day, day.entry.file)
     if (Date.now() - lastReport > 1000) {
       lastReport = Date.now()

@@ -190,9 +190,11 @@ export class ObjectCache {
    * The columnar copy of a day folder's objects (its listing: every key and ETag under the folder).
    * The name is a hash of the sorted keys and ETags, so one object more (a late delivery), one
    * fewer, or one rewritten is another copy, and the old one is never read for the new listing.
+   * `format` names the copy's column types: a lakegov whose table shape differs makes its own copies.
    */
-  columnsEntryOf(bucket: string, folder: string, objects: ReadonlyArray<{key: string; etag: string}>): ColumnsEntry {
+  columnsEntryOf(bucket: string, folder: string, objects: ReadonlyArray<{key: string; etag: string}>, format = ''): ColumnsEntry {
     const hash = createHash('sha256')
+    hash.update(`${format}\n`)
     for (const line of objects.map((object) => `${object.key}\t${object.etag}\n`).sort()) hash.update(line)
     const day = path.join(this.root, 'columns', safe(bucket), ...folder.split('/').filter((part) => part !== '').map(safe))
     const name = hash.digest('hex').slice(0, 32)

@@ -93,7 +93,7 @@ describe('ObjectCache columnar copies', () => {
     cache.commitColumns(entry, {fields, skipped: [{key: `${day}notes.json.gz`, reason: 'not a gzip file'}]})
   }
 
-  it('keys a copy by the whole listing of its day: the order does not matter, a new, changed or missing object does', () => {
+  it('keys a copy by the whole listing of its day and its format: the order does not matter, a new, changed or missing object does', () => {
     const cache = new ObjectCache(root)
     const entry = cache.columnsEntryOf('logs', day, objects)
     expect(cache.columnsEntryOf('logs', day, [...objects].reverse()).file).toBe(entry.file)
@@ -103,8 +103,10 @@ describe('ObjectCache columnar copies', () => {
       cache.columnsEntryOf('logs', day, [objects[0], {...objects[1], etag: '"changed"'}]),
       cache.columnsEntryOf('logs', day, [objects[0]]),
       cache.columnsEntryOf('other-bucket', day, objects),
+      // Another format of copy (a lakegov whose table shape differs).
+      cache.columnsEntryOf('logs', day, objects, 'parquet-2'),
     ]
-    expect(new Set([entry.file, ...others.map((other) => other.file)]).size).toBe(5)
+    expect(new Set([entry.file, ...others.map((other) => other.file)]).size).toBe(6)
   })
 
   it('reads a copy back only when both its files are there and its metadata is whole', () => {
