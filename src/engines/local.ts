@@ -85,12 +85,14 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
   const objectFiles = new Map<string, string>()
   let done = 0
   let lastReport = Date.now()
-  const files = await mapLimited(objects, options.concurrency, async (object) => {
-    const entry = options.cache.entryOf(options.bucket, object.key, object.etag)
-    let file = options.cache.get(entry)
+  const entries = objects.map((object) => options.cache.entryOf(options.bucket, object.key, object.etag))
+  const present = options.cache.present(entries)
+  const files = await mapLimited(objects, options.concurrency, async (object, index) => {
+    const entry = entries[index]
+    let file = present.has(entry.file) ? options.cache.get(entry) : undefined
     if (file) stats.cached += 1
     else {
-      const reason = options.cache.skippedReason(entry)
+      const reason = present.has(entry.skipMarker) ? options.cache.skippedReason(entry) : undefined
       if (reason !== undefined) skipped.push({key: object.key, reason})
       else {
         const bytes = await ports.getObject(options.bucket, object.key)

@@ -153,3 +153,18 @@ describe('ObjectCache columnar copies', () => {
     expect(existsSync(path.join(root, 'columns'))).toBe(false)
   })
 })
+
+describe('ObjectCache.present', () => {
+  it('names the cached files and skip markers among the entries, reading each folder once, and none of a missing folder', async () => {
+    const cache = new ObjectCache(root)
+    const day = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/'
+    const cached = cache.entryOf('logs', `${day}a.json.gz`, '"e1"')
+    const skipped = cache.entryOf('logs', `${day}b.json.gz`, '"e2"')
+    const absent = cache.entryOf('logs', `${day}c.json.gz`, '"e3"')
+    const elsewhere = cache.entryOf('logs', 'AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/01/d.json.gz', '"e4"')
+    cache.put(cached, gzipSync('{"Records":[]}'))
+    await cache.markSkipped(skipped, 'not a gzip file')
+    const present = cache.present([cached, skipped, absent, elsewhere])
+    expect([cached.file, cached.skipMarker, skipped.file, skipped.skipMarker, absent.file, elsewhere.file].map((file) => present.has(file))).toEqual([true, false, false, true, false, false])
+  })
+})
