@@ -74,6 +74,8 @@ export interface ColumnsContext {
   folder: RunFolder
   /** The fields the run's view reads. */
   fields: readonly string[]
+  /** The run's threads, restored after writing wide copies on one. */
+  threads: number
   /** The objects skipped while fetching, which each day's copy remembers. */
   skipped: readonly SkippedObject[]
   progress: ProgressSink
@@ -85,6 +87,24 @@ export interface ColumnsContext {
  * out (progress says why); running out of memory is thrown, for the caller to run again.
  */
 export async function writeColumns(days: ReadonlyArray<{day: DayFolder; files: string[]}>, context: ColumnsContext, written: Map<DayFolder, string>): Promise<void> {
+  const wide = new Set([...context.fields, ...days.flatMap(({day}) => day.meta?.fields ?? [])]).size > WIDE_COPY_FIELDS
+  if (wide) await context.db.run('SET threads = 1')
+  try {
+    await writeDays(days, context, written)
+  } finally {
+    if (wide) await context.db.run(`SET threads = ${context.threads}`)
+  }
+}
+
+/**
+ * Copies of more fields than this are written on one thread. The reads' twelve fields (a 30-day
+ * anomalies baseline, 519,000 events) parsed and written on two threads took the process to 470 to
+ * 535 MB, over issue 15's 500 MB, and on one to about 360 MB, some 20 s slower; a summary's three or
+ * four fields stay on two (issue 14's bench).
+ */
+const WIDE_COPY_FIELDS = 6
+
+async function writeDays(days: ReadonlyArray<{day: DayFolder; files: string[]}>, context: ColumnsContext, written: Map<DayFolder, string>): Promise<void> {
   let lastReport = Date.now()
   for (const [index, {day, files}] of days.entries()) {
     if (files.length === 0 || written.has(day)) continue

@@ -264,7 +264,7 @@ async function queryLocal(run: LocalRun, sources: LocalSources, fetched: Fetched
   const filesOf = (day: DayFolder) => day.objects.flatMap((object) => fetched.objectFiles.get(object.key) ?? [])
   if (folder && sources.pending.length > 0) {
     const days = sources.pending.map((day) => ({day, files: filesOf(day)}))
-    await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
+    await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, threads: options.limits.threads, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
     run.options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)
   }
   const parquet = [...sources.copied.map((day) => day.entry.file), ...written.values()]
