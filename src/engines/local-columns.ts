@@ -21,7 +21,7 @@ import {rmSync} from 'node:fs'
 
 import {RECORD_FIELDS} from '../core/activity/record'
 import {duckdbColumnsCopySql, duckdbViewSql} from '../core/activity/sql'
-import type {ColumnsEntry, ColumnsMeta, ObjectCache, RunFolder} from '../io/activity-cache'
+import type {ColumnsCopy, ColumnsEntry, ObjectCache, RunFolder} from '../io/activity-cache'
 import {isResourceError, maximumObjectSizeOf, type DuckDb} from './duckdb'
 import type {ProgressSink, SkippedObject} from './types'
 import type {WindowObject} from './window-objects'
@@ -34,8 +34,8 @@ export interface DayFolder {
   objects: WindowObject[]
   /** Where its copy of exactly these objects is. */
   entry: ColumnsEntry
-  /** What that copy holds, when there is one. */
-  meta?: ColumnsMeta
+  /** What that copy holds, and its file, when there is one. */
+  meta?: ColumnsCopy
 }
 
 /**
@@ -99,7 +99,7 @@ export async function writeColumns(days: ReadonlyArray<{day: DayFolder; files: s
 /**
  * Copies of more fields than this are written on one thread. The reads' twelve fields (a 30-day
  * anomalies baseline, 519,000 events) parsed and written on two threads took the process to 470 to
- * 535 MB, over issue 15's 500 MB, and on one to about 360 MB, some 20 s slower; a summary's three or
+ * 535 MB, over issue 15's 500 MB, and on one to about 380 MB, some 20 s slower; a summary's three or
  * four fields stay on two (issue 14's bench).
  */
 const WIDE_COPY_FIELDS = 6
@@ -120,15 +120,16 @@ async function writeDays(days: ReadonlyArray<{day: DayFolder; files: string[]}>,
       continue
     }
     const skipped = context.skipped.filter((object) => object.key.startsWith(day.prefix) && !object.key.slice(day.prefix.length).includes('/'))
+    let parquet: string
     try {
-      context.cache.commitColumns(day.entry, {fields, skipped: skipped.map(({key, reason}) => ({key, reason}))})
+      parquet = context.cache.commitColumns(day.entry, {fields, skipped: skipped.map(({key, reason}) => ({key, reason}))})
     } catch (error) {
       // A clear-cache meanwhile, or a full disk: this run reads the day's files instead.
       rmSync(temporary, {force: true})
       context.progress(`local: no columnar copy of ${day.prefix} (${(error as Error).message}); its files are read as JSON`)
       continue
     }
-    written.set(day, day.entry.file)
+    written.set(day, parquet)
     if (Date.now() - lastReport > 1000) {
       lastReport = Date.now()
       context.progress(`local: columnar copies: ${index + 1}/${days.length} day folders`)

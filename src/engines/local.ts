@@ -267,7 +267,7 @@ async function queryLocal(run: LocalRun, sources: LocalSources, fetched: Fetched
     await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, threads: options.limits.threads, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
     run.options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)
   }
-  const parquet = [...sources.copied.map((day) => day.entry.file), ...written.values()]
+  const parquet = [...sources.copied.flatMap((day) => day.meta?.parquet ?? []), ...written.values()]
   let files = view.wholeRecords ? fetched.files : sources.pending.filter((day) => !written.has(day)).flatMap(filesOf)
   const json = () => (view.wholeRecords ? (folder ? {glob: folder.glob} : undefined) : [...new Set(files.map((file) => folder?.globBeside(file) ?? file))])
   let sunk = 0

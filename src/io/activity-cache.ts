@@ -87,12 +87,24 @@ export interface CacheEntry {
  * which of the record's fields it holds and which of the objects were skipped, and why.
  */
 export interface ColumnsEntry {
-  /** The Parquet file. */
-  file: string
+  /** The copy's path without its ending: the Parquet file is STEM.FIELDS-HASH.parquet (parquetOf). */
+  stem: string
   /** The metadata (ColumnsMeta, JSON). */
   meta: string
   /** The folder of the day's copies: one set of objects each, the latest kept. */
   folder: string
+}
+
+/** A copy found in the cache: its metadata and its Parquet file. */
+export type ColumnsCopy = ColumnsMeta & {parquet: string}
+
+/**
+ * A copy's Parquet file, named by its fields too: two runs that widen the same copy at once each
+ * write their own file, so the metadata that ends up in place never names columns its file lacks
+ * (at worst it names a file the other run removed, and the copy is written again).
+ */
+function parquetOf(entry: ColumnsEntry, fields: readonly string[]): string {
+  return `${entry.stem}.${createHash('sha256').update([...fields].sort().join('\n')).digest('hex').slice(0, 12)}.parquet`
 }
 
 /** What a columnar copy holds. */
@@ -217,20 +229,21 @@ export class ObjectCache {
     for (const line of objects.map((object) => `${object.key}\t${object.etag}\n`).sort()) hash.update(line)
     const day = path.join(this.root, 'columns', safe(bucket), ...folder.split('/').filter((part) => part !== '').map(safe))
     const name = hash.digest('hex').slice(0, 32)
-    return {file: path.join(day, `${name}.parquet`), meta: path.join(day, `${name}.json`), folder: day}
+    return {stem: path.join(day, name), meta: path.join(day, `${name}.json`), folder: day}
   }
 
   /**
    * What a columnar copy holds, when both its files are there (the Parquet's time refreshed, for
    * eviction); undefined when it is missing, half evicted or unreadable. Synchronous, as get.
    */
-  readColumns(entry: ColumnsEntry): ColumnsMeta | undefined {
+  readColumns(entry: ColumnsEntry): ColumnsCopy | undefined {
     try {
       const meta: unknown = JSON.parse(readFileSync(entry.meta, 'utf8'))
       if (!isColumnsMeta(meta)) return undefined
+      const parquet = parquetOf(entry, meta.fields)
       const now = new Date()
-      utimesSync(entry.file, now, now)
-      return meta
+      utimesSync(parquet, now, now)
+      return {fields: meta.fields, skipped: meta.skipped, parquet}
     } catch {
       return undefined
     }
@@ -239,22 +252,25 @@ export class ObjectCache {
   /** Where a run writes a columnar copy before commitColumns (its folder made). */
   columnsTemporary(entry: ColumnsEntry): string {
     mkdirSync(entry.folder, {recursive: true})
-    return `${entry.file}.${process.pid}.partial`
+    return `${entry.stem}.${process.pid}.partial`
   }
 
   /**
    * Puts a copy written at columnsTemporary in place, then its metadata (so metadata never names
-   * columns its Parquet lacks), and removes the day's copies of other listings, which no run reads
-   * again (a run reading one meanwhile fails and can be run again).
+   * columns its Parquet lacks), and removes the day's other files (copies of other listings, or of
+   * other fields), which no run reads again (a run reading one meanwhile fails and can be run
+   * again). Returns the Parquet file.
    */
-  commitColumns(entry: ColumnsEntry, meta: ColumnsMeta): void {
-    renameSync(`${entry.file}.${process.pid}.partial`, entry.file)
+  commitColumns(entry: ColumnsEntry, meta: ColumnsMeta): string {
+    const parquet = parquetOf(entry, meta.fields)
+    renameSync(`${entry.stem}.${process.pid}.partial`, parquet)
     writeFileSync(`${entry.meta}.${process.pid}.partial`, JSON.stringify(meta))
     renameSync(`${entry.meta}.${process.pid}.partial`, entry.meta)
-    const keep = new Set([path.basename(entry.file), path.basename(entry.meta)])
+    const keep = new Set([path.basename(parquet), path.basename(entry.meta)])
     for (const name of readdirSync(entry.folder)) {
       if (!keep.has(name) && !name.endsWith('.partial')) rmSync(path.join(entry.folder, name), {force: true})
     }
+    return parquet
   }
 
   /** Remembers that an object is not a CloudTrail file, so the next run skips it without downloading it. */

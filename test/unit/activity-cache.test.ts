@@ -1,5 +1,5 @@
 /** The local engine's object cache: gzip sizes from the trailer, and the per-run folder of links DuckDB globs. */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {gunzipSync, gzipSync} from 'node:zlib'
@@ -96,8 +96,8 @@ describe('ObjectCache columnar copies', () => {
   it('keys a copy by the whole listing of its day and its format: the order does not matter, a new, changed or missing object does', () => {
     const cache = new ObjectCache(root)
     const entry = cache.columnsEntryOf('logs', day, objects)
-    expect(cache.columnsEntryOf('logs', day, [...objects].reverse()).file).toBe(entry.file)
-    expect(entry.file.startsWith(path.join(root, 'columns', 'logs', 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2026', '11', '01'))).toBe(true)
+    expect(cache.columnsEntryOf('logs', day, [...objects].reverse()).meta).toBe(entry.meta)
+    expect(entry.meta.startsWith(path.join(root, 'columns', 'logs', 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2026', '11', '01'))).toBe(true)
     const others = [
       cache.columnsEntryOf('logs', day, [...objects, {key: `${day}c.json.gz`, etag: '"e3"'}]),
       cache.columnsEntryOf('logs', day, [objects[0], {...objects[1], etag: '"changed"'}]),
@@ -106,7 +106,7 @@ describe('ObjectCache columnar copies', () => {
       // Another format of copy (a lakegov whose table shape differs).
       cache.columnsEntryOf('logs', day, objects, 'parquet-2'),
     ]
-    expect(new Set([entry.file, ...others.map((other) => other.file)]).size).toBe(6)
+    expect(new Set([entry.meta, ...others.map((other) => other.meta)]).size).toBe(6)
   })
 
   it('reads a copy back only when both its files are there and its metadata is whole', () => {
@@ -114,10 +114,12 @@ describe('ObjectCache columnar copies', () => {
     const entry = cache.columnsEntryOf('logs', day, objects)
     expect(cache.readColumns(entry)).toBeUndefined()
     write(cache, entry, ['eventID', 'eventTime'])
-    expect(cache.readColumns(entry)).toEqual({fields: ['eventID', 'eventTime'], skipped: [{key: `${day}notes.json.gz`, reason: 'not a gzip file'}]})
-    expect(existsSync(`${entry.file}.${process.pid}.partial`)).toBe(false)
+    const copy = cache.readColumns(entry)
+    expect(copy).toEqual({fields: ['eventID', 'eventTime'], skipped: [{key: `${day}notes.json.gz`, reason: 'not a gzip file'}], parquet: expect.stringMatching(/\.parquet$/)})
+    expect(readFileSync(copy!.parquet, 'utf8')).toBe('parquet')
+    expect(existsSync(`${entry.stem}.${process.pid}.partial`)).toBe(false)
     // Evicted Parquet, metadata left: no copy.
-    rmSync(entry.file)
+    rmSync(copy!.parquet)
     expect(cache.readColumns(entry)).toBeUndefined()
     write(cache, entry, ['eventID'])
     writeFileSync(entry.meta, '{"fields": "eventID"}')
@@ -134,9 +136,25 @@ describe('ObjectCache columnar copies', () => {
     write(cache, otherDay, ['eventID'])
     const current = cache.columnsEntryOf('logs', day, objects)
     write(cache, current, ['eventID'])
-    expect(existsSync(old.file) || existsSync(old.meta)).toBe(false)
+    expect(existsSync(old.meta)).toBe(false)
+    expect(readdirSync(current.folder).sort()).toEqual([path.basename(cache.readColumns(current)!.parquet), path.basename(current.meta)].sort())
     expect(cache.readColumns(current)).toBeDefined()
     expect(cache.readColumns(otherDay)).toBeDefined()
+  })
+
+  it('never pairs metadata with a file of other fields: two runs widening one copy at once', () => {
+    const cache = new ObjectCache(root)
+    const entry = cache.columnsEntryOf('logs', day, objects)
+    // Run A writes fields F+G, run B fields F+H; A's metadata lands last, after B removed A's file.
+    writeFileSync(cache.columnsTemporary(entry), 'A')
+    const fileA = cache.commitColumns(entry, {fields: ['eventID', 'userIdentity'], skipped: []})
+    writeFileSync(cache.columnsTemporary(entry), 'B')
+    const fileB = cache.commitColumns(entry, {fields: ['eventID', 'sourceIPAddress'], skipped: []})
+    expect(fileA).not.toBe(fileB)
+    expect(existsSync(fileA)).toBe(false)
+    writeFileSync(entry.meta, JSON.stringify({fields: ['eventID', 'userIdentity'], skipped: []}))
+    // A's metadata names A's file, which is gone: no copy (written again), never B's file read as A's.
+    expect(cache.readColumns(entry)).toBeUndefined()
   })
 
   it('counts the copies in the size, evicts them by last use, and clear removes them', async () => {
