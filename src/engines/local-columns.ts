@@ -110,23 +110,17 @@ async function writeDays(days: ReadonlyArray<{day: DayFolder; files: string[]}>,
     if (files.length === 0 || written.has(day)) continue
     const fields = [...new Set([...context.fields, ...(day.meta?.fields ?? [])])]
     const temporary = context.cache.columnsTemporary(day.entry)
-    try {
-      await context.db.run(duckdbViewSql({name: 'lakegov_day', files: {glob: context.folder.globBeside(files[0])}, maximumObjectSize: maximumObjectSizeOf(files), fields}))
-      await context.db.run(duckdbColumnsCopySql({from: 'lakegov_day', file: temporary, fields}))
-    } catch (error) {
-      rmSync(temporary, {force: true})
-      if (isResourceError(error)) throw error
-      context.progress(`local: no columnar copy of ${day.prefix} (${(error as Error).message.split('\n')[0]}); its files are read as JSON`)
-      continue
-    }
     const skipped = context.skipped.filter((object) => object.key.startsWith(day.prefix) && !object.key.slice(day.prefix.length).includes('/'))
     let parquet: string
     try {
+      await context.db.run(duckdbViewSql({name: 'lakegov_day', files: {glob: context.folder.globBeside(files[0])}, maximumObjectSize: maximumObjectSizeOf(files), fields}))
+      await context.db.run(duckdbColumnsCopySql({from: 'lakegov_day', file: temporary, fields}))
       parquet = context.cache.commitColumns(day.entry, {fields, skipped: skipped.map(({key, reason}) => ({key, reason}))})
     } catch (error) {
-      // A clear-cache meanwhile, or a full disk: this run reads the day's files instead.
+      // DuckDB could not read a file, or the commit failed (a clear-cache meanwhile, a full disk).
       rmSync(temporary, {force: true})
-      context.progress(`local: no columnar copy of ${day.prefix} (${(error as Error).message}); its files are read as JSON`)
+      if (isResourceError(error)) throw error
+      context.progress(`local: no columnar copy of ${day.prefix} (${(error as Error).message.split('\n')[0]}); its files are read as JSON`)
       continue
     }
     written.set(day, parquet)

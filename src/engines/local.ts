@@ -265,14 +265,16 @@ async function queryLocal(run: LocalRun, sources: LocalSources, fetched: Fetched
   if (folder && sources.pending.length > 0) {
     const days = sources.pending.map((day) => ({day, files: filesOf(day)}))
     await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, threads: options.limits.threads, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
-    run.options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)
+    options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)
   }
   const parquet = [...sources.copied.flatMap((day) => day.meta?.parquet ?? []), ...written.values()]
   let files = view.wholeRecords ? fetched.files : sources.pending.filter((day) => !written.has(day)).flatMap(filesOf)
   const json = () => (view.wholeRecords ? (folder ? {glob: folder.glob} : undefined) : [...new Set(files.map((file) => folder?.globBeside(file) ?? file))])
+  // From the gzip trailers of every file: read again only when the files change, not on each attempt.
+  let maximumObjectSize = files.length > 0 ? maximumObjectSizeOf(files) : 0
   let sunk = 0
   const attempt = async () => {
-    for (const sql of viewStatements(view, parquet, files.length > 0 ? json() : undefined, files.length > 0 ? maximumObjectSizeOf(files) : 0)) await db.run(sql)
+    for (const sql of viewStatements(view, parquet, files.length > 0 ? json() : undefined, maximumObjectSize)) await db.run(sql)
     if (!sink) return db.query(statement.text, statement.params)
     sunk = await sinkRows(db, statement, sink)
     return []
@@ -287,6 +289,7 @@ async function queryLocal(run: LocalRun, sources: LocalSources, fetched: Fetched
     if (bad.size === 0) throw error
     const skipped = await skipUnreadable(bad, fetched.fileKeys, window, options)
     files = files.filter((file) => !bad.has(file))
+    maximumObjectSize = files.length > 0 ? maximumObjectSizeOf(files) : 0
     await folder?.drop([...bad.keys()])
     if (files.length === 0 && parquet.length === 0) return run.answer([], 0, skipped)
     return run.answer(await again(), sunk, skipped)
