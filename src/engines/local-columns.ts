@@ -13,6 +13,11 @@
  *   the day's files and writes the copy again with the union of the fields, so the copies converge
  *   on what a team asks.
  * - Whole records (`alarms test`) are raw JSON, which the copies do not hold: those asks read the files.
+ * - A stream (an events ask with a sink: who read the logs, anomalies, the report) reads the copies
+ *   that cover its fields but writes none. Its time is the sink's work on each row, not the scan: the
+ *   reads' 519,000 events of 30 days streamed in about 14 s from copies and 15 s from the JSON, while
+ *   writing the copies of their twelve fields first cost 15 to 24 s more and took the process to 500
+ *   MB and over (issue 15's goal; 1,000,000 events in 1,200 files, issue 14's bench).
  * - A day whose files DuckDB cannot read gets no copy and is read as JSON, where the engine's
  *   one-by-one check finds and skips the bad file; the next run copies the day.
  */
@@ -97,10 +102,11 @@ export async function writeColumns(days: ReadonlyArray<{day: DayFolder; files: s
 }
 
 /**
- * Copies of more fields than this are written on one thread. The reads' twelve fields (a 30-day
- * anomalies baseline, 519,000 events) parsed and written on two threads took the process to 470 to
- * 535 MB, over issue 15's 500 MB, and on one to about 380 MB, some 20 s slower; a summary's three or
- * four fields stay on two (issue 14's bench).
+ * Copies of more fields than this are written on one thread. The copies `activity events` widens to
+ * every field (30 days, 1,000,000 events) took the process to about 480 MB on two threads and to about
+ * 355 MB on one, 7 s slower, in 26,000 small files; in 1,200 large files one thread held about 420 MB
+ * against 385 MB, and took 28 s rather than 14 to 19 s. Memory is the goal (500 MB), and small files
+ * are the common case, so one thread; a summary's three or four fields stay on two (issue 14's bench).
  */
 const WIDE_COPY_FIELDS = 6
 

@@ -254,15 +254,17 @@ interface LocalRun {
 }
 
 /**
- * Writes the columnar copies of the days read from files, then runs the statement over the copies
- * and the rest; when DuckDB fails on the files, finds the unreadable ones, skips them and runs again.
+ * Writes the columnar copies of the days read from files (unless the ask is a stream), then runs the
+ * statement over the copies and the rest; when DuckDB fails on the files, finds the unreadable ones,
+ * skips them and runs again.
  */
 async function queryLocal(run: LocalRun, sources: LocalSources, fetched: FetchedObjects, folder: RunFolder | undefined): Promise<EngineAnswer> {
   const {db, statement, view, ask, window, options} = run
   const sink = ask.kind === 'events' ? ask.sink : undefined
   const written = new Map<DayFolder, string>()
   const filesOf = (day: DayFolder) => day.objects.flatMap((object) => fetched.objectFiles.get(object.key) ?? [])
-  if (folder && sources.pending.length > 0) {
+  // A stream reads copies that cover it, but writes none (local-columns.ts).
+  if (folder && sources.pending.length > 0 && !sink) {
     const days = sources.pending.map((day) => ({day, files: filesOf(day)}))
     await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, threads: options.limits.threads, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
     options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)

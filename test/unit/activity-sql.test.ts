@@ -219,6 +219,23 @@ describe('the SQL run by DuckDB agrees with the in-memory predicates', () => {
     expect(() => duckdbColumnsViewSql({name: 'v', parquet: [], views: [], fields: ['eventID']})).toThrow(RangeError)
   })
 
+  it('reads every file whatever its line breaks: a pretty-printed file after single-line ones', async () => {
+    // The format is given, not sampled (duckdbViewSql): one JSON value per line ('newline_delimited')
+    // would make the pretty-printed file unreadable, and the engine would skip it.
+    const folder = path.join(dir, 'AWSLogs', '123456789012', 'CloudTrail', 'ap-south-1', '2026', '11', '24')
+    mkdirSync(folder, {recursive: true})
+    const records = delivered.slice(0, 6).map((record, index) => ({...record, eventID: `layout-${index}`, awsRegion: 'ap-south-1'}))
+    const files = [0, 1, 2].map((index) => path.join(folder, `layout-${index}.json.gz`))
+    writeFileSync(files[0], gzipSync(JSON.stringify({Records: records.slice(0, 2)})))
+    writeFileSync(files[1], gzipSync(JSON.stringify({Records: records.slice(2, 4)})))
+    writeFileSync(files[2], gzipSync(JSON.stringify({Records: records.slice(4)}, null, 2)))
+    for (const wholeRecords of [false, true]) {
+      await db.run(duckdbViewSql({name: 'layouts', files, maximumObjectSize: 2 * 1024 ** 2, wholeRecords}))
+      const rows = await db.query('SELECT eventid FROM layouts ORDER BY eventid', [])
+      expect(rows.map((row) => row.eventid)).toEqual(records.map((record) => record.eventID))
+    }
+  })
+
   it('records are limited to a validated integer', () => {
     expect(recordsSql(base(), 7, TABLE).text).toMatch(/LIMIT 7$/)
     expect(() => recordsSql(base(), 1.5, TABLE)).toThrow(RangeError)

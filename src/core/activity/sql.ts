@@ -308,6 +308,12 @@ export function viewFieldsOf(text: string): string[] {
  * eventid, the partition) ran its own json_transform of every record; and a `rec->>'$.path'` per
  * column had parsed every record some 50 times. The declared read runs in about 5 s at about 350 MiB
  * of process memory, the whole-record form in about 7 s.
+ *
+ * The format is given, not detected: DuckDB samples up to maximum_sample_files files (default 32) to
+ * detect it, reading each whole before the scan, even when the columns are given (DuckDB docs, "Loading
+ * JSON", read_json parameters). That was some 250 to 500 ms of every query, most of the time of one day
+ * folder's 40 large files, and 10 % of 1,200 at once. Every file is one object (checkCloudTrailHead
+ * checked its `{"Records": [` start), which 'unstructured' reads whatever its line breaks.
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
   const files = 'glob' in options.files ? sqlString(options.files.glob) : `[${options.files.map(sqlString).join(', ')}]`
@@ -327,7 +333,7 @@ SELECT ${columns.join(',\n  ')},
   CAST(raw AS VARCHAR) AS ${RECORD_JSON_COLUMN}` : ''}
 FROM (
   SELECT filename, ${records}
-  FROM read_json(${files}, columns = {'Records': ${sqlString(`${whole ? 'JSON' : recordType}[]`)}}, filename = true, format = 'auto', compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
+  FROM read_json(${files}, columns = {'Records': ${sqlString(`${whole ? 'JSON' : recordType}[]`)}}, filename = true, format = 'unstructured', maximum_sample_files = 1, compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
 ) records`
 }
 
