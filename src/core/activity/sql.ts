@@ -309,11 +309,14 @@ export function viewFieldsOf(text: string): string[] {
  * column had parsed every record some 50 times. The declared read runs in about 5 s at about 350 MiB
  * of process memory, the whole-record form in about 7 s.
  *
- * The format is given, not detected: DuckDB samples up to maximum_sample_files files (default 32) to
- * detect it, reading each whole before the scan, even when the columns are given (DuckDB docs, "Loading
- * JSON", read_json parameters). That was some 250 to 500 ms of every query, most of the time of one day
- * folder's 40 large files, and 10 % of 1,200 at once. Every file is one object (checkCloudTrailHead
- * checked its `{"Records": [` start), which 'unstructured' reads whatever its line breaks.
+ * The layout is given, not detected: with `records` left to 'auto', DuckDB samples files (up to
+ * maximum_sample_files, default 32) to decide whether their top-level values are records, reading each
+ * whole, once when the view is made and again for each query, even though the columns are given
+ * (DuckDB docs, "Loading JSON", read_json parameters). That was some 25 to 50 ms per file sampled: the
+ * 30 day folders of 40 large files each took 5.4 s to count one folder at a time, and 2.6 s with
+ * `records = true`, about what all 1,200 files take in one query. Every file is one object whose keys
+ * are the columns (checkCloudTrailHead checked its `{"Records": [` start): `records = true`, and
+ * 'unstructured', which reads an object whatever its line breaks.
  */
 export function duckdbViewSql(options: DuckDbViewOptions): string {
   const files = 'glob' in options.files ? sqlString(options.files.glob) : `[${options.files.map(sqlString).join(', ')}]`
@@ -333,7 +336,7 @@ SELECT ${columns.join(',\n  ')},
   CAST(raw AS VARCHAR) AS ${RECORD_JSON_COLUMN}` : ''}
 FROM (
   SELECT filename, ${records}
-  FROM read_json(${files}, columns = {'Records': ${sqlString(`${whole ? 'JSON' : recordType}[]`)}}, filename = true, format = 'unstructured', maximum_sample_files = 1, compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
+  FROM read_json(${files}, columns = {'Records': ${sqlString(`${whole ? 'JSON' : recordType}[]`)}}, filename = true, format = 'unstructured', records = true, compression = 'gzip', maximum_object_size = ${Math.floor(options.maximumObjectSize)})
 ) records`
 }
 
