@@ -70,18 +70,16 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`
 }
 
-/** The objects fetched: the files to read, each file's key and each key's file, and the objects skipped. */
+/** The objects fetched: the files to read, each object key's file, and the objects skipped. */
 interface FetchedObjects {
   files: string[]
   skipped: SkippedObject[]
-  fileKeys: Map<string, string>
   objectFiles: Map<string, string>
 }
 
 /** Fetches (or finds in the cache) every object; returns the files to read and the objects skipped. */
 async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts, options: LocalOptions, stats: Record<string, number>): Promise<FetchedObjects> {
   const skipped: SkippedObject[] = []
-  const fileKeys = new Map<string, string>()
   const objectFiles = new Map<string, string>()
   let done = 0
   let lastReport = Date.now()
@@ -110,13 +108,10 @@ async function fetchObjects(objects: readonly WindowObject[], ports: LocalPorts,
       lastReport = Date.now()
       options.progress(`local: ${done}/${objects.length} files, ${stats.downloaded} downloaded (${mib(stats.downloadedBytes)}), ${stats.cached} from the cache`)
     }
-    if (file) {
-      fileKeys.set(file, object.key)
-      objectFiles.set(object.key, file)
-    }
+    if (file) objectFiles.set(object.key, file)
     return file
   })
-  return {files: files.filter((file): file is string => file !== undefined), skipped, fileKeys, objectFiles}
+  return {files: files.filter((file): file is string => file !== undefined), skipped, objectFiles}
 }
 
 /**
@@ -159,7 +154,8 @@ async function sinkRows(db: DuckDb, statement: SqlStatement, sink: EventSink): P
 }
 
 /** Marks the unreadable files skipped in the cache (so that no later run reads them); the skipped objects. */
-async function skipUnreadable(bad: ReadonlyMap<string, string>, fileKeys: ReadonlyMap<string, string>, window: WindowObjects, options: LocalOptions): Promise<SkippedObject[]> {
+async function skipUnreadable(bad: ReadonlyMap<string, string>, objectFiles: ReadonlyMap<string, string>, window: WindowObjects, options: LocalOptions): Promise<SkippedObject[]> {
+  const fileKeys = new Map([...objectFiles].map(([key, file]) => [file, key]))
   const skipped: SkippedObject[] = []
   for (const [file, reason] of bad) {
     const key = fileKeys.get(file)
@@ -289,7 +285,7 @@ async function queryLocal(run: LocalRun, sources: LocalSources, fetched: Fetched
     options.progress(`local: the query failed (${(error as Error).message.split('\n')[0]}); checking the files one by one`)
     const bad = await unreadableFiles(db, files, view)
     if (bad.size === 0) throw error
-    const skipped = await skipUnreadable(bad, fetched.fileKeys, window, options)
+    const skipped = await skipUnreadable(bad, fetched.objectFiles, window, options)
     files = files.filter((file) => !bad.has(file))
     maximumObjectSize = files.length > 0 ? maximumObjectSizeOf(files) : 0
     await folder?.drop([...bad.keys()])
