@@ -79,8 +79,6 @@ export interface ColumnsContext {
   folder: RunFolder
   /** The fields the run's view reads. */
   fields: readonly string[]
-  /** The run's threads, restored after writing wide copies on one. */
-  threads: number
   /** The objects skipped while fetching, which each day's copy remembers. */
   skipped: readonly SkippedObject[]
   progress: ProgressSink
@@ -90,27 +88,13 @@ export interface ColumnsContext {
  * Writes the copies of days read from their files (`files`: each day's cached files), skipping days
  * already in `written`, which it fills with each day's Parquet file. A day DuckDB cannot read is left
  * out (progress says why); running out of memory is thrown, for the caller to run again.
+ *
+ * On all of DuckDB's threads, whatever the fields: one thread bought no memory. Writing every field's
+ * copies (`activity events` over 30 days, 1,000,000 events) took 23 s at 450 to 470 MB on two threads
+ * against 30 to 33 s at 475 to 480 MB on one, in 26,000 small files; in 1,200 large files, 14 to 19 s
+ * at about 385 MB against 28 s at about 420 MB (issue 14's bench data, runLocal alone).
  */
 export async function writeColumns(days: ReadonlyArray<{day: DayFolder; files: string[]}>, context: ColumnsContext, written: Map<DayFolder, string>): Promise<void> {
-  const wide = new Set([...context.fields, ...days.flatMap(({day}) => day.meta?.fields ?? [])]).size > WIDE_COPY_FIELDS
-  if (wide) await context.db.run('SET threads = 1')
-  try {
-    await writeDays(days, context, written)
-  } finally {
-    if (wide) await context.db.run(`SET threads = ${context.threads}`)
-  }
-}
-
-/**
- * Copies of more fields than this are written on one thread. The copies `activity events` widens to
- * every field (30 days, 1,000,000 events) took the process to about 480 MB on two threads and to about
- * 355 MB on one, 7 s slower, in 26,000 small files; in 1,200 large files one thread held about 420 MB
- * against 385 MB, and took 28 s rather than 14 to 19 s. Memory is the goal (500 MB), and small files
- * are the common case, so one thread; a summary's three or four fields stay on two (issue 14's bench).
- */
-const WIDE_COPY_FIELDS = 6
-
-async function writeDays(days: ReadonlyArray<{day: DayFolder; files: string[]}>, context: ColumnsContext, written: Map<DayFolder, string>): Promise<void> {
   let lastReport = Date.now()
   for (const [index, {day, files}] of days.entries()) {
     if (files.length === 0 || written.has(day)) continue

@@ -262,7 +262,7 @@ async function queryLocal(run: LocalRun, sources: LocalSources, fetched: Fetched
   // A stream reads copies that cover it, but writes none (local-columns.ts).
   if (folder && sources.pending.length > 0 && !sink) {
     const days = sources.pending.map((day) => ({day, files: filesOf(day)}))
-    await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, threads: options.limits.threads, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
+    await retryOnOneThread(db, () => mapOutOfMemory(() => writeColumns(days, {db, cache: options.cache, folder, fields: view.fields, skipped: fetched.skipped, progress: options.progress}, written), options, fetched.files.length, window.bytes), options)
     options.progress(`local: wrote the columnar copies of ${written.size}/${sources.pending.length} day folder(s)`)
   }
   const parquet = [...sources.copied.flatMap((day) => day.meta?.parquet ?? []), ...written.values()]
