@@ -8,6 +8,7 @@ import {RECORD_JSON_COLUMN, ROW_JSON_COLUMN, duckdbColumnsViewSql, duckdbJsonRow
 import type {ActivityQuery} from '../core/activity/query'
 import {projectRecord} from '../core/activity/record'
 import {checkCloudTrailHead, checkGzipComplete, type ObjectCache, type RunFolder} from '../io/activity-cache'
+import {collectGarbage} from '../io/collect-garbage'
 import {LakegovError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import {DuckDb, isResourceError, maximumObjectSizeOf, type DuckDbLimits} from './duckdb'
@@ -221,6 +222,8 @@ export async function runLocal(query: ActivityQuery, ask: ActivityAsk, window: W
   const {statement, view} = statementOf(query, ask)
   const sources = sourcesOf(window, view, options)
   const fetched = await fetchObjects(sources.objects, ports, options, stats)
+  // The downloads' garbage, collected before DuckDB takes its share of memory (collect-garbage.ts).
+  if (stats.downloaded > 0) collectGarbage()
   stats.cached += window.objects.length - sources.objects.length
   stats.columnarDays = sources.copied.length
   stats.files = fetched.files.length
