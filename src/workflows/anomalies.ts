@@ -7,14 +7,14 @@
  * The baseline asks only for the read events; the window asks for every event, because LA006
  * (refusals on the lake) and LA007 (governance changes) look at calls other than reads.
  */
-import {anomaliesReport, buildProfile, isAnomalyWindowEvent, type AnomaliesReport, type LakeScope} from '../core/activity/anomalies'
+import {anomaliesReport, baselineFold, isAnomalyWindowEvent, type AnomaliesReport, type LakeScope} from '../core/activity/anomalies'
 import {deliveryEndOf, isoSecond, type ActivityQuery, type TimeWindow} from '../core/activity/query'
 import {READ_FIELDS, ReadsCollector, type ReadEvent, type ReadsContext} from '../core/activity/reads'
 import type {CloudTrailRecord} from '../core/activity/record'
 import type {Severity} from '../core/audit/findings'
 import type {LakeConfig} from '../core/lake/config'
 import type {EventSink} from '../engines/types'
-import {directReadsBanner, readWindowReads, readsContextOf, type QueryRunner} from './reads'
+import {directReadsBanner, readsContextOf, streamWindowReads, type QueryRunner} from './reads'
 
 /** What the command passes in. */
 export interface AnomaliesOptions {
@@ -102,9 +102,9 @@ export async function runAnomalies(run: QueryRunner, query: ActivityQuery, lake:
   const scope = lakeScopeOf(lake, options.database, context)
   const baseline = baselineWindow(query.window, options.baselineMs)
   options.progress(`baseline: ${baseline.from} to ${baseline.to}`)
-  // The profile looks at who read when and from where, never at a read's S3 objects.
-  const before = await readWindowReads(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, context, options.progress, {keepObjects: false})
-  const profile = buildProfile(baseline, before.reads)
+  // The profile looks at who read when and from where, never at a read's S3 objects; each read is folded in as it is joined.
+  const {profile, stream} = baselineFold(baseline)
+  const before = await streamWindowReads(run, {window: baseline, filters: query.filters, deliveredBy: deliveryEndOf(baseline, Date.parse(query.deliveredBy ?? query.window.to))}, context, options.progress, stream)
   options.progress(`window: ${query.window.from} to ${query.window.to}`)
   const now = window ?? (await readAnomalyWindow(run, query, context, scope, options.progress))
   const report = anomaliesReport({baseline: profile, window: query.window, reads: now.reads, events: now.events, scope}, options.failOn)

@@ -3,7 +3,7 @@
  * chosen activity engine for the events a read is made of, and gives the lake's reads context
  * (its log bucket, table and expected roles) that deriveReads joins them with.
  */
-import {READ_FIELDS, ReadsCollector, type ReadEvent, type ReadsContext} from '../core/activity/reads'
+import {READ_FIELDS, ReadsCollector, type ReadEvent, type ReadStream, type ReadsContext} from '../core/activity/reads'
 import type {ActivityQuery} from '../core/activity/query'
 import {logTableOf} from '../core/catalog/table-options'
 import {locationUrlOf, type LakeConfig} from '../core/lake/config'
@@ -37,15 +37,31 @@ export interface WindowReads {
 /**
  * The window's reads, joined as the events arrive: one question for the three read events, narrowed
  * to the fields the join reads (READ_FIELDS), handed to a ReadsCollector batch by batch. No record
- * is kept, so a 30-day baseline of hundreds of thousands of read events fits in memory. Without
- * `keepObjects`, the Lake Formation reads' S3 objects are not kept either (ReadsCollector).
+ * is kept, so a 30-day window of hundreds of thousands of read events fits in memory.
  */
-export async function readWindowReads(run: QueryRunner, query: ActivityQuery, context: ReadsContext, progress: (line: string) => void, options: {keepObjects?: boolean} = {}): Promise<WindowReads> {
+export async function readWindowReads(run: QueryRunner, query: ActivityQuery, context: ReadsContext, progress: (line: string) => void): Promise<WindowReads> {
+  const collector = new ReadsCollector(context)
+  const answer = await askForReads(run, query, collector, progress)
+  return {reads: collector.reads(), ...answer}
+}
+
+/**
+ * The window's reads handed to `stream` as they are joined (ReadStream), none kept, and without
+ * their S3 objects: the anomalies baseline folds them straight into its profile.
+ */
+export async function streamWindowReads(run: QueryRunner, query: ActivityQuery, context: ReadsContext, progress: (line: string) => void, stream: ReadStream): Promise<Omit<WindowReads, 'reads'>> {
+  const collector = new ReadsCollector(context, {keepObjects: false, stream})
+  const answer = await askForReads(run, query, collector, progress)
+  collector.finish()
+  return answer
+}
+
+/** One question for the three read events, each batch handed to the collector. */
+async function askForReads(run: QueryRunner, query: ActivityQuery, collector: ReadsCollector, progress: (line: string) => void): Promise<Omit<WindowReads, 'reads'>> {
   const names = READ_EVENTS.map(([, eventName]) => eventName)
   progress(`reads: ${names.join(', ')} from ${query.window.from} to ${query.window.to}`)
-  const collector = new ReadsCollector(context, options)
   const answer = await run({...query, filters: {...query.filters, eventNames: names}}, {kind: 'events', fields: READ_FIELDS, sink: (events) => collector.add(events)})
-  return {reads: collector.reads(), getObjects: collector.getObjects, engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
+  return {getObjects: collector.getObjects, engine: answer.engine, reason: answer.reason, regions: [...answer.regions].sort()}
 }
 
 /** The lake's reads context: its log bucket and prefix, the log table, and the expected readers. */

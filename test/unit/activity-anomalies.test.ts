@@ -3,6 +3,7 @@ import {
   SPIKE_THRESHOLD,
   anomaliesReport,
   anomalyFingerprint,
+  baselineFold,
   buildProfile,
   detectAnomalies,
   median,
@@ -87,6 +88,25 @@ describe('LA002 direct S3 read', () => {
     const crawler = read(CRAWLER, '2026-11-30T10:00:00Z', {path: 'direct-s3', engine: 's3', expected: 'crawler-role'})
     const refused = read(ANALYST, '2026-11-30T10:00:00Z', {path: 'direct-s3', engine: 's3', denied: true, errorCode: 'AccessDenied'})
     expect(detectAnomalies(input([...cleanWindow(), crawler, refused]))).toEqual([])
+  })
+})
+
+describe('baselineFold', () => {
+  it('folds reads as they stream by, those kept while waiting for their query too, into the profile buildProfile makes', () => {
+    const reads = [
+      ...baselineReads(),
+      read(STRANGER, '2026-11-07T23:59:59Z', {sourceIp: '203.0.113.9'}),
+      read(STRANGER, '2026-11-08T00:00:00Z', {sourceIp: '2001:db8:1:2::7'}),
+      read(STRANGER, '2026-11-09T04:00:00Z', {sourceIp: '192.0.2.1', denied: true}),
+    ]
+    const {profile, stream} = baselineFold(BASELINE)
+    // Every other read as the collector hands on one whose query came late: what `waiting` kept of it.
+    reads.forEach((each, index) => stream.onRead(index % 2 === 0 ? each : (stream.waiting?.(each) ?? each)))
+    expect(profile).toEqual(buildProfile(BASELINE, reads))
+    expect(profile.principals.get(STRANGER)).toMatchObject({reads: 2, weekend: true, weekday: false, hours: new Set([23, 0]), networks: new Set(['203.0.113.0/24', '2001:db8:1::/48'])})
+    // A waiting read keeps its time only to the hour, and none of what the profile does not read.
+    const kept = stream.waiting?.({...reads[0], session: 'AWSLF-00-AT-1', permissions: ['SELECT'], query: {queryExecutionId: 'q'}})
+    expect(kept).toEqual({eventId: '', time: reads[0].time.slice(0, 13), principal: ANALYST, table: null, engine: 'athena', path: 'lake-formation', sourceIp: '198.51.100.7', denied: false, objectEventIds: []})
   })
 })
 

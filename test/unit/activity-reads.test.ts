@@ -14,6 +14,7 @@ import {
   matchesReadsFilter,
   roleOfSessionArn,
   tableOfArn,
+  type ReadEvent,
   type ReadsContext,
 } from '../../src/core/activity/reads'
 import {renderReads, type ReadsOutput} from '../../src/output/activity'
@@ -107,6 +108,65 @@ describe('deriveReads: the Lake Formation join', () => {
     const lean = new ReadsCollector(CONTEXT, {keepObjects: false})
     lean.add(records)
     expect(lean.reads()).toEqual(whole.map((read) => ({...read, objectEventIds: []})))
+  })
+})
+
+describe('ReadsCollector with a stream (the anomalies baseline)', () => {
+  const queryId = 'b621c254-74e0-48e3-9630-78ed857782f9'
+  const gda = generated.records.find(isGda) as CloudTrailRecord
+  const joined: CloudTrailRecord[] = ['with-query-1', 'with-query-2'].map((eventID) => {
+    const record: CloudTrailRecord = {...clone(gda), eventID}
+    ;(record.requestParameters as {auditContext: object}).auditContext = {additionalAuditContext: `{queryId: ${queryId.toUpperCase()}}`}
+    return record
+  })
+  const reads = generated.records.filter((record) => ['GetDataAccess', 'GetObject', 'StartQueryExecution'].includes(String(record.eventName)))
+  const records = [AWS_SAMPLE_RECORDS.athenaStartQueryExecution.record, ...reads, ...joined]
+  const sorted = (list: ReadEvent[]) => [...list].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+  const lean = sorted(deriveReads(records, CONTEXT).map((read) => ({...read, objectEventIds: []})))
+
+  function streamed(batches: CloudTrailRecord[][], waiting?: (read: ReadEvent) => ReadEvent): {handed: ReadEvent[]; beforeFinish: number} {
+    const handed: ReadEvent[] = []
+    const collector = new ReadsCollector(CONTEXT, {keepObjects: false, stream: {onRead: (read) => handed.push(read), ...(waiting ? {waiting} : {})}})
+    for (const batch of batches) collector.add(batch)
+    const beforeFinish = handed.length
+    collector.finish()
+    return {handed, beforeFinish}
+  }
+
+  it('hands on each read once, joined as the collector without a stream joins it, the query before or after its reads', () => {
+    const forward = streamed([records])
+    expect(sorted(forward.handed)).toEqual(lean)
+    // The direct reads, and the reads whose query came first, before finish().
+    const early = forward.handed.slice(0, forward.beforeFinish)
+    expect(early.filter((read) => read.path === 'direct-s3')).toHaveLength(lean.filter((read) => read.path === 'direct-s3').length)
+    expect(early.filter((read) => read.eventId.startsWith('with-query-'))).toHaveLength(2)
+    const reversed = [...records].reverse()
+    const batches = Array.from({length: Math.ceil(reversed.length / 7)}, (_, index) => reversed.slice(index * 7, index * 7 + 7))
+    // Copies in a later batch are not handed on twice.
+    const backward = streamed([...batches, records.slice(0, 20).map(clone)])
+    expect(sorted(backward.handed)).toEqual(lean)
+    expect(backward.handed.filter((read) => read.eventId.startsWith('with-query-')).map((read) => read.sourceIp)).toEqual(['77.88.999.69', '77.88.999.69'])
+  })
+
+  it('keeps what `waiting` gives of a read waiting for its query, joins that when the query comes, and hands on the rest unjoined at finish()', () => {
+    const slim = (read: ReadEvent): ReadEvent => ({...read, session: undefined, time: read.time.slice(0, 13)})
+    const {handed, beforeFinish} = streamed([joined, reads, [AWS_SAMPLE_RECORDS.athenaStartQueryExecution.record]], slim)
+    const withQuery = handed.filter((read) => read.eventId.startsWith('with-query-'))
+    expect(withQuery.map((read) => [read.time.length, read.session, read.sourceIp, read.query?.queryExecutionId])).toEqual([
+      [13, undefined, '77.88.999.69', queryId],
+      [13, undefined, '77.88.999.69', queryId],
+    ])
+    // The generated reads name queries that never come: handed on by finish(), slimmed and unjoined.
+    const neverJoined = handed.slice(beforeFinish)
+    expect(neverJoined.length).toBeGreaterThan(0)
+    for (const read of neverJoined) expect(read).toMatchObject({path: 'lake-formation', session: undefined, sourceIp: 'athena.amazonaws.com'})
+    expect(handed).toHaveLength(lean.length)
+  })
+
+  it('refuses to keep objects while streaming, and gives no reads() to a stream or finish() to a collector without one', () => {
+    expect(() => new ReadsCollector(CONTEXT, {keepObjects: true, stream: {onRead: () => undefined}})).toThrow(/cannot keep their objects/)
+    expect(() => new ReadsCollector(CONTEXT, {stream: {onRead: () => undefined}}).reads()).toThrow(/call finish/)
+    expect(() => new ReadsCollector(CONTEXT).finish()).toThrow(/call reads/)
   })
 })
 

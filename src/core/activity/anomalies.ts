@@ -1,9 +1,9 @@
 /**
  * `activity anomalies`, pure: compare a window's reads and lake events with a baseline.
  *
- * Performance design (issue 15): the baseline is read ONCE into a BaselineProfile (buildProfile
- * folds each read as it streams by and keeps no events), and every rule runs over that profile and
- * the window's events. No rule looks at the baseline's events again.
+ * Performance design (issue 15): the baseline is read ONCE into a BaselineProfile (baselineFold
+ * folds each read as the join hands it on, and keeps neither events nor reads), and every rule runs
+ * over that profile and the window's events. No rule looks at the baseline's events again.
  *
  * Rules (ids LA001 and up; never reused):
  * - LA001 new-reader: a principal read the log tables in the window and never in the baseline.
@@ -40,7 +40,7 @@ import {createHash} from 'node:crypto'
 import {meetsThreshold, type Finding, type Rule, type Severity} from '../audit/findings'
 import {principalKeyOf} from './principal'
 import type {TimeWindow} from './query'
-import type {ReadEvent} from './reads'
+import type {ReadEvent, ReadStream} from './reads'
 import type {CloudTrailRecord} from './record'
 
 /** The modified z-score above which a day's reads are a spike (Iglewicz & Hoaglin, 1993). */
@@ -154,6 +154,32 @@ export function addToProfile(profile: BaselineProfile, read: ReadEvent): void {
   else principal.weekday = true
   const network = networkOf(read.sourceIp)
   if (network) principal.networks.add(network)
+}
+
+/**
+ * An empty profile of the baseline window and the stream that folds reads into it as they are
+ * joined (ReadsCollector's ReadStream), so that no baseline read is kept. A Lake Formation read
+ * waiting for its Athena query keeps only what addToProfile reads: its principal, source IP and
+ * whether it was refused, and its time cut to the hour, one copy per hour (a busy 29-day baseline
+ * had 147,000 of them waiting for queries that were not in it).
+ */
+export function baselineFold(window: TimeWindow): {profile: BaselineProfile; stream: ReadStream} {
+  const profile = emptyProfile(window)
+  const hours = new Map<string, string>()
+  const hourOf = (time: string) => {
+    const hour = time.slice(0, 13)
+    const known = hours.get(hour)
+    if (known !== undefined) return known
+    hours.set(hour, hour)
+    return hour
+  }
+  return {
+    profile,
+    stream: {
+      onRead: (read) => addToProfile(profile, read),
+      waiting: (read) => ({eventId: '', time: hourOf(read.time), principal: read.principal, table: null, engine: read.engine, path: read.path, sourceIp: read.sourceIp, denied: read.denied, objectEventIds: read.objectEventIds}),
+    },
+  }
 }
 
 /** The profile of the baseline's reads, in one pass. */
