@@ -40,7 +40,7 @@ import {createHash} from 'node:crypto'
 import {meetsThreshold, type Finding, type Rule, type Severity} from '../audit/findings'
 import {principalKeyOf} from './principal'
 import type {TimeWindow} from './query'
-import type {ReadEvent, ReadStream} from './reads'
+import {interner, type ReadEvent, type ReadStream} from './reads'
 import type {CloudTrailRecord} from './record'
 
 /** The modified z-score above which a day's reads are a spike (Iglewicz & Hoaglin, 1993). */
@@ -165,19 +165,12 @@ export function addToProfile(profile: BaselineProfile, read: ReadEvent): void {
  */
 export function baselineFold(window: TimeWindow): {profile: BaselineProfile; stream: ReadStream} {
   const profile = emptyProfile(window)
-  const hours = new Map<string, string>()
-  const hourOf = (time: string) => {
-    const hour = time.slice(0, 13)
-    const known = hours.get(hour)
-    if (known !== undefined) return known
-    hours.set(hour, hour)
-    return hour
-  }
+  const hour = interner()
   return {
     profile,
     stream: {
       onRead: (read) => addToProfile(profile, read),
-      waiting: (read) => ({eventId: '', time: hourOf(read.time), principal: read.principal, table: null, engine: read.engine, path: read.path, sourceIp: read.sourceIp, denied: read.denied, objectEventIds: read.objectEventIds}),
+      waiting: (read) => ({eventId: '', time: hour(read.time.slice(0, 13)), principal: read.principal, table: null, engine: read.engine, path: read.path, sourceIp: read.sourceIp, denied: read.denied, objectEventIds: read.objectEventIds}),
     },
   }
 }

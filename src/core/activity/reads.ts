@@ -400,6 +400,17 @@ function internNullable(intern: (value: string) => string, value: string | null)
  */
 export const READ_FIELDS: readonly string[] = ['eventID', 'eventTime', 'eventSource', 'eventName', 'userIdentity', 'sourceIPAddress', 'userAgent', 'errorCode', 'requestParameters', 'additionalEventData', 'responseElements', 'resources']
 
+/** A function that gives one copy of each equal string it is given: values repeated by the hundred thousand are kept once. */
+export function interner(): (value: string) => string {
+  const strings = new Map<string, string>()
+  return (value) => {
+    const known = strings.get(value)
+    if (known !== undefined) return known
+    strings.set(value, value)
+    return value
+  }
+}
+
 /**
  * Reads handed on as they become whole, instead of kept (the anomalies baseline folds 200,000 of
  * them into its profile at 1,000,000 events). Each read is handed on once: a direct read and a Lake
@@ -424,7 +435,7 @@ export interface ReadStream {
  * session is one direct-s3 read. Records are deduplicated by eventID.
  */
 export class ReadsCollector {
-  private readonly strings = new Map<string, string>()
+  private readonly internOf = interner()
   private readonly lists = new Map<string, string[]>()
   private readonly collected: Collected
   private readonly prefix: string
@@ -445,7 +456,7 @@ export class ReadsCollector {
     if (options.stream && options.keepObjects) throw new TypeError('a ReadsCollector that streams its reads cannot keep their objects')
     this.prefix = normalizePrefix(context.prefix)
     this.stream = options.stream
-    this.collected = {intern: (value) => this.internOf(value), seen: new Set(), keepObjects: !options.stream && (options.keepObjects ?? true), grants: [], waiting: new Map(), objectsBySession: new Map(), queries: new Map(), reads: []}
+    this.collected = {intern: this.internOf, seen: new Set(), keepObjects: !options.stream && (options.keepObjects ?? true), grants: [], waiting: new Map(), objectsBySession: new Map(), queries: new Map(), reads: []}
   }
 
   add(records: Iterable<CloudTrailRecord>): void {
@@ -513,12 +524,6 @@ export class ReadsCollector {
     return list
   }
 
-  private internOf(value: string): string {
-    const known = this.strings.get(value)
-    if (known !== undefined) return known
-    this.strings.set(value, value)
-    return value
-  }
 
   /** The reads, joined (in place), sorted by time, then eventId. */
   reads(): ReadEvent[] {
